@@ -1,0 +1,2 @@
+export type { Family, ModelId, ModelRow, SizeSpec } from './model-row.js';
+export { findModel, modelTable, resolveModel } from './table.js';

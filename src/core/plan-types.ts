@@ -1,0 +1,15 @@
+import type { Warning } from './request.js';
+
+/** One HTTP call to `POST /v1/images/generations`: the exact JSON body, and how many images it should yield. */
+export interface WireCall {
+  body: Record<string, unknown>;
+  expectedImages: number;
+}
+
+/** What a validated request turns into: the calls to make (in parallel, under the concurrency cap) and warnings. */
+export interface RequestPlan {
+  /** Canonical model id (aliases resolved). */
+  modelId: string;
+  calls: WireCall[];
+  warnings: Warning[];
+}

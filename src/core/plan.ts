@@ -1,0 +1,63 @@
+import { familyMappers } from './families/index.js';
+import type { ModelRow } from './models/model-row.js';
+import type { RequestPlan, WireCall } from './plan-types.js';
+import type { ImageRequest, InputImage, Warning } from './request.js';
+import { resolveRequest } from './resolve-request.js';
+import type { ResolvedRequest } from './resolved-request.js';
+
+/** Makes an input image fit the model (format, bytes); returns a note when it changed the image. */
+export type PrepareImage = (
+  image: InputImage,
+  row: ModelRow,
+  index: number,
+) => Promise<{ image: InputImage; changed?: string }>;
+
+/** How many images each call should return, for `n` images in total. */
+export function splitCount(resolved: ResolvedRequest): number[] {
+  const { row, n } = resolved;
+  if (resolved.group) return [n];
+  const perCall = row.output.multiple === 'native-n' ? row.output.maxPerCall : 1;
+  const counts: number[] = [];
+  for (let remaining = n; remaining > 0; remaining -= perCall) counts.push(Math.min(perCall, remaining));
+  return counts;
+}
+
+/** Maps an already resolved request onto wire calls. Pure: the golden tests run through here. */
+export function buildCalls(resolved: ResolvedRequest): WireCall[] {
+  const mapper = familyMappers[resolved.row.family];
+  return splitCount(resolved).map((expectedImages) => ({
+    body: mapper(resolved, expectedImages),
+    expectedImages,
+  }));
+}
+
+async function prepareAll(
+  resolved: ResolvedRequest,
+  prepareImage: PrepareImage,
+  warnings: Warning[],
+): Promise<ResolvedRequest> {
+  let index = 0;
+  const prepare = async (image: InputImage): Promise<InputImage> => {
+    index += 1;
+    const prepared = await prepareImage(image, resolved.row, index);
+    if (prepared.changed)
+      warnings.push({ type: 'compatibility', option: 'images', message: prepared.changed });
+    return prepared.image;
+  };
+  const images: InputImage[] = [];
+  for (const image of resolved.images) images.push(await prepare(image));
+  const history = [];
+  for (const turn of resolved.history) {
+    const turnImages: InputImage[] = [];
+    for (const image of turn.images) turnImages.push(await prepare(image));
+    history.push({ ...turn, images: turnImages });
+  }
+  return { ...resolved, images, history };
+}
+
+/** Validates a request, fits its images to the model and returns the calls to make plus every warning. */
+export async function planRequest(request: ImageRequest, prepareImage?: PrepareImage): Promise<RequestPlan> {
+  const { resolved, warnings } = resolveRequest(request);
+  const ready = prepareImage ? await prepareAll(resolved, prepareImage, warnings) : resolved;
+  return { modelId: ready.row.id, calls: buildCalls(ready), warnings };
+}

@@ -1,0 +1,41 @@
+import type { ModelRow } from './models/model-row.js';
+import type { InputImage, OutputFormat, Resolution } from './request.js';
+
+export interface ResolvedTurn {
+  role: 'user' | 'model';
+  text?: string;
+  images: InputImage[];
+}
+
+/** A request checked against its model's row: every value here is one the model's wire format takes. */
+export interface ResolvedRequest {
+  row: ModelRow;
+  prompt: string;
+  images: InputImage[];
+  /** Earlier turns, oldest first; only for models that hold a conversation. */
+  history: ResolvedTurn[];
+  /** Total images asked for. */
+  n: number;
+  /** Seedream group images: one call that returns up to `n` related images. */
+  group: boolean;
+  size?: string;
+  imageSize?: Resolution;
+  quality?: string;
+  seed?: number;
+  negativePrompt?: string;
+  guidanceScale?: number;
+  temperature?: number;
+  topP?: number;
+  outputFormat?: OutputFormat;
+  watermark?: boolean;
+  optimizePrompt?: 'standard' | 'fast';
+  promptExtend?: boolean;
+  inputFidelity?: string;
+}
+
+/** One family's wire format: the body of one call that should return `imagesInCall` images. */
+export type FamilyMapper = (request: ResolvedRequest, imagesInCall: number) => Record<string, unknown>;
+
+export function toDataUri(image: InputImage): string {
+  return `data:${image.mediaType};base64,${Buffer.from(image.bytes).toString('base64')}`;
+}

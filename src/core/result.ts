@@ -1,0 +1,22 @@
+import type { ImagineError } from './errors.js';
+import type { Warning } from './request.js';
+
+export interface GeneratedImage {
+  bytes: Buffer;
+  /** Decided from the bytes' magic numbers, never from a header. */
+  mediaType: string;
+  revisedPrompt?: string;
+  /** Where the image was downloaded from, when the API answered with a URL. */
+  sourceUrl?: string;
+  requestId?: string;
+}
+
+export interface ImageResult {
+  /** The canonical model id that was called. */
+  model: string;
+  images: GeneratedImage[];
+  warnings: Warning[];
+  /** Calls of a split `n` that failed while others succeeded. Empty when everything worked. */
+  failures: ImagineError[];
+  requestIds: string[];
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { ImagineError } from '../src/core/errors.js';
+
+const secret = 'sk-SENTINEL-config-0042';
+
+function configError(env: Record<string, string>): ImagineError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImagineError);
+    return error as ImagineError;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    expect(parseConfig({ IMAGE_API_KEY: secret })).toEqual({
+      imageApi: {
+        baseUrl: 'https://console.mixroute.io',
+        apiKey: secret,
+        timeoutMs: 180_000,
+        maxRetries: 2,
+        concurrency: 4,
+      },
+      defaultModel: 'gemini-2.5-flash-image',
+      logLevel: 'info',
+    });
+  });
+
+  it('resolves a model alias in DEFAULT_MODEL and strips a trailing slash from the base URL', () => {
+    const config = parseConfig({
+      IMAGE_API_KEY: secret,
+      DEFAULT_MODEL: 'seedream-4',
+      IMAGE_API_BASE_URL: 'http://127.0.0.1:8787/',
+    });
+    expect(config.defaultModel).toBe('doubao-seedream-4-0-250828');
+    expect(config.imageApi.baseUrl).toBe('http://127.0.0.1:8787');
+  });
+
+  it.each([
+    [{}, 'IMAGE_API_KEY is required: the API key of the image API (sk-…).'],
+    [{ IMAGE_API_KEY: '  ' }, 'IMAGE_API_KEY is required: the API key of the image API (sk-…).'],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_API_TIMEOUT_MS: 'soon' },
+      'IMAGE_API_TIMEOUT_MS must be a whole number of milliseconds ≥ 1000 (got "soon").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_API_CONCURRENCY: '0' },
+      'IMAGE_API_CONCURRENCY must be a whole number ≥ 1 (got "0").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_API_BASE_URL: 'ftp://x' },
+      'IMAGE_API_BASE_URL must be an http(s) URL (got "ftp://x").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, LOG_LEVEL: 'loud' },
+      'LOG_LEVEL must be one of debug, info, warn, error, silent.',
+    ],
+  ])('stops with one line naming the variable: %j', (env, message) => {
+    const error = configError(env);
+    expect(error.code).toBe('config');
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('\n');
+    expect(error.message).not.toContain(secret);
+  });
+
+  it('names the valid models for a bad DEFAULT_MODEL', () => {
+    const error = configError({ IMAGE_API_KEY: secret, DEFAULT_MODEL: 'midjourney' });
+    expect(error.message).toMatch(
+      /^DEFAULT_MODEL must be one of nano-banana, .*qwen-edit \(got "midjourney"\)\.$/,
+    );
+  });
+});
