@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** One image handed to the model: raw bytes plus their (sniffed) media type. */
 export const inputImageSchema = z.object({
-  bytes: z.instanceof(Uint8Array),
+  bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'image bytes must be a Uint8Array'),
   mediaType: z.string().regex(/^image\/[a-z0-9.+-]+$/),
 });
 export type InputImage = z.infer<typeof inputImageSchema>;
