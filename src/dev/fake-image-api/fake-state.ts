@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { FaultQueue } from './faults.js';
+import type { ResponseShape } from './response-writer.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+  body: unknown;
+  model?: string;
+  family?: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export type ResponseShapeSetting = ResponseShape | 'alternate';
+export type Delivery = 'auto' | 'b64_json' | 'url';
+
+export type StoredFile =
+  | { kind: 'image'; bytes: Buffer; contentType: string }
+  | { kind: 'expired' }
+  | { kind: 'html' };
+
+/** Everything the fake remembers between requests; shared by its route handlers. */
+export class FakeState {
+  readonly requests: RecordedRequest[] = [];
+  readonly images: Buffer[] = [];
+  readonly faults = new FaultQueue();
+  readonly files = new Map<string, StoredFile>();
+  /** Aborted on close, so waits (latency faults) end with the server. */
+  readonly closing = new AbortController();
+  shape: ResponseShapeSetting = 'wrapped';
+  delivery: Delivery = 'auto';
+  fixedImage: Buffer | undefined;
+  baseUrl = '';
+  private answers = 0;
+
+  constructor(
+    readonly maxSide: number,
+    readonly apiKey: string | undefined,
+  ) {}
+
+  /** The shape of the next success answer; `alternate` starts wrapped and flips each time. */
+  nextShape(): ResponseShape {
+    this.answers += 1;
+    if (this.shape !== 'alternate') return this.shape;
+    return this.answers % 2 === 1 ? 'wrapped' : 'plain';
+  }
+
+  /** Keeps a file to serve under /files/ and returns its absolute URL. */
+  storeFile(file: StoredFile, extension: string): string {
+    const id = randomBytes(8).toString('hex');
+    this.files.set(id, file);
+    return `${this.baseUrl}/files/${id}.${extension}`;
+  }
+}

@@ -1,0 +1,142 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeImageApi, renderFor, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import {
+  dataUri,
+  imagesOf,
+  itemsOf,
+  jpegMagic,
+  jsonOf,
+  plainSchema,
+  pngMagic,
+  post,
+  solidPng,
+  wrappedSchema,
+} from './fake-image-api-helpers.js';
+
+let api: FakeImageApi;
+let red: Buffer;
+let blue: Buffer;
+
+beforeAll(async () => {
+  api = await startFakeImageApi();
+  red = await solidPng('#ff0000', 16, 8);
+  blue = await solidPng('#0000ff', 16, 8);
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  api.clearFaults();
+  api.setResponseShape('wrapped');
+  api.setDelivery('auto');
+  api.setFixedImage(undefined);
+});
+
+describe('the images', () => {
+  const gpt = (prompt: string) => ({ model: 'gpt-image-1', prompt, size: '1024x1024' });
+
+  it('answers the same bytes for the same prompt and different bytes for another prompt', async () => {
+    const [first] = await imagesOf(await post(api, gpt('a red fox')));
+    const [again] = await imagesOf(await post(api, gpt('a red fox')));
+    const [other] = await imagesOf(await post(api, gpt('a blue whale')));
+    expect(first?.equals(again ?? Buffer.alloc(0))).toBe(true);
+    expect(first?.equals(other ?? Buffer.alloc(0))).toBe(false);
+    expect(first?.equals(await renderFor('a red fox'))).toBe(true);
+  });
+
+  it("makes an edit's output depend on its input image", async () => {
+    const edit = (image: Buffer) => ({ ...gpt('make it an oil painting'), image: dataUri(image) });
+    const [fromRed] = await imagesOf(await post(api, edit(red)));
+    const [fromBlue] = await imagesOf(await post(api, edit(blue)));
+    expect(fromRed?.equals(fromBlue ?? Buffer.alloc(0))).toBe(false);
+    const expected = await renderFor('make it an oil painting', { inputs: [red] });
+    expect(fromRed?.equals(expected)).toBe(true);
+  });
+
+  it('follows the requested aspect ratio at a longest side of 256, and the format asked for', async () => {
+    const [wide] = await imagesOf(
+      await post(api, { model: 'gemini-2.5-flash-image', prompt: 'x', size: '16:9' }),
+    );
+    expect(await sharp(wide).metadata()).toMatchObject({ width: 256, height: 144, format: 'png' });
+    const gemini = { model: 'gemini-2.5-flash-image', prompt: 'x', size: '2:3', mime_type: 'image/jpeg' };
+    const [tall] = await imagesOf(await post(api, gemini));
+    expect(await sharp(tall).metadata()).toMatchObject({ width: 171, height: 256, format: 'jpeg' });
+    const [webp] = await imagesOf(await post(api, { ...gpt('x'), size: '1536x1024', output_format: 'webp' }));
+    expect(await sharp(webp).metadata()).toMatchObject({ width: 256, height: 171, format: 'webp' });
+  });
+
+  it('answers n images for GPT Image and max_images for Seedream group mode, all different', async () => {
+    const three = await imagesOf(await post(api, { ...gpt('a fox'), n: 3 }));
+    expect(three).toHaveLength(3);
+    expect(new Set(three.map((image) => image.toString('base64'))).size).toBe(3);
+    expect(three[2]?.equals(await renderFor('a fox', { variant: 2 }))).toBe(true);
+    const group = {
+      model: 'doubao-seedream-4-0-250828',
+      prompt: 'a story in two panels',
+      sequential_image_generation: 'auto',
+      sequential_image_generation_options: { max_images: 2 },
+    };
+    expect(await imagesOf(await post(api, group))).toHaveLength(2);
+    expect(
+      await imagesOf(await post(api, { model: 'gemini-2.5-flash-image', prompt: 'x', n: 4 })),
+    ).toHaveLength(1);
+  });
+
+  it('answers the fixed image when one is set, base64 written in chunks that decode to the same bytes', async () => {
+    const big = Buffer.concat([pngMagic, Buffer.alloc(2 * 1024 * 1024 + 1, 7)]);
+    api.setFixedImage(big);
+    const answer = await post(api, gpt('anything'));
+    expect(Number(answer.headers.get('content-length'))).toBe(Buffer.byteLength(answer.text));
+    const [image] = await imagesOf(answer);
+    expect(image?.equals(big)).toBe(true);
+    expect(api.images.at(-1)).toBe(big);
+  });
+});
+
+describe('response shapes and delivery', () => {
+  const body = { model: 'gpt-image-1', prompt: 'shapes' };
+
+  it('answers the wrapped shape by default and the plain shape when told', async () => {
+    expect(wrappedSchema.safeParse(jsonOf(await post(api, body))).success).toBe(true);
+    api.setResponseShape('plain');
+    expect(plainSchema.safeParse(jsonOf(await post(api, body))).success).toBe(true);
+  });
+
+  it('alternates between wrapped and plain, one request each', async () => {
+    api.setResponseShape('alternate');
+    const shapes = [];
+    for (let index = 0; index < 3; index++) {
+      shapes.push(wrappedSchema.safeParse(jsonOf(await post(api, body))).success ? 'wrapped' : 'plain');
+    }
+    expect(shapes).toEqual(['wrapped', 'plain', 'wrapped']);
+  });
+
+  it('delivers by url when told, and the url downloads the bytes with a content type', async () => {
+    api.setDelivery('url');
+    const [item] = itemsOf(await post(api, body));
+    expect(item?.b64_json).toBe('');
+    const download = await fetch(item?.url ?? '');
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await download.arrayBuffer()).equals(await renderFor('shapes'))).toBe(true);
+  });
+
+  it('delivers Seedream as base64 when told', async () => {
+    api.setDelivery('b64_json');
+    const [item] = itemsOf(await post(api, { model: 'doubao-seedream-4-5-251128', prompt: 'x' }));
+    expect(item?.url).toBe('');
+    expect(
+      Buffer.from(item?.b64_json ?? '', 'base64')
+        .subarray(0, 3)
+        .equals(jpegMagic),
+    ).toBe(true);
+  });
+
+  it('puts a new x-request-id on every answer, errors included', async () => {
+    const ids = [await post(api, body), await post(api, { model: 'nope' })].map((answer) =>
+      answer.headers.get('x-request-id'),
+    );
+    expect(ids[0]).toMatch(/^[0-9a-f]{24}$/);
+    expect(ids[1]).toMatch(/^[0-9a-f]{24}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+});
