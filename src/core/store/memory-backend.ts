@@ -1,0 +1,81 @@
+import { Keyv } from 'keyv';
+import { type AtomicOperations, createKeyvStore } from './keyv-store.js';
+import type { ReserveResult, Store, StoreLogger } from './store.js';
+
+interface Counter {
+  used: number;
+  expiresAt: number;
+}
+
+interface Claim {
+  owner: string;
+  expiresAt: number;
+}
+
+/** Expired counters and claims nobody asks about again are swept this often (operations). */
+const sweepEvery = 1000;
+
+/**
+ * One process only (tests, a single local bot). The atomic operations run synchronously, so nothing can
+ * interleave between their read and their write.
+ */
+export function createMemoryAtomicOperations(now: () => number = Date.now): AtomicOperations {
+  const counters = new Map<string, Counter>();
+  const claims = new Map<string, Claim>();
+  let operations = 0;
+
+  function sweep(time: number): void {
+    operations += 1;
+    if (operations % sweepEvery !== 0) return;
+    for (const [key, counter] of counters) if (counter.expiresAt <= time) counters.delete(key);
+    for (const [key, claim] of claims) if (claim.expiresAt <= time) claims.delete(key);
+  }
+
+  function liveCounter(key: string, time: number): Counter | undefined {
+    const counter = counters.get(key);
+    if (counter === undefined || counter.expiresAt > time) return counter;
+    counters.delete(key);
+    return undefined;
+  }
+
+  return {
+    reserve(key: string, limit: number, ttlMs: number): ReserveResult {
+      const time = now();
+      sweep(time);
+      const counter = liveCounter(key, time);
+      const used = counter?.used ?? 0;
+      if (used >= limit) return { ok: false, used };
+      if (counter === undefined) counters.set(key, { used: 1, expiresAt: time + ttlMs });
+      else counter.used += 1;
+      return { ok: true, used: used + 1 };
+    },
+
+    release(key: string): void {
+      const counter = liveCounter(key, now());
+      if (counter !== undefined && counter.used > 0) counter.used -= 1;
+    },
+
+    claim(key: string, owner: string, ttlMs: number): boolean {
+      const time = now();
+      sweep(time);
+      const existing = claims.get(key);
+      if (existing !== undefined && existing.expiresAt > time) return false;
+      claims.set(key, { owner, expiresAt: time + ttlMs });
+      return true;
+    },
+  };
+}
+
+export function createMemoryStore(options: { namespace: string; logger: StoreLogger }): Store {
+  const keyv = new Keyv({ namespace: options.namespace, throwOnErrors: true });
+  return createKeyvStore({
+    backend: 'memory',
+    namespace: options.namespace,
+    keyv,
+    atomic: createMemoryAtomicOperations(),
+    logger: options.logger,
+    close: async () => {
+      await keyv.clear();
+    },
+  });
+}

@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Keyv } from 'keyv';
+import { z } from 'zod';
+import { ImagineError } from '../errors.js';
+import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
+import { SqliteKeyvAdapter } from './sqlite-adapter.js';
+import type { ReserveResult, Store, StoreLogger } from './store.js';
+
+export interface SqliteStoreOptions {
+  namespace: string;
+  logger: StoreLogger;
+  /** How long a write waits for another process's lock before failing. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+const counterRow = z.object({ used: z.number().int(), expires: z.number() });
+const claimRow = z.object({ expires: z.number() });
+const purgeIntervalMs = 60_000;
+
+/** `:memory:` as is; any other path relative to the working directory, its folder created. */
+export function openSqliteDatabase(location: string, busyTimeoutMs = 5000): Database.Database {
+  const path = location === ':memory:' ? location : resolve(location);
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const database = new Database(path, { timeout: busyTimeoutMs });
+    // WAL lets readers run beside one writer; busy_timeout makes a second process wait instead of failing.
+    database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+    database.pragma('synchronous = NORMAL');
+    return database;
+  } catch (error) {
+    throw new ImagineError(
+      'config',
+      `Could not open the SQLite store at "${path}": ${errorText(error, [])}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * Counters and claims in their own tables. Each read-then-write runs in a `BEGIN IMMEDIATE` transaction,
+ * which takes the file's write lock first, so two processes on one file cannot interleave.
+ */
+export function createSqliteAtomicOperations(database: Database.Database): AtomicOperations {
+  database.exec(
+    `CREATE TABLE IF NOT EXISTS store_counters (key TEXT PRIMARY KEY, used INTEGER NOT NULL, expires INTEGER NOT NULL);
+     CREATE TABLE IF NOT EXISTS store_claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL);`,
+  );
+  const selectCounter = database.prepare<[string]>('SELECT used, expires FROM store_counters WHERE key = ?');
+  const startCounter = database.prepare<[string, number]>(
+    `INSERT INTO store_counters (key, used, expires) VALUES (?, 1, ?)
+     ON CONFLICT(key) DO UPDATE SET used = 1, expires = excluded.expires`,
+  );
+  const incrementCounter = database.prepare<[string]>(
+    'UPDATE store_counters SET used = used + 1 WHERE key = ?',
+  );
+  const decrementCounter = database.prepare<[string, number]>(
+    'UPDATE store_counters SET used = used - 1 WHERE key = ? AND used > 0 AND expires > ?',
+  );
+  const selectClaim = database.prepare<[string]>('SELECT expires FROM store_claims WHERE key = ?');
+  const upsertClaim = database.prepare<[string, string, number]>(
+    `INSERT INTO store_claims (key, owner, expires) VALUES (?, ?, ?)
+     ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires`,
+  );
+  const purgeCounters = database.prepare<[number]>('DELETE FROM store_counters WHERE expires <= ?');
+  const purgeClaims = database.prepare<[number]>('DELETE FROM store_claims WHERE expires <= ?');
+  let lastPurge = 0;
+
+  // Read the clock inside the transaction: only then is it after every other process's last write.
+  const reserveTransaction = database.transaction(
+    (key: string, limit: number, ttlMs: number): ReserveResult => {
+      const now = Date.now();
+      const raw = selectCounter.get(key);
+      const row = raw === undefined ? undefined : counterRow.parse(raw);
+      const live = row !== undefined && row.expires > now ? row : undefined;
+      const used = live?.used ?? 0;
+      if (used >= limit) return { ok: false, used };
+      if (live === undefined) startCounter.run(key, now + ttlMs);
+      else incrementCounter.run(key);
+      return { ok: true, used: used + 1 };
+    },
+  );
+
+  const claimTransaction = database.transaction((key: string, owner: string, ttlMs: number): boolean => {
+    const now = Date.now();
+    const raw = selectClaim.get(key);
+    if (raw !== undefined && claimRow.parse(raw).expires > now) return false;
+    upsertClaim.run(key, owner, now + ttlMs);
+    return true;
+  });
+
+  function purgeNowAndThen(): void {
+    const now = Date.now();
+    if (now - lastPurge < purgeIntervalMs) return;
+    lastPurge = now;
+    purgeCounters.run(now);
+    purgeClaims.run(now);
+  }
+
+  return {
+    reserve(key: string, limit: number, ttlMs: number): ReserveResult {
+      purgeNowAndThen();
+      return reserveTransaction.immediate(key, limit, ttlMs);
+    },
+    release(key: string): void {
+      decrementCounter.run(key, Date.now());
+    },
+    claim(key: string, owner: string, ttlMs: number): boolean {
+      purgeNowAndThen();
+      return claimTransaction.immediate(key, owner, ttlMs);
+    },
+  };
+}
+
+export function openSqliteStore(location: string, options: SqliteStoreOptions): Store {
+  const database = openSqliteDatabase(location, options.busyTimeoutMs);
+  try {
+    const adapter = new SqliteKeyvAdapter(database, { table: 'store_values' });
+    const keyv = new Keyv(adapter, { namespace: options.namespace, throwOnErrors: true });
+    return createKeyvStore({
+      backend: 'sqlite',
+      namespace: options.namespace,
+      keyv,
+      atomic: createSqliteAtomicOperations(database),
+      logger: options.logger,
+      close: () => adapter.disconnect(),
+    });
+  } catch (error) {
+    database.close();
+    throw new ImagineError('config', `Could not prepare the SQLite store: ${errorText(error, [])}`, {
+      cause: error,
+    });
+  }
+}
