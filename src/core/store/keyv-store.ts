@@ -10,6 +10,7 @@ export type StoreBackend = 'memory' | 'sqlite' | 'redis';
 export interface AtomicOperations {
   reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult> | ReserveResult;
   release(key: string): Promise<void> | void;
+  count(key: string): Promise<number> | number;
   claim(key: string, owner: string, ttlMs: number): Promise<boolean> | boolean;
 }
 
@@ -125,6 +126,10 @@ export function createKeyvStore(parts: KeyvStoreParts): Store {
 
     async release(key: string): Promise<void> {
       await guarded('release a slot', () => atomic.release(storeKeys.counter(prefix, key)));
+    },
+
+    async count(key: string): Promise<number> {
+      return guarded('read a counter', () => atomic.count(storeKeys.counter(prefix, key)));
     },
 
     async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -55,6 +55,10 @@ export function createMemoryAtomicOperations(now: () => number = Date.now): Atom
       if (counter !== undefined && counter.used > 0) counter.used -= 1;
     },
 
+    count(key: string): number {
+      return liveCounter(key, now())?.used ?? 0;
+    },
+
     claim(key: string, owner: string, ttlMs: number): boolean {
       const time = now();
       sweep(time);

@@ -28,6 +28,7 @@ if used > 0 then redis.call('DECR', KEYS[1]) end
 return 0`;
 
 const reserveReply = z.tuple([z.number(), z.number()]);
+const countReply = z.coerce.number().int().nonnegative();
 
 /** The URL as safe to print: scheme, host, port and database, never the user or password. */
 export function describeRedisUrl(url: URL): string {
@@ -49,6 +50,10 @@ export function createRedisAtomicOperations(client: RedisClient): AtomicOperatio
     },
     async release(key: string): Promise<void> {
       await client.eval(releaseScript, { keys: [key], arguments: [] });
+    },
+    async count(key: string): Promise<number> {
+      const reply = await client.get(key);
+      return reply === null ? 0 : countReply.parse(reply);
     },
     async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
       const reply = await client.set(key, owner, {

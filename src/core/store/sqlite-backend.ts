@@ -16,6 +16,7 @@ export interface SqliteStoreOptions {
 }
 
 const counterRow = z.object({ used: z.number().int(), expires: z.number() });
+const countRow = z.object({ used: z.number().int() });
 const claimRow = z.object({ expires: z.number() });
 const purgeIntervalMs = 60_000;
 
@@ -60,6 +61,9 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
   );
   const decrementCounter = database.prepare<[string, number]>(
     'UPDATE store_counters SET used = used - 1 WHERE key = ? AND used > 0 AND expires > ?',
+  );
+  const selectLiveCount = database.prepare<[string, number]>(
+    'SELECT used FROM store_counters WHERE key = ? AND expires > ?',
   );
   const selectClaim = database.prepare<[string]>('SELECT expires FROM store_claims WHERE key = ?');
   const upsertClaim = database.prepare<[string, string, number]>(
@@ -108,6 +112,10 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
     },
     release(key: string): void {
       decrementCounter.run(key, Date.now());
+    },
+    count(key: string): number {
+      const raw = selectLiveCount.get(key, Date.now());
+      return raw === undefined ? 0 : countRow.parse(raw).used;
     },
     claim(key: string, owner: string, ttlMs: number): boolean {
       purgeNowAndThen();

@@ -27,6 +27,8 @@ export interface Store {
   reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult>;
   /** Gives one slot back (a refund); never below zero, keeps the window's expiry. */
   release(key: string): Promise<void>;
+  /** The counter's current value; 0 when it is absent or its window has expired. */
+  count(key: string): Promise<number>;
   /** Set-if-absent with a TTL: true for exactly one caller until the claim expires. */
   claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;

@@ -137,6 +137,23 @@ export function describeStoreBehaviour(name: string, harness: StoreHarness): voi
       expect(await store.reserve(key, 2, 60_000)).toEqual({ ok: false, used: 2 });
     });
 
+    it('counts a counter without taking a slot: 0 when absent, released or expired', async () => {
+      const [first, second] = await openPair();
+      const key = `count:${randomUUID()}`;
+      expect(await first.count(key)).toBe(0);
+      await first.reserve(key, 5, 150);
+      await first.reserve(key, 5, 150);
+      expect(await second.count(key)).toBe(2);
+      expect(await second.count(key)).toBe(2);
+      await first.release(key);
+      expect(await second.count(key)).toBe(1);
+      await eventually(
+        () => second.count(key),
+        (used) => used === 0,
+      );
+      expect(await first.reserve(key, 5, 60_000)).toEqual({ ok: true, used: 1 });
+    });
+
     it('ends a quota window a TTL after the first slot, however many follow', async () => {
       const store = await open();
       const key = `window:${randomUUID()}`;
@@ -223,6 +240,7 @@ export function describeStoreBehaviour(name: string, harness: StoreHarness): voi
       expect(failure).toBeInstanceOf(ImagineError);
       expect(failure).toMatchObject({ code: 'upstream' });
       await expect(store.reserve('closed', 1, 1000)).rejects.toBeInstanceOf(ImagineError);
+      await expect(store.count('closed')).rejects.toBeInstanceOf(ImagineError);
       await store.close();
     });
   });

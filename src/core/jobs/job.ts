@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** An image kept in the store's blob space, by content hash. */
+export const imageRefSchema = z.object({ hash: z.string().min(1), mediaType: z.string() });
+export type ImageRef = z.infer<typeof imageRefSchema>;
+
+export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+export const jobKinds = ['imagine', 'edit', 'reroll', 'variations', 'upscale', 'compare'] as const;
+export type JobKind = (typeof jobKinds)[number];
+
+/** The request options a job ran with, after settings layers; images are blob refs, not bytes. */
+export const jobOptionsSchema = z.object({
+  model: z.string(),
+  prompt: z.string(),
+  size: z.string().optional(),
+  resolution: z.enum(['1K', '2K', '3K', '4K']).optional(),
+  quality: z.string().optional(),
+  n: z.number().int().optional(),
+  seed: z.number().int().optional(),
+  negativePrompt: z.string().optional(),
+  guidanceScale: z.number().optional(),
+  temperature: z.number().optional(),
+  topP: z.number().optional(),
+  outputFormat: z.enum(['png', 'jpeg', 'webp']).optional(),
+  watermark: z.boolean().optional(),
+  optimizePrompt: z.enum(['standard', 'fast']).optional(),
+  promptExtend: z.boolean().optional(),
+  inputFidelity: z.string().optional(),
+  groupImages: z.boolean().optional(),
+});
+export type JobOptions = z.infer<typeof jobOptionsSchema>;
+
+/** A platform-qualified user (`discord:1234…`, `slack:T01/U02`, `console:local`). */
+export const actorSchema = z.object({ id: z.string(), name: z.string().optional() });
+export type Actor = z.infer<typeof actorSchema>;
+
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.enum(jobKinds),
+  parentId: z.string().optional(),
+  /** The conversation this job belongs to (its root job's id). */
+  conversationId: z.string(),
+  requester: actorSchema,
+  /** Platform-qualified channel (`discord:<channel id>`…), for channel settings and quotas. */
+  channelId: z.string(),
+  options: jobOptionsSchema,
+  /** The user's own words, before the channel's style suffix was added. */
+  userPrompt: z.string(),
+  inputImages: z.array(imageRefSchema).default([]),
+  /** Multi-turn models: replay the conversation up to this job's model turn as history. */
+  historyUpTo: z.string().optional(),
+  status: z.enum(jobStatuses),
+  resultImages: z.array(imageRefSchema).default([]),
+  /** The model that really ran (an edit may switch models). */
+  modelUsed: z.string().optional(),
+  revisedPrompt: z.string().optional(),
+  warnings: z.array(z.string()).default([]),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  /** Compare jobs: a label shown with the result. */
+  label: z.string().optional(),
+  createdAt: z.number(),
+  startedAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+/** What a runner reports about a job; adapters render it (throttled). */
+export type ProgressEvent =
+  | { jobId: string; type: 'queued'; position: number }
+  | { jobId: string; type: 'running'; elapsedMs: number }
+  | { jobId: string; type: 'done' }
+  | { jobId: string; type: 'failed'; code: string; message: string }
+  | { jobId: string; type: 'cancelled' };

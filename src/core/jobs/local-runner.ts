@@ -1,0 +1,271 @@
+import { ImagineError, isImagineError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ProgressEvent } from './job.js';
+import type { JobExecutor, JobRunner } from './runner.js';
+
+/** Time and timers, injected so tests can move time. */
+export interface Clock {
+  now(): number;
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export type RunnerLogger = Pick<Logger, 'warn' | 'error'>;
+
+export interface LocalRunnerOptions {
+  executor: JobExecutor;
+  /** Jobs running at once in this process. */
+  globalConcurrency: number;
+  /** Jobs of one user running at once. Default 2. */
+  perUserConcurrency?: number;
+  /** How often a running job reports its elapsed time. Default 5 s. */
+  progressIntervalMs?: number;
+  clock?: Clock;
+  logger?: RunnerLogger;
+}
+
+type Listener = (event: ProgressEvent) => void;
+
+interface QueuedJob {
+  id: string;
+  userId: string;
+  sequence: number;
+  /** The position last announced (or returned by submit). */
+  position: number;
+}
+
+interface RunningJob {
+  id: string;
+  userId: string;
+  sequence: number;
+  startedAt: number;
+  controller: AbortController;
+  /** Set once cancelled: the user was told, but the slot stays taken until the executor settles. */
+  cancelled: boolean;
+  settled: Promise<void>;
+}
+
+const genericFailure = 'Something went wrong.';
+
+/** The real timers; their handles never leave this object. */
+export function systemClock(): Clock {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    now: () => Date.now(),
+    setInterval(callback, ms) {
+      const timer = setInterval(callback, ms);
+      timers.add(timer);
+      return timer;
+    },
+    clearInterval(handle) {
+      for (const timer of timers) {
+        if (timer !== handle) continue;
+        clearInterval(timer);
+        timers.delete(timer);
+      }
+    },
+  };
+}
+
+/**
+ * A FIFO queue and a worker pool in one process. A user at their cap does not hold up other users: the first
+ * eligible job in queue order starts. Progress goes to per-job listeners; a throwing listener is logged only.
+ */
+export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
+  const { executor, globalConcurrency } = options;
+  const perUserConcurrency = options.perUserConcurrency ?? 2;
+  const progressIntervalMs = options.progressIntervalMs ?? 5000;
+  const clock = options.clock ?? systemClock();
+  const logger = options.logger ?? createLogger({ level: 'warn' });
+
+  const queue: QueuedJob[] = [];
+  const running = new Map<string, RunningJob>();
+  const listeners = new Map<string, Set<Listener>>();
+  let sequence = 0;
+  let closed = false;
+  let pumping = false;
+  let pumpRequested = false;
+
+  function deliver(listener: Listener, event: ProgressEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      logger.warn('job progress listener failed', {
+        jobId: event.jobId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  function emit(event: ProgressEvent): void {
+    const subscribed = listeners.get(event.jobId);
+    if (subscribed === undefined) return;
+    // Nothing follows a final event, so its listeners go now.
+    if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
+      listeners.delete(event.jobId);
+    }
+    for (const listener of [...subscribed]) deliver(listener, event);
+  }
+
+  function runningCount(userId: string): number {
+    let count = 0;
+    for (const job of running.values()) if (job.userId === userId) count += 1;
+    return count;
+  }
+
+  function nextEligibleIndex(): number {
+    if (running.size >= globalConcurrency) return -1;
+    return queue.findIndex((job) => runningCount(job.userId) < perUserConcurrency);
+  }
+
+  function announcePositions(): void {
+    for (const [index, job] of queue.entries()) {
+      const position = index + 1;
+      if (job.position === position) continue;
+      job.position = position;
+      emit({ jobId: job.id, type: 'queued', position });
+    }
+  }
+
+  // Listeners may cancel or submit while we emit; such calls ask for another round instead of nesting.
+  function pump(): void {
+    if (pumping) {
+      pumpRequested = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpRequested = false;
+        for (let index = nextEligibleIndex(); index >= 0 && !closed; index = nextEligibleIndex()) {
+          const [job] = queue.splice(index, 1);
+          if (job !== undefined) start(job);
+        }
+        announcePositions();
+      } while (pumpRequested);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function start(queued: QueuedJob): void {
+    const controller = new AbortController();
+    const job: RunningJob = {
+      id: queued.id,
+      userId: queued.userId,
+      sequence: queued.sequence,
+      startedAt: clock.now(),
+      controller,
+      cancelled: false,
+      settled: Promise.resolve(),
+    };
+    running.set(job.id, job);
+    emit({ jobId: job.id, type: 'running', elapsedMs: 0 });
+    job.settled = execute(job);
+  }
+
+  async function execute(job: RunningJob): Promise<void> {
+    const timer = clock.setInterval(() => {
+      if (!job.cancelled) emit({ jobId: job.id, type: 'running', elapsedMs: clock.now() - job.startedAt });
+    }, progressIntervalMs);
+    try {
+      // A listener may have cancelled the job during its first event: then it never runs.
+      if (!job.controller.signal.aborted) await executor(job.id, job.controller.signal);
+      if (!job.cancelled) emit({ jobId: job.id, type: 'done' });
+    } catch (error) {
+      if (!job.cancelled) emit(failure(job.id, error));
+    } finally {
+      clock.clearInterval(timer);
+      running.delete(job.id);
+      pump();
+    }
+  }
+
+  function failure(jobId: string, error: unknown): ProgressEvent {
+    if (isImagineError(error)) return { jobId, type: 'failed', code: error.code, message: error.message };
+    // Internals (stack, paths, upstream text) stay in the operator's log.
+    logger.error('job failed unexpectedly', {
+      jobId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { jobId, type: 'failed', code: 'internal', message: genericFailure };
+  }
+
+  function cancelRunning(job: RunningJob): void {
+    job.cancelled = true;
+    job.controller.abort(new ImagineError('cancelled', 'The job was cancelled.'));
+    emit({ jobId: job.id, type: 'cancelled' });
+  }
+
+  function cancelQueued(index: number): void {
+    const [job] = queue.splice(index, 1);
+    if (job !== undefined) emit({ jobId: job.id, type: 'cancelled' });
+  }
+
+  function currentState(jobId: string): ProgressEvent | undefined {
+    const queued = queue.find((job) => job.id === jobId);
+    if (queued !== undefined) return { jobId, type: 'queued', position: queued.position };
+    const job = running.get(jobId);
+    if (job === undefined || job.cancelled) return undefined;
+    return { jobId, type: 'running', elapsedMs: clock.now() - job.startedAt };
+  }
+
+  return {
+    async submit(job: { id: string; userId: string }): Promise<{ position: number }> {
+      if (closed) throw new ImagineError('cancelled', 'The bot is shutting down; the job was not started.');
+      if (running.has(job.id) || queue.some((queued) => queued.id === job.id)) {
+        throw new ImagineError('invalid_request', `Job ${job.id} is already queued or running.`);
+      }
+      sequence += 1;
+      queue.push({ id: job.id, userId: job.userId, sequence, position: queue.length + 1 });
+      pump();
+      const queued = queue.find((entry) => entry.id === job.id);
+      return { position: queued?.position ?? 0 };
+    },
+
+    async cancel(jobId: string): Promise<boolean> {
+      const index = queue.findIndex((job) => job.id === jobId);
+      if (index >= 0) {
+        cancelQueued(index);
+        pump();
+        return true;
+      }
+      const job = running.get(jobId);
+      if (job === undefined || job.cancelled) return false;
+      cancelRunning(job);
+      return true;
+    },
+
+    subscribe(jobId: string, listener: Listener): () => void {
+      const state = currentState(jobId);
+      if (state === undefined) return () => undefined;
+      let subscribed = listeners.get(jobId);
+      if (subscribed === undefined) {
+        subscribed = new Set();
+        listeners.set(jobId, subscribed);
+      }
+      // Wrapped so that subscribing the same function twice means two subscriptions.
+      const entry: Listener = (event) => listener(event);
+      subscribed.add(entry);
+      deliver(entry, state);
+      return () => {
+        listeners.get(jobId)?.delete(entry);
+      };
+    },
+
+    activeJobs(userId: string): string[] {
+      const active = [...running.values()].filter((job) => !job.cancelled);
+      return [...active, ...queue]
+        .filter((job) => job.userId === userId)
+        .sort((first, second) => first.sequence - second.sequence)
+        .map((job) => job.id);
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      while (queue.length > 0) cancelQueued(0);
+      for (const job of running.values()) if (!job.cancelled) cancelRunning(job);
+      await Promise.all([...running.values()].map((job) => job.settled));
+    },
+  };
+}
