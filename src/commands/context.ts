@@ -1,0 +1,18 @@
+import type { ProgressEvent } from '../core/jobs/job.js';
+import type { InputImage } from '../core/request.js';
+
+/** Who is asking, where: the adapter fills this in from the platform event. Ids are platform-qualified. */
+export interface CommandContext {
+  platform: 'discord' | 'slack' | 'console';
+  user: { id: string; name?: string; isAdmin: boolean };
+  channelId: string;
+  /** The conversation's thread, for messages inside one (a Discord thread id, a Slack thread_ts). */
+  threadId?: string;
+  /** The largest file the platform takes in one upload (Discord's attachment_size_limit…). */
+  uploadLimitBytes: number;
+  /** Called with the job's progress while a command waits for it (adapters throttle the rendering). */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Images that came with a message, already downloaded by the adapter. */
+export type Attachments = InputImage[];
