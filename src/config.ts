@@ -61,6 +61,39 @@ export const configSchema = z.object({
   IMAGE_API_MAX_RETRIES: wholeNumber('IMAGE_API_MAX_RETRIES', 'a whole number ≥ 0', 0, 2),
   IMAGE_API_CONCURRENCY: wholeNumber('IMAGE_API_CONCURRENCY', 'a whole number ≥ 1', 1, 4),
   DEFAULT_MODEL: modelName,
+  STORE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      const url = value === undefined || value === '' ? 'sqlite://data/imagine-bot.sqlite' : value;
+      if (/^(sqlite|memory|redis|rediss):\/\//.test(url)) return url;
+      context.addIssue({
+        code: 'custom',
+        message: 'STORE_URL must start with sqlite://, memory://, redis:// or rediss://.',
+      });
+      return z.NEVER;
+    }),
+  USER_CONCURRENCY: wholeNumber('USER_CONCURRENCY', 'a whole number ≥ 1', 1, 2),
+  USER_RATE_LIMIT_PER_MINUTE: wholeNumber(
+    'USER_RATE_LIMIT_PER_MINUTE',
+    'a whole number ≥ 0 (0 = no limit)',
+    0,
+    6,
+  ),
+  USER_DAILY_QUOTA: wholeNumber('USER_DAILY_QUOTA', 'a whole number ≥ 0 (0 = no limit)', 0, 100),
+  CHANNEL_DAILY_QUOTA: wholeNumber('CHANNEL_DAILY_QUOTA', 'a whole number ≥ 0 (0 = no limit)', 0, 0),
+  HISTORY_TURNS: wholeNumber('HISTORY_TURNS', 'a whole number ≥ 2', 2, 8),
+  IMAGE_TTL_DAYS: wholeNumber('IMAGE_TTL_DAYS', 'a whole number of days ≥ 1', 1, 7),
+  ADMIN_IDS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error', 'silent'], {
       error: 'LOG_LEVEL must be one of debug, info, warn, error, silent.',
@@ -71,6 +104,17 @@ export const configSchema = z.object({
 export interface Config {
   imageApi: { baseUrl: string; apiKey: string; timeoutMs: number; maxRetries: number; concurrency: number };
   defaultModel: string;
+  storeUrl: string;
+  limits: {
+    userConcurrency: number;
+    userPerMinute: number;
+    userPerDay: number;
+    channelPerDay: number;
+  };
+  historyTurns: number;
+  imageTtlMs: number;
+  /** Platform-qualified ids (`discord:123…`, `slack:U0…`) that are admins everywhere. */
+  adminIds: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -98,6 +142,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       concurrency: values.IMAGE_API_CONCURRENCY,
     },
     defaultModel: values.DEFAULT_MODEL,
+    storeUrl: values.STORE_URL,
+    limits: {
+      userConcurrency: values.USER_CONCURRENCY,
+      userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,
+      userPerDay: values.USER_DAILY_QUOTA,
+      channelPerDay: values.CHANNEL_DAILY_QUOTA,
+    },
+    historyTurns: values.HISTORY_TURNS,
+    imageTtlMs: values.IMAGE_TTL_DAYS * 24 * 60 * 60 * 1000,
+    adminIds: values.ADMIN_IDS,
     logLevel: values.LOG_LEVEL,
   };
 }

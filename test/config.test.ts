@@ -25,6 +25,11 @@ describe('config', () => {
         concurrency: 4,
       },
       defaultModel: 'gemini-2.5-flash-image',
+      storeUrl: 'sqlite://data/imagine-bot.sqlite',
+      limits: { userConcurrency: 2, userPerMinute: 6, userPerDay: 100, channelPerDay: 0 },
+      historyTurns: 8,
+      imageTtlMs: 7 * 24 * 60 * 60 * 1000,
+      adminIds: [],
       logLevel: 'info',
     });
   });

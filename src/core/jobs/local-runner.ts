@@ -217,7 +217,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
         throw new ImagineError('invalid_request', `Job ${job.id} is already queued or running.`);
       }
       sequence += 1;
-      queue.push({ id: job.id, userId: job.userId, sequence, position: queue.length + 1 });
+      // Position 0 until announced, so a listener that subscribed before submitting hears its first place.
+      queue.push({ id: job.id, userId: job.userId, sequence, position: 0 });
       pump();
       const queued = queue.find((entry) => entry.id === job.id);
       return { position: queued?.position ?? 0 };
@@ -237,8 +238,9 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
     },
 
     subscribe(jobId: string, listener: Listener): () => void {
+      // A job not submitted yet may be subscribed to (subscribe, then submit, so no event is missed); a finished
+      // job sends nothing more.
       const state = currentState(jobId);
-      if (state === undefined) return () => undefined;
       let subscribed = listeners.get(jobId);
       if (subscribed === undefined) {
         subscribed = new Set();
@@ -247,7 +249,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       // Wrapped so that subscribing the same function twice means two subscriptions.
       const entry: Listener = (event) => listener(event);
       subscribed.add(entry);
-      deliver(entry, state);
+      if (state !== undefined) deliver(entry, state);
       return () => {
         listeners.get(jobId)?.delete(entry);
       };

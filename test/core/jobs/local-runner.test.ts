@@ -245,6 +245,23 @@ describe('createLocalRunner', () => {
     ]);
   });
 
+  it('delivers every event to a listener that subscribed before submitting', async () => {
+    const runner = open({ globalConcurrency: 1 });
+    await runner.submit({ id: 'a', userId: 'alice' });
+    const seen: ProgressEvent[] = [];
+    runner.subscribe('b', (event) => seen.push(event));
+    await runner.submit({ id: 'b', userId: 'bob' });
+    work.call('a').resolve();
+    await settle();
+    work.call('b').resolve();
+    await settle();
+    expect(seen.map(({ jobId: _jobId, ...event }) => event)).toEqual([
+      { type: 'queued', position: 1 },
+      { type: 'running', elapsedMs: 0 },
+      { type: 'done' },
+    ]);
+  });
+
   it('reports an ImagineError with its code and message', async () => {
     const runner = open();
     await submit(runner, 'a', 'alice');

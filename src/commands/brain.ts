@@ -1,0 +1,92 @@
+import type { InputImage } from '../core/request.js';
+import { pressButton } from './actions.js';
+import type { CommandContext } from './context.js';
+import { edit, editFrom } from './edit.js';
+import { findCommand, routeText } from './registry.js';
+import { errorReply } from './replies/index.js';
+import type { ButtonAction, Reply } from './reply.js';
+import type { BotServices } from './services.js';
+
+/**
+ * The one door adapters use. They translate platform events into these calls and render the replies; nothing
+ * here knows which platform it serves.
+ */
+export interface Brain {
+  /** A slash command with a platform's option bag (Discord). */
+  command(
+    name: string,
+    options: Record<string, unknown>,
+    attachments: InputImage[],
+    context: CommandContext,
+  ): Promise<Reply[]>;
+  /** Text with inline flags, a known first word being a sub-command (Slack's /imagine, the chat). */
+  text(text: string, attachments: InputImage[], context: CommandContext): Promise<Reply[]>;
+  /** A message in a thread: an edit when the thread is one of ours, else undefined (not for us). */
+  threadMessage(
+    text: string,
+    attachments: InputImage[],
+    context: CommandContext,
+  ): Promise<Reply[] | undefined>;
+  /** A reply to a message that shows a result: an edit from that image, else undefined. */
+  replyToMessage(
+    messageKey: string,
+    text: string,
+    attachments: InputImage[],
+    context: CommandContext,
+  ): Promise<Reply[] | undefined>;
+  /** A result button (and the edit modal's text). */
+  button(action: ButtonAction, jobId: string, context: CommandContext, text?: string): Promise<Reply[]>;
+  /** The adapter posted a job's result: its thread continues that job's conversation, its message edits that job. */
+  linkResult(jobId: string, links: { threadKey?: string; messageKey?: string }): Promise<void>;
+}
+
+export function createBrain(services: BotServices): Brain {
+  // Admins come from the platform (roles, workspace admins) and from config (ADMIN_IDS).
+  const withAdmins = <T extends CommandContext>(context: T): T => ({
+    ...context,
+    user: {
+      ...context.user,
+      isAdmin: context.user.isAdmin || services.settings.adminIds.includes(context.user.id),
+    },
+  });
+  const guarded = async (work: () => Promise<Reply[]>) => {
+    try {
+      return await work();
+    } catch (error) {
+      return [errorReply(error)];
+    }
+  };
+  return {
+    command: (name, options, attachments, context) =>
+      guarded(async () => {
+        const command = findCommand(name);
+        if (!command) return [errorReply(new Error(`unknown command ${name}`))];
+        return command.run({ options, attachments }, withAdmins(context), services);
+      }),
+    text: (text, attachments, context) =>
+      guarded(async () => {
+        const { command, rest } = routeText(text);
+        return command.run({ text: rest, attachments }, withAdmins(context), services);
+      }),
+    async threadMessage(text, attachments, context) {
+      if (!context.threadId) return undefined;
+      const conversationId = await services.conversations.conversationOfThread(context.threadId);
+      if (!conversationId) return undefined;
+      return guarded(() => edit.run({ text, attachments }, withAdmins(context), services));
+    },
+    async replyToMessage(messageKey, text, attachments, context) {
+      const jobId = await services.conversations.jobOfMessage(messageKey);
+      const parent = jobId ? await services.jobs.get(jobId) : undefined;
+      if (!parent) return undefined;
+      return guarded(async () => [await editFrom(services, withAdmins(context), parent, text, attachments)]);
+    },
+    button: (action, jobId, context, text) =>
+      guarded(() => pressButton(services, withAdmins(context), action, jobId, text)),
+    async linkResult(jobId, links) {
+      const job = await services.jobs.get(jobId);
+      if (!job) return;
+      if (links.threadKey) await services.conversations.linkThread(links.threadKey, job.conversationId);
+      if (links.messageKey) await services.conversations.linkMessage(links.messageKey, jobId);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { ZodType } from 'zod';
+import type { InputImage } from '../core/request.js';
+import type { CommandContext } from './context.js';
+import type { Reply } from './reply.js';
+import type { BotServices } from './services.js';
+
+/** What a command gets: inline text (Slack, threads, the chat) or a platform's option bag (Discord), plus images. */
+export interface CommandInput {
+  text?: string;
+  options?: Record<string, unknown>;
+  attachments?: InputImage[];
+}
+
+/** A command is data (name, options schema, help) plus a run function; it knows no platform. */
+export interface Command {
+  name: string;
+  summary: string;
+  /** Usage, shown by `help <command>`. */
+  help: string;
+  /** The options it takes, as a zod schema (structured and inline options end in it). */
+  options: ZodType;
+  run(input: CommandInput, context: CommandContext, services: BotServices): Promise<Reply[]>;
+}

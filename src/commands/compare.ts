@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ImagineError } from '../core/errors.js';
+import type { Job } from '../core/jobs/job.js';
+import { findModel, modelTable, resolveModel } from '../core/models/table.js';
+import { resolveRequest } from '../core/resolve-request.js';
+import type { Command } from './command.js';
+import { parseInlineFlags } from './flags.js';
+import { ensureConversation, newJob, optionsForPrompt, storeImages } from './job-factory.js';
+import { imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { errorReply } from './replies/index.js';
+import type { Reply } from './reply.js';
+import { runJob } from './run-job.js';
+
+/** One model per family, so a team sees four directions at once. */
+export const defaultCompareModels = [
+  'gemini-2.5-flash-image',
+  'doubao-seedream-4-0-250828',
+  'gpt-image-1',
+  'qwen-image-plus',
+];
+const compareFlags = { models: { takesValue: true, aliases: ['with'] } };
+
+function readInput(input: { text?: string; options?: Record<string, unknown> }) {
+  if (input.options) {
+    const { prompt, models, ...rest } = input.options;
+    return {
+      prompt: typeof prompt === 'string' ? prompt.trim() : '',
+      models: typeof models === 'string' ? models : undefined,
+      options: parseStructuredOptions(rest),
+    };
+  }
+  const parsed = parseInlineFlags(input.text ?? '', compareFlags);
+  return { prompt: parsed.prompt, models: parsed.rest.models, options: parsed.options };
+}
+
+export const compare = {
+  name: 'compare',
+  summary: 'One prompt on several models at once (default: one per family), to pick a direction.',
+  help: 'compare <prompt> [--models nano-banana,seedream-4,gpt-image] [--ar 16:9] …',
+  options: imageOptionsSchema.extend({ prompt: z.string(), models: z.string().optional() }),
+  async run(input, context, services) {
+    try {
+      const { prompt, models, options } = readInput(input);
+      if (!prompt)
+        throw new ImagineError('invalid_option', 'The prompt is empty: compare "a logo for a bakery".');
+      if (options.model)
+        throw new ImagineError('invalid_option', 'Use --models a,b,c to choose the models to compare.');
+      const names = models
+        ? models
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+        : defaultCompareModels;
+      const rows = [...new Map(names.map((name) => resolveModel(name)).map((row) => [row.id, row])).values()];
+      if (rows.length < 2) {
+        throw new ImagineError('invalid_option', 'Compare needs at least two different models.', {
+          choices: modelTable.map((row) => row.aliases[0] ?? row.id),
+        });
+      }
+      const attachments = input.attachments ?? [];
+      const inputImages = await storeImages(services, attachments);
+      const jobs: Job[] = [];
+      for (const row of rows) {
+        const jobOptions = await optionsForPrompt(services, context, prompt, { ...options, model: row.id });
+        resolveRequest({ ...jobOptions, images: attachments });
+        jobs.push(
+          newJob(services, context, {
+            kind: 'compare',
+            options: jobOptions,
+            userPrompt: prompt,
+            inputImages,
+            label: row.displayName,
+          }),
+        );
+      }
+      for (const job of jobs) await ensureConversation(services, job);
+      const replies: Reply[] = await Promise.all(jobs.map((job) => runJob(services, job, context)));
+      // The results are labelled by model and offer "continue with this one" instead of starting threads of their own.
+      return replies.map((reply, index) => {
+        const label = findModel(jobs[index]?.options.model ?? '')?.displayName ?? '';
+        if (reply.kind !== 'result') return { ...reply, text: `${label}: ${reply.text}` };
+        return {
+          ...reply,
+          text: `**${label}** — ${reply.text}`,
+          buttons: [
+            { action: 'pick', jobId: reply.jobId ?? '', label: '✅ Continue with this' },
+            ...reply.buttons,
+          ],
+        };
+      });
+    } catch (error) {
+      return [errorReply(error)];
+    }
+  },
+} satisfies Command;

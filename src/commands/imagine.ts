@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ImagineError } from '../core/errors.js';
+import { resolveModel } from '../core/models/table.js';
+import { resolveRequest } from '../core/resolve-request.js';
+import type { Command } from './command.js';
+import { parseInlineFlags } from './flags.js';
+import { ensureConversation, newJob, optionsForPrompt, storeImages } from './job-factory.js';
+import { imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { errorReply } from './replies/index.js';
+import { runJob } from './run-job.js';
+
+/** Reads prompt and options from a platform's option bag or from inline text with --flags. */
+export function promptAndOptions(input: { text?: string; options?: Record<string, unknown> }) {
+  if (input.options) {
+    const { prompt, ...rest } = input.options;
+    return { prompt: typeof prompt === 'string' ? prompt.trim() : '', options: parseStructuredOptions(rest) };
+  }
+  const parsed = parseInlineFlags(input.text ?? '');
+  return { prompt: parsed.prompt, options: parsed.options };
+}
+
+export const imagine = {
+  name: 'imagine',
+  summary: 'Make images from a prompt; attach images to edit or fuse them.',
+  help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] …  (attach images to edit them)',
+  options: imageOptionsSchema.extend({ prompt: z.string() }),
+  async run(input, context, services) {
+    try {
+      const { prompt, options } = promptAndOptions(input);
+      if (!prompt) {
+        throw new ImagineError(
+          'invalid_option',
+          'The prompt is empty: say what the image should show, e.g. "a red fox in the snow".',
+        );
+      }
+      const jobOptions = await optionsForPrompt(services, context, prompt, options);
+      jobOptions.model = resolveModel(jobOptions.model).id;
+      const attachments = input.attachments ?? [];
+      // Validate before taking a quota slot: a bad size or flag costs nothing.
+      resolveRequest({ ...jobOptions, images: attachments });
+      const job = newJob(services, context, {
+        kind: 'imagine',
+        options: jobOptions,
+        userPrompt: prompt,
+        inputImages: await storeImages(services, attachments),
+      });
+      await ensureConversation(services, job);
+      return [await runJob(services, job, context, { threadName: true })];
+    } catch (error) {
+      return [errorReply(error)];
+    }
+  },
+} satisfies Command;

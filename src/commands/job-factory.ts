@@ -1,0 +1,102 @@
+import type { ImageRef, Job, JobKind, JobOptions } from '../core/jobs/job.js';
+import type { InputImage } from '../core/request.js';
+import { layerSettings, type ResolvedSettings, type Settings } from '../core/settings/settings.js';
+import type { CommandContext } from './context.js';
+import type { ImageOptions } from './options.js';
+import type { BotServices } from './services.js';
+
+/** The settings layers for this user in this channel, with the command's own options on top. */
+export async function resolveSettings(
+  services: BotServices,
+  context: CommandContext,
+  command: Settings = {},
+): Promise<ResolvedSettings> {
+  const [channel, user] = await Promise.all([
+    services.userSettings.get({ kind: 'channel', id: context.channelId }),
+    services.userSettings.get({ kind: 'user', id: context.user.id }),
+  ]);
+  return layerSettings([
+    { layer: 'default', settings: { model: services.settings.defaultModel } },
+    { layer: 'channel', settings: channel },
+    { layer: 'user', settings: user },
+    { layer: 'command', settings: command },
+  ]);
+}
+
+/** Options for a new generation: settings layers, then the command's options; the style brief joins the prompt. */
+export async function optionsForPrompt(
+  services: BotServices,
+  context: CommandContext,
+  prompt: string,
+  command: ImageOptions,
+): Promise<JobOptions> {
+  const { values } = await resolveSettings(services, context, {
+    ...(command.model !== undefined && { model: command.model }),
+    ...(command.size !== undefined && { size: command.size }),
+    ...(command.resolution !== undefined && { resolution: command.resolution }),
+    ...(command.quality !== undefined && { quality: command.quality }),
+    ...(command.n !== undefined && { n: command.n }),
+    ...(command.negativePrompt !== undefined && { negativePrompt: command.negativePrompt }),
+  });
+  const { style, ...layered } = values;
+  const styled = style ? `${prompt}, ${style}` : prompt;
+  return {
+    ...layered,
+    ...command,
+    model: command.model ?? layered.model ?? services.settings.defaultModel,
+    prompt: styled,
+  };
+}
+
+export async function storeImages(services: BotServices, images: readonly InputImage[]): Promise<ImageRef[]> {
+  const refs: ImageRef[] = [];
+  for (const image of images) {
+    const hash = await services.blobs.putImage(image.bytes, image.mediaType, services.settings.imageTtlMs);
+    refs.push({ hash, mediaType: image.mediaType });
+  }
+  return refs;
+}
+
+export interface NewJobFields {
+  kind: JobKind;
+  options: JobOptions;
+  userPrompt: string;
+  inputImages?: ImageRef[];
+  parentId?: string;
+  /** Joins this conversation; a new conversation (named after the job) when absent. */
+  conversationId?: string;
+  historyUpTo?: string;
+  label?: string;
+}
+
+export function newJob(services: BotServices, context: CommandContext, fields: NewJobFields): Job {
+  const id = services.newId();
+  return {
+    id,
+    kind: fields.kind,
+    ...(fields.parentId !== undefined && { parentId: fields.parentId }),
+    conversationId: fields.conversationId ?? id,
+    requester: { id: context.user.id, ...(context.user.name !== undefined && { name: context.user.name }) },
+    channelId: context.channelId,
+    options: fields.options,
+    userPrompt: fields.userPrompt,
+    inputImages: fields.inputImages ?? [],
+    ...(fields.historyUpTo !== undefined && { historyUpTo: fields.historyUpTo }),
+    status: 'queued',
+    resultImages: [],
+    warnings: [],
+    ...(fields.label !== undefined && { label: fields.label }),
+    createdAt: services.now(),
+  };
+}
+
+/** A job that starts a conversation gets one; a job inside an existing conversation joins it. */
+export async function ensureConversation(services: BotServices, job: Job): Promise<void> {
+  if (await services.conversations.get(job.conversationId)) return;
+  await services.conversations.create({
+    id: job.conversationId,
+    channelId: job.channelId,
+    turns: [],
+    updatedAt: services.now(),
+  });
+}

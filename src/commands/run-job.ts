@@ -1,0 +1,77 @@
+import { type ErrorCode, errorCodes, ImagineError } from '../core/errors.js';
+import type { Job, ProgressEvent } from '../core/jobs/job.js';
+import { findModel } from '../core/models/table.js';
+import type { CommandContext } from './context.js';
+import { errorReply, quotaText, resultReply } from './replies/index.js';
+import type { Reply } from './reply.js';
+import type { BotServices } from './services.js';
+
+type EndEvent = Extract<ProgressEvent, { type: 'done' | 'failed' | 'cancelled' }>;
+
+function waitForEnd(services: BotServices, job: Job, context: CommandContext): Promise<EndEvent> {
+  return new Promise((resolve) => {
+    const unsubscribe = services.runner.subscribe(job.id, (event) => {
+      context.onProgress?.(event);
+      if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
+        unsubscribe();
+        resolve(event);
+      }
+    });
+  });
+}
+
+/**
+ * The road every generating command takes: take a quota slot, store the job, queue it, report progress, and turn
+ * the outcome into a reply. The slot is refunded when no image came back.
+ */
+export async function runJob(
+  services: BotServices,
+  job: Job,
+  context: CommandContext,
+  options: { threadName?: boolean } = {},
+): Promise<Reply> {
+  const reservation = await services.quotas.reserve(context.user.id, context.channelId);
+  if (!reservation.ok) return { ...errorReply(new ImagineError('quota', quotaText(reservation))) };
+  try {
+    await services.jobs.save(job);
+    const ended = waitForEnd(services, job, context);
+    await services.runner.submit({ id: job.id, userId: context.user.id });
+    const end = await ended;
+    const finished = await services.jobs.get(job.id);
+    if (end.type === 'cancelled' && finished?.status === 'queued') {
+      await services.jobs.update(job.id, (stored) => ({
+        ...stored,
+        status: 'cancelled',
+        finishedAt: services.now(),
+      }));
+    }
+    if (end.type !== 'done' || !finished || finished.resultImages.length === 0) {
+      await reservation.refund();
+      const error =
+        end.type === 'failed'
+          ? new ImagineError(isKnownCode(end.code) ? end.code : 'upstream', end.message)
+          : end.type === 'cancelled'
+            ? new ImagineError('cancelled', 'Cancelled.')
+            : new ImagineError('empty_result', 'The model returned no image.');
+      return errorReply(error, job.id);
+    }
+    const images = [];
+    for (const ref of finished.resultImages) {
+      const image = await services.blobs.getImage(ref.hash);
+      if (image) images.push(image);
+    }
+    const elapsedMs = (finished.finishedAt ?? services.now()) - (finished.startedAt ?? finished.createdAt);
+    return await resultReply(finished, images, findModel(finished.modelUsed ?? finished.options.model), {
+      uploadLimitBytes: context.uploadLimitBytes,
+      elapsedMs,
+      threadName: options.threadName ?? false,
+    });
+  } catch (error) {
+    await reservation.refund();
+    return errorReply(error, job.id);
+  }
+}
+
+function isKnownCode(code: string): code is ErrorCode {
+  return (errorCodes as readonly string[]).includes(code);
+}

@@ -1,0 +1,30 @@
+import type { ConversationStore } from '../core/conversations/conversation-store.js';
+import type { JobStore } from '../core/jobs/job-store.js';
+import type { Quotas } from '../core/jobs/quotas.js';
+import type { JobRunner } from '../core/jobs/runner.js';
+import type { SettingsStore } from '../core/settings/settings.js';
+import type { ImageBlobs } from '../core/store/blobs.js';
+
+export interface BotSettings {
+  defaultModel: string;
+  /** Most conversation turns sent to a multi-turn model. */
+  historyTurns: number;
+  /** How long images, jobs and conversations are kept. */
+  imageTtlMs: number;
+  /** Platform-qualified user ids that are admins whatever the platform says. */
+  adminIds: readonly string[];
+}
+
+/** Everything a command needs, injected: no command reaches for a global. */
+export interface BotServices {
+  settings: BotSettings;
+  jobs: JobStore;
+  conversations: ConversationStore;
+  userSettings: SettingsStore;
+  blobs: ImageBlobs;
+  runner: JobRunner;
+  quotas: Quotas;
+  now(): number;
+  newId(): string;
+  random(): number;
+}

@@ -1,0 +1,48 @@
+import type { Store } from '../store/store.js';
+import { type Conversation, conversationSchema, type Turn } from './conversation.js';
+
+const conversations = 'conversations';
+const threadLinks = 'thread-links';
+const messageLinks = 'message-links';
+
+export interface ConversationStore {
+  get(id: string): Promise<Conversation | undefined>;
+  create(conversation: Conversation): Promise<void>;
+  /** Appends turns (and moves the current job) in one write. */
+  append(id: string, turns: Turn[], currentJobId?: string): Promise<Conversation | undefined>;
+  /** A platform thread (`discord:<thread id>`, `slack:<channel>/<thread_ts>`) belongs to a conversation. */
+  linkThread(threadKey: string, conversationId: string): Promise<void>;
+  conversationOfThread(threadKey: string): Promise<string | undefined>;
+  /** A platform message shows a job's result, so replying to it edits that image. */
+  linkMessage(messageKey: string, jobId: string): Promise<void>;
+  jobOfMessage(messageKey: string): Promise<string | undefined>;
+}
+
+export function createConversationStore(store: Store, ttlMs: number): ConversationStore {
+  return {
+    get: (id) => store.getParsed(conversations, id, conversationSchema),
+    create: (conversation) => store.set(conversations, conversation.id, conversation, ttlMs),
+    async append(id, turns, currentJobId) {
+      const conversation = await store.getParsed(conversations, id, conversationSchema);
+      if (!conversation) return undefined;
+      const next: Conversation = {
+        ...conversation,
+        turns: [...conversation.turns, ...turns],
+        currentJobId: currentJobId ?? conversation.currentJobId,
+        updatedAt: Date.now(),
+      };
+      await store.set(conversations, id, next, ttlMs);
+      return next;
+    },
+    linkThread: (threadKey, conversationId) => store.set(threadLinks, threadKey, conversationId, ttlMs),
+    async conversationOfThread(threadKey) {
+      const id = await store.get<unknown>(threadLinks, threadKey);
+      return typeof id === 'string' ? id : undefined;
+    },
+    linkMessage: (messageKey, jobId) => store.set(messageLinks, messageKey, jobId, ttlMs),
+    async jobOfMessage(messageKey) {
+      const id = await store.get<unknown>(messageLinks, messageKey);
+      return typeof id === 'string' ? id : undefined;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ImageClient } from './client/image-client.js';
+import { prepareInputImage } from './images/index.js';
+import { type PrepareImage, planRequest } from './plan.js';
+import type { ImageRequest } from './request.js';
+import type { ImageResult } from './result.js';
+
+/** Fits an input image to the model row's formats and byte limit (convert / downscale) with sharp. */
+export const fitImageToModel: PrepareImage = async (image, row, index) => {
+  const prepared = await prepareInputImage(image.bytes, row.input, { index });
+  const fitted = { bytes: prepared.bytes, mediaType: prepared.mediaType };
+  return prepared.changed
+    ? { image: fitted, changed: `Image ${index}: ${prepared.changed}.` }
+    : { image: fitted };
+};
+
+export interface ImageService {
+  /** Validates, fits the images, calls the API and returns the images plus every warning. */
+  generate(request: ImageRequest, options?: { signal?: AbortSignal }): Promise<ImageResult>;
+}
+
+export function createImageService(dependencies: {
+  client: ImageClient;
+  prepareImage?: PrepareImage;
+}): ImageService {
+  const prepareImage = dependencies.prepareImage ?? fitImageToModel;
+  return {
+    async generate(request, options = {}) {
+      const plan = await planRequest(request, prepareImage);
+      return dependencies.client.execute(plan, options);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Turn } from '../conversations/conversation.js';
+import type { ConversationStore } from '../conversations/conversation-store.js';
+import { boundHistory, turnsUpTo } from '../conversations/history.js';
+import { ImagineError, isImagineError } from '../errors.js';
+import type { ImageService } from '../image-service.js';
+import type { ConversationTurn, ImageRequest, InputImage } from '../request.js';
+import type { ImageBlobs } from '../store/blobs.js';
+import type { ImageRef, Job } from './job.js';
+import type { JobStore } from './job-store.js';
+import type { JobExecutor } from './runner.js';
+
+export interface JobExecutorDependencies {
+  jobs: JobStore;
+  conversations: ConversationStore;
+  blobs: ImageBlobs;
+  images: ImageService;
+  /** Most turns of history sent to a multi-turn model. */
+  historyTurns: number;
+  imageTtlMs: number;
+  now?: () => number;
+}
+
+async function loadImages(blobs: ImageBlobs, refs: readonly ImageRef[]): Promise<InputImage[]> {
+  const loaded = await Promise.all(refs.map((ref) => blobs.getImage(ref.hash)));
+  return loaded.flatMap((image) => (image ? [{ bytes: image.bytes, mediaType: image.mediaType }] : []));
+}
+
+async function loadHistory(
+  dependencies: JobExecutorDependencies,
+  job: Job,
+): Promise<{ history: ConversationTurn[]; notes: string[] }> {
+  if (!job.historyUpTo) return { history: [], notes: [] };
+  const conversation = await dependencies.conversations.get(job.conversationId);
+  if (!conversation) return { history: [], notes: [] };
+  const bounded = boundHistory(turnsUpTo(conversation.turns, job.historyUpTo), dependencies.historyTurns);
+  const history: ConversationTurn[] = [];
+  for (const turn of bounded.turns) {
+    const images = await loadImages(dependencies.blobs, turn.images);
+    history.push({ role: turn.role, ...(turn.text ? { text: turn.text } : {}), images });
+  }
+  const notes =
+    bounded.dropped > 0
+      ? [
+          `The ${bounded.dropped} oldest turn(s) of this thread were left out; the last ${bounded.turns.length} were sent.`,
+        ]
+      : [];
+  return { history, notes };
+}
+
+function isThoughtSignatureRejection(error: unknown): boolean {
+  return (
+    isImagineError(error) && error.code === 'invalid_request' && /thought.?signature/i.test(error.message)
+  );
+}
+
+/** The fallback when a model refuses replayed history: a fresh single turn with the latest image as user input. */
+function asSingleTurn(request: ImageRequest, history: ConversationTurn[]): ImageRequest {
+  const lastImage = history.findLast((turn) => turn.role === 'model' && (turn.images?.length ?? 0) > 0)
+    ?.images?.[0];
+  return { ...request, history: [], images: [...(lastImage ? [lastImage] : []), ...(request.images ?? [])] };
+}
+
+/** Runs one stored job: builds the request (images from blobs, history), calls the API, stores results. */
+export function createJobExecutor(dependencies: JobExecutorDependencies): JobExecutor {
+  const now = dependencies.now ?? Date.now;
+  return async (jobId, signal) => {
+    const job = await dependencies.jobs.update(jobId, (stored) => ({
+      ...stored,
+      status: 'running',
+      startedAt: now(),
+    }));
+    if (!job)
+      throw new ImagineError('invalid_request', 'This request is no longer available. Please send it again.');
+    try {
+      const images = await loadImages(dependencies.blobs, job.inputImages);
+      if (images.length < job.inputImages.length) {
+        throw new ImagineError(
+          'invalid_image',
+          'An image this edit needs has expired (images are kept for a limited time). Attach it again.',
+        );
+      }
+      const { history, notes } = await loadHistory(dependencies, job);
+      const request: ImageRequest = { ...job.options, images, history };
+      const warnings = [...notes];
+      let result: Awaited<ReturnType<ImageService['generate']>>;
+      try {
+        result = await dependencies.images.generate(request, { signal });
+      } catch (error) {
+        if (!(history.length > 0 && isThoughtSignatureRejection(error))) throw error;
+        warnings.push(
+          'The model refused the earlier conversation, so the latest image was sent as a fresh edit.',
+        );
+        result = await dependencies.images.generate(asSingleTurn(request, history), { signal });
+      }
+      const resultImages: ImageRef[] = [];
+      for (const image of result.images) {
+        const hash = await dependencies.blobs.putImage(image.bytes, image.mediaType, dependencies.imageTtlMs);
+        resultImages.push({ hash, mediaType: image.mediaType });
+      }
+      const revisedPrompt = result.images.find((image) => image.revisedPrompt)?.revisedPrompt;
+      const failureNotes = result.failures.map(
+        (failure) =>
+          `${result.failures.length} of ${result.failures.length + result.images.length} images failed: ${failure.message}`,
+      );
+      const finished = await dependencies.jobs.update(jobId, (stored) => ({
+        ...stored,
+        status: 'done',
+        resultImages,
+        modelUsed: result.model,
+        ...(revisedPrompt ? { revisedPrompt } : {}),
+        warnings: [
+          ...stored.warnings,
+          ...warnings,
+          ...result.warnings.map((warning) => warning.message),
+          ...failureNotes.slice(0, 1),
+        ],
+        finishedAt: now(),
+      }));
+      const turns: Turn[] = [
+        { role: 'user', text: job.options.prompt, images: job.inputImages, jobId },
+        { role: 'model', images: resultImages, jobId },
+      ];
+      if (finished) await dependencies.conversations.append(job.conversationId, turns, jobId);
+    } catch (error) {
+      const cancelled = signal.aborted;
+      await dependencies.jobs.update(jobId, (stored) => ({
+        ...stored,
+        status: cancelled ? 'cancelled' : 'failed',
+        errorCode: cancelled ? 'cancelled' : isImagineError(error) ? error.code : 'internal',
+        ...(isImagineError(error) ? { errorMessage: error.message } : {}),
+        finishedAt: now(),
+      }));
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { type Job, jobSchema } from './job.js';
+
+const namespace = 'jobs';
+
+export interface JobStore {
+  get(id: string): Promise<Job | undefined>;
+  save(job: Job): Promise<Job>;
+  /** Reads, applies `change` and writes back; undefined when the job is gone. */
+  update(id: string, change: (job: Job) => Job): Promise<Job | undefined>;
+}
+
+/** Short ids that fit in a Discord custom_id or a Slack button value with room to spare. */
+export function newJobId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Jobs are kept as long as their images (the blob TTL), so buttons on old messages keep working. */
+export function createJobStore(store: Store, ttlMs: number): JobStore {
+  return {
+    get: (id) => store.getParsed(namespace, id, jobSchema),
+    async save(job) {
+      await store.set(namespace, job.id, job, ttlMs);
+      return job;
+    },
+    async update(id, change) {
+      const job = await store.getParsed(namespace, id, jobSchema);
+      if (!job) return undefined;
+      const next = change(job);
+      await store.set(namespace, id, next, ttlMs);
+      return next;
+    },
+  };
+}
