@@ -1,0 +1,22 @@
+# imagine-bot: build the TypeScript, then run the CLI's `start` with production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY package.json ./
+# The SQLite store lives here by default; mount a volume to keep threads and buttons across restarts.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+ENTRYPOINT ["node", "bin/imagine-bot.js"]
+CMD ["start"]

@@ -1,0 +1,112 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../config.js';
+import { createImageClient } from '../core/client/index.js';
+import { ImagineError } from '../core/errors.js';
+import { createImageService } from '../core/image-service.js';
+import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/index.js';
+import { createLogger } from '../core/logger.js';
+import type { InputImage } from '../core/request.js';
+import type { ImageResult } from '../core/result.js';
+import { generateUsage, parseGenerateArgs } from './generate-args.js';
+import type { CliIo } from './io.js';
+
+async function readImageFile(file: string): Promise<InputImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    throw new ImagineError('invalid_image', `Cannot read the image file "${file}".`);
+  }
+  const mediaType = sniffImageType(bytes);
+  if (!mediaType)
+    throw new ImagineError('invalid_image', `"${file}" is not an image (PNG, JPEG, WEBP, GIF…).`);
+  return { bytes, mediaType };
+}
+
+function fileStem(prompt: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const slug = prompt
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `${stamp}-${slug || 'image'}`;
+}
+
+async function writeImages(
+  result: ImageResult,
+  outDir: string,
+  prompt: string,
+  now: Date,
+): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const stem = fileStem(prompt, now);
+  const paths: string[] = [];
+  for (const [index, image] of result.images.entries()) {
+    const file = path.join(
+      outDir,
+      `${stem}-${index + 1}.${isImageMediaType(image.mediaType) ? extensionFor(image.mediaType) : 'img'}`,
+    );
+    await writeFile(file, image.bytes);
+    paths.push(file);
+  }
+  return paths;
+}
+
+/** `imagine-bot generate`: one request, images written to disk, paths and notes printed. Returns the exit code. */
+export async function runGenerate(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseGenerateArgs(argv);
+  if (args.help) {
+    io.stdout(generateUsage);
+    return 0;
+  }
+  if (!args.prompt)
+    throw new ImagineError('invalid_option', 'The prompt is empty: imagine-bot generate "a red fox".');
+  const config = loadConfig(io.env);
+  // A one-shot command prints its own outcome; operator logs only when LOG_LEVEL asks for them.
+  const level = io.env.LOG_LEVEL ? config.logLevel : 'error';
+  const logger = createLogger({ level, secrets: [config.imageApi.apiKey], sink: io.log });
+  const client = createImageClient({ ...config.imageApi, logger });
+  const controller = new AbortController();
+  const stop = io.onInterrupt(() => controller.abort());
+  try {
+    const images = await Promise.all(args.imageFiles.map(readImageFile));
+    const service = createImageService({ client });
+    const result = await service.generate(
+      { ...args.request, model: args.request.model ?? config.defaultModel, prompt: args.prompt, images },
+      { signal: controller.signal },
+    );
+    const paths = await writeImages(result, args.outDir, args.prompt, io.now());
+    const revisedPrompts = result.images.flatMap((image) =>
+      image.revisedPrompt ? [image.revisedPrompt] : [],
+    );
+    if (args.json) {
+      io.stdout(
+        `${JSON.stringify({
+          model: result.model,
+          images: result.images.map((image, index) => ({
+            path: paths[index],
+            mediaType: image.mediaType,
+            bytes: image.bytes.length,
+            revisedPrompt: image.revisedPrompt ?? null,
+          })),
+          warnings: result.warnings.map((warning) => warning.message),
+          failures: result.failures.map((failure) => ({ code: failure.code, message: failure.message })),
+          requestIds: result.requestIds,
+        })}\n`,
+      );
+    } else {
+      for (const file of paths) io.stdout(`${file}\n`);
+      for (const revised of new Set(revisedPrompts)) io.stdout(`revised prompt: ${revised}\n`);
+      for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
+      for (const failure of result.failures) io.stderr(`failed: ${failure.message}\n`);
+    }
+    return result.failures.length > 0 ? 3 : 0;
+  } finally {
+    stop();
+    await client.close();
+  }
+}
