@@ -1,6 +1,7 @@
+import { decodeBase64Bytes, maxDecodedLength } from './base64-bytes.js';
 import { malformedAnswer } from './malformed-answer.js';
 
-/** Small base64 runs (between escapes, across chunk edges) gather here so the native decoder gets big slices. */
+/** Short base64 runs (between escapes, across chunk edges) gather here until they make whole quanta. */
 const stagingBytes = 64 * 1024;
 /** Smallest output buffer when the answer's length is unknown; it then doubles. */
 const minimumCapacity = 64 * 1024;
@@ -9,8 +10,8 @@ const equalsSign = 0x3d;
 /**
  * Decodes base64 string values of one JSON answer as their bytes arrive. All values share one output
  * buffer (an arena) sized from the answer's content-length, and each value is a subarray of it, so a
- * response costs about its decoded bytes once. Each slice is checked: Node's decoder silently skips
- * characters outside the alphabet, so a short byte count means the text was not base64.
+ * response costs about its decoded bytes once. Any character outside the base64 alphabets (raw
+ * whitespace included) makes the answer malformed.
  */
 export class Base64StreamDecoder {
   private arena: Buffer | undefined;
@@ -80,19 +81,13 @@ export class Base64StreamDecoder {
     const count = end - start;
     if (count === 0) return;
     if (this.padded) throw malformedAnswer('base64 continues after its padding');
-    const remainder = count & 3;
-    if (remainder === 1) throw malformedAnswer('base64 ends with a lone character');
-    let padding = 0;
-    if (source[end - 1] === equalsSign) padding = source[end - 2] === equalsSign ? 2 : 1;
-    if (padding > 0 && remainder !== 0) throw malformedAnswer('base64 padding does not end a quantum');
-    const expected = (count >>> 2) * 3 + (remainder === 0 ? 0 : remainder - 1) - padding;
-    this.ensureCapacity(expected);
+    this.ensureCapacity(maxDecodedLength(count));
     const arena = this.arena;
     if (arena === undefined) throw malformedAnswer('base64 output buffer missing');
-    const decoded = decodeBase64(source, start, end - padding, arena, this.written);
-    if (decoded !== expected) throw malformedAnswer('a binary value is not valid base64');
+    const decoded = decodeBase64Bytes(source, start, end, arena, this.written);
+    if (decoded < 0) throw malformedAnswer('a binary value is not valid base64');
     this.written += decoded;
-    this.padded = padding > 0;
+    this.padded = source[end - 1] === equalsSign;
   }
 
   private ensureCapacity(extra: number): void {
@@ -109,44 +104,4 @@ export class Base64StreamDecoder {
     this.valueStart = 0;
     this.written = valueLength;
   }
-}
-
-const sextets = new Int32Array(256).fill(-1);
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-for (let index = 0; index < 64; index += 1) sextets[alphabet.charCodeAt(index)] = index;
-sextets[0x2d] = 62;
-sextets[0x5f] = 63;
-
-function decodeBase64(source: Buffer, start: number, end: number, target: Buffer, offset: number): number {
-  let input = start;
-  let output = offset;
-  const whole = end - ((end - start) & 3);
-  const table = sextets;
-  for (; input < whole; input += 4) {
-    const value =
-      ((table[source[input] as number] as number) << 18) |
-      ((table[source[input + 1] as number] as number) << 12) |
-      ((table[source[input + 2] as number] as number) << 6) |
-      (table[source[input + 3] as number] as number);
-    if (value < 0) return -1;
-    target[output] = value >> 16;
-    target[output + 1] = value >> 8;
-    target[output + 2] = value;
-    output += 3;
-  }
-  const rest = end - whole;
-  if (rest >= 2) {
-    const a = sextets[source[whole] ?? 0] ?? -1;
-    const b = sextets[source[whole + 1] ?? 0] ?? -1;
-    const c = rest === 3 ? (sextets[source[whole + 2] ?? 0] ?? -1) : 0;
-    if ((a | b | c) < 0) return -1;
-    const value = (a << 18) | (b << 12) | (c << 6);
-    target[output] = value >> 16;
-    output += 1;
-    if (rest === 3) {
-      target[output] = (value >> 8) & 0xff;
-      output += 1;
-    }
-  }
-  return output - offset;
 }

@@ -1,4 +1,5 @@
 import { Base64StreamDecoder } from './base64-stream-decoder.js';
+import { JsonEscapeReader, JsonStringText } from './json-string-text.js';
 import { malformedAnswer } from './malformed-answer.js';
 
 // Parser states (plain numbers: a switch over small integers is the fastest dispatch V8 offers).
@@ -16,16 +17,6 @@ const done = 10;
 
 const quote = 0x22;
 const backslash = 0x5c;
-const simpleEscapes: Readonly<Record<number, number>> = {
-  34: 0x22, // \"
-  92: 0x5c, // \\
-  47: 0x2f, // \/
-  98: 0x08, // \b
-  102: 0x0c, // \f
-  110: 0x0a, // \n
-  114: 0x0d, // \r
-  116: 0x09, // \t
-};
 const numberPattern = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 interface Frame {
@@ -63,13 +54,8 @@ export class JsonStreamParser {
 
   private stringIsKey = false;
   private stringIsBinary = false;
-  /** A string's text so far: decoded pieces, raw bytes not yet decoded, code units from escapes. */
-  private pieces: string[] = [];
-  private rawBytes: Buffer[] = [];
-  private escapedUnits: number[] = [];
-  /** `-1` after a backslash; 0–4 = how many hex digits of a `\u` escape were read. */
-  private unicodeDigits = -1;
-  private unicodeValue = 0;
+  private readonly text = new JsonStringText();
+  private readonly escape = new JsonEscapeReader();
 
   private numberText = '';
   private literalText = '';
@@ -92,7 +78,7 @@ export class JsonStreamParser {
           index = this.stringIsBinary ? this.scanBinary(chunk, index) : this.scanText(chunk, index);
           break;
         case inEscape:
-          this.readEscape(chunk[index] ?? 0);
+          this.addEscapedUnit(this.escape.read(chunk[index] ?? 0));
           index += 1;
           break;
         case inNumber:
@@ -188,29 +174,16 @@ export class JsonStreamParser {
       index += 1;
     }
     if (index === length) {
-      if (index > start) this.addRawBytes(chunk.subarray(start, index));
+      if (index > start) this.text.addRaw(chunk.subarray(start, index));
       return index;
     }
     if (byte < 0x20) throw this.unexpected(chunk, index);
-    if (
-      byte === quote &&
-      this.pieces.length === 0 &&
-      this.rawBytes.length === 0 &&
-      this.escapedUnits.length === 0
-    ) {
+    if (byte === quote && this.text.isEmpty) {
       this.finishString(chunk.toString('utf8', start, index));
-      return index + 1;
-    }
-    if (index > start) this.addRawBytes(chunk.subarray(start, index));
-    this.flushRawBytes();
-    if (byte === backslash) {
-      this.unicodeDigits = -1;
-      this.state = inEscape;
     } else {
-      this.flushEscapedUnits();
-      const text = this.pieces.length === 1 ? (this.pieces[0] ?? '') : this.pieces.join('');
-      this.pieces = [];
-      this.finishString(text);
+      if (index > start) this.text.addRaw(chunk.subarray(start, index));
+      if (byte === backslash) this.state = inEscape;
+      else this.finishString(this.text.finish());
     }
     return index + 1;
   }
@@ -223,69 +196,22 @@ export class JsonStreamParser {
     if (backslashAt !== -1 && backslashAt < end) end = backslashAt;
     this.binary.append(chunk, start, end);
     if (end === chunk.length) return end;
-    if (chunk[end] === backslash) {
-      this.unicodeDigits = -1;
-      this.state = inEscape;
-    } else {
-      this.finishString(this.binary.finish());
-    }
+    if (chunk[end] === backslash) this.state = inEscape;
+    else this.finishString(this.binary.finish());
     return end + 1;
   }
 
-  private readEscape(byte: number): void {
-    if (this.unicodeDigits === -1) {
-      if (byte === 0x75) {
-        this.unicodeDigits = 0;
-        this.unicodeValue = 0;
-        return;
-      }
-      const unit = simpleEscapes[byte];
-      if (unit === undefined) throw malformedAnswer(`bad escape \\${String.fromCharCode(byte)}`);
-      this.addEscapedUnit(unit);
-      return;
-    }
-    const digit = hexValue(byte);
-    if (digit === -1) throw malformedAnswer('bad \\u escape');
-    this.unicodeValue = this.unicodeValue * 16 + digit;
-    this.unicodeDigits += 1;
-    if (this.unicodeDigits === 4) this.addEscapedUnit(this.unicodeValue);
-  }
-
   private addEscapedUnit(unit: number): void {
+    if (unit === -1) return;
     this.state = inString;
     if (!this.stringIsBinary) {
-      this.escapedUnits.push(unit);
+      this.text.addUnit(unit);
       return;
     }
     // Some encoders wrap base64 lines (`\n`) or escape its slashes (`\/`).
     if (unit === 0x0a || unit === 0x0d || unit === 0x09 || unit === 0x20) return;
     if (unit >= 0x80) throw malformedAnswer('a binary value is not valid base64');
     this.binary.appendByte(unit);
-  }
-
-  private addRawBytes(bytes: Buffer): void {
-    this.flushEscapedUnits();
-    this.rawBytes.push(bytes);
-  }
-
-  /** Raw runs are decoded whole, so a UTF-8 character split across chunks comes out right. */
-  private flushRawBytes(): void {
-    const raw = this.rawBytes;
-    if (raw.length === 0) return;
-    this.pieces.push(
-      raw.length === 1 ? (raw[0]?.toString('utf8') ?? '') : Buffer.concat(raw).toString('utf8'),
-    );
-    this.rawBytes = [];
-  }
-
-  private flushEscapedUnits(): void {
-    const units = this.escapedUnits;
-    if (units.length === 0) return;
-    // Chunked to stay under the engine's argument-count limit.
-    for (let offset = 0; offset < units.length; offset += 4096) {
-      this.pieces.push(String.fromCharCode(...units.slice(offset, offset + 4096)));
-    }
-    this.escapedUnits = [];
   }
 
   private finishString(value: string | Buffer): void {
@@ -360,11 +286,4 @@ export class JsonStreamParser {
     const byte = chunk[index] ?? 0;
     return malformedAnswer(`unexpected byte 0x${byte.toString(16)} at offset ${this.consumed + index}`);
   }
-}
-
-function hexValue(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  const lower = byte | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
 }
