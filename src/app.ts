@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { type Brain, createBrain } from './commands/brain.js';
 import type { BotServices } from './commands/services.js';
-import type { Config } from './config.js';
+import { type Config, configSecrets } from './config.js';
 import { createImageClient } from './core/client/index.js';
 import { createConversationStore } from './core/conversations/conversation-store.js';
 import { createImageService } from './core/image-service.js';
@@ -36,8 +36,7 @@ export interface AppOverrides {
 
 /** The composition root: config in, a brain out. Front ends (chat, Discord, Slack) only add their adapter. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger =
-    overrides.logger ?? createLogger({ level: config.logLevel, secrets: [config.imageApi.apiKey] });
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const clock = overrides.clock ?? systemClock();
   const store = overrides.store ?? (await createStore(config.storeUrl, { logger }));
   const client = createImageClient({
@@ -46,7 +45,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.dispatcher && { dispatcher: overrides.dispatcher }),
   });
   const jobs = createJobStore(store, config.imageTtlMs);
-  const conversations = createConversationStore(store, config.imageTtlMs);
+  const conversations = createConversationStore(store, config.imageTtlMs, () => clock.now());
   const blobs = createImageBlobs(store);
   const executor = createJobExecutor({
     jobs,

@@ -46,6 +46,21 @@ const modelName = z
     return z.NEVER;
   });
 
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
 export const configSchema = z.object({
   IMAGE_API_BASE_URL: httpUrl('IMAGE_API_BASE_URL', 'https://console.mixroute.io'),
   IMAGE_API_KEY: z
@@ -85,15 +100,24 @@ export const configSchema = z.object({
   CHANNEL_DAILY_QUOTA: wholeNumber('CHANNEL_DAILY_QUOTA', 'a whole number ≥ 0 (0 = no limit)', 0, 0),
   HISTORY_TURNS: wholeNumber('HISTORY_TURNS', 'a whole number ≥ 2', 2, 8),
   IMAGE_TTL_DAYS: wholeNumber('IMAGE_TTL_DAYS', 'a whole number of days ≥ 1', 1, 7),
-  ADMIN_IDS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    ),
+  ADMIN_IDS: idList,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_GUILD_ID: optionalText,
+  DISCORD_API_URL: httpUrl('DISCORD_API_URL', 'https://discord.com/api'),
+  DISCORD_ALLOWED_GUILDS: idList,
+  DISCORD_ALLOWED_CHANNELS: idList,
+  DISCORD_ALLOWED_ROLES: idList,
+  DISCORD_ADMIN_ROLES: idList,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: httpUrl('SLACK_API_URL', 'https://slack.com/api'),
+  PORT: wholeNumber('PORT', 'a port number 0–65535', 0, 3000),
+  SLACK_ALLOWED_TEAMS: idList,
+  SLACK_ALLOWED_CHANNELS: idList,
+  SLACK_ALLOWED_USERS: idList,
+  SLACK_ADMIN_USERS: idList,
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error', 'silent'], {
       error: 'LOG_LEVEL must be one of debug, info, warn, error, silent.',
@@ -115,7 +139,93 @@ export interface Config {
   imageTtlMs: number;
   /** Platform-qualified ids (`discord:123…`, `slack:U0…`) that are admins everywhere. */
   adminIds: string[];
+  /** Present when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set. */
+  discord?: {
+    token: string;
+    applicationId: string;
+    guildId?: string;
+    apiUrl: string;
+    allowedGuilds: string[];
+    allowedChannels: string[];
+    allowedRoles: string[];
+    adminRoles: string[];
+  };
+  /** Present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) are set. */
+  slack?: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl: string;
+    port: number;
+    allowedTeams: string[];
+    allowedChannels: string[];
+    allowedUsers: string[];
+    adminUsers: string[];
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+type ConfigValues = z.output<typeof configSchema>;
+
+function discordSection(values: ConfigValues): Pick<Config, 'discord'> {
+  const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = values;
+  if (!token && !applicationId) return {};
+  if (!token || !applicationId) {
+    const missing = token ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
+    throw new ImagineError(
+      'config',
+      `${missing} is required with ${token ? 'DISCORD_TOKEN' : 'DISCORD_APPLICATION_ID'}: set both to run the Discord bot.`,
+      { option: missing },
+    );
+  }
+  return {
+    discord: {
+      token,
+      applicationId,
+      ...(values.DISCORD_GUILD_ID && { guildId: values.DISCORD_GUILD_ID }),
+      apiUrl: values.DISCORD_API_URL,
+      allowedGuilds: values.DISCORD_ALLOWED_GUILDS,
+      allowedChannels: values.DISCORD_ALLOWED_CHANNELS,
+      allowedRoles: values.DISCORD_ALLOWED_ROLES,
+      adminRoles: values.DISCORD_ADMIN_ROLES,
+    },
+  };
+}
+
+function slackSection(values: ConfigValues): Pick<Config, 'slack'> {
+  const {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_APP_TOKEN: appToken,
+  } = values;
+  if (!botToken && !signingSecret && !appToken) return {};
+  if (!botToken) {
+    throw new ImagineError('config', 'SLACK_BOT_TOKEN is required to run the Slack bot (xoxb-…).', {
+      option: 'SLACK_BOT_TOKEN',
+    });
+  }
+  if (!signingSecret && !appToken) {
+    throw new ImagineError(
+      'config',
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).',
+      {
+        option: 'SLACK_SIGNING_SECRET',
+      },
+    );
+  }
+  return {
+    slack: {
+      botToken,
+      ...(signingSecret && { signingSecret }),
+      ...(appToken && { appToken }),
+      apiUrl: `${values.SLACK_API_URL}/`,
+      port: values.PORT,
+      allowedTeams: values.SLACK_ALLOWED_TEAMS,
+      allowedChannels: values.SLACK_ALLOWED_CHANNELS,
+      allowedUsers: values.SLACK_ALLOWED_USERS,
+      adminUsers: values.SLACK_ADMIN_USERS,
+    },
+  };
 }
 
 /**
@@ -152,6 +262,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     historyTurns: values.HISTORY_TURNS,
     imageTtlMs: values.IMAGE_TTL_DAYS * 24 * 60 * 60 * 1000,
     adminIds: values.ADMIN_IDS,
+    ...discordSection(values),
+    ...slackSection(values),
     logLevel: values.LOG_LEVEL,
   };
 }
@@ -160,4 +272,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
   return parseConfig(env);
+}
+
+/** Every secret in the config, for log redaction. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.imageApi.apiKey,
+    config.discord?.token,
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+  ].filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
 }

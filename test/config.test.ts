@@ -78,3 +78,45 @@ describe('config', () => {
     );
   });
 });
+
+describe('platform sections', () => {
+  it('configures Discord only with both the token and the application id', () => {
+    expect(parseConfig({ IMAGE_API_KEY: secret }).discord).toBeUndefined();
+    const config = parseConfig({
+      IMAGE_API_KEY: secret,
+      DISCORD_TOKEN: 'discord-token-123',
+      DISCORD_APPLICATION_ID: '1100000000000000001',
+    });
+    expect(config.discord).toMatchObject({
+      token: 'discord-token-123',
+      applicationId: '1100000000000000001',
+      apiUrl: 'https://discord.com/api',
+    });
+    expect(configError({ IMAGE_API_KEY: secret, DISCORD_TOKEN: 'discord-token-123' }).message).toBe(
+      'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN: set both to run the Discord bot.',
+    );
+  });
+
+  it('configures Slack in HTTP mode or Socket Mode', () => {
+    const http = parseConfig({
+      IMAGE_API_KEY: secret,
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'shh-secret',
+    });
+    expect(http.slack).toMatchObject({
+      botToken: 'xoxb-1',
+      signingSecret: 'shh-secret',
+      port: 3000,
+      apiUrl: 'https://slack.com/api/',
+    });
+    const socket = parseConfig({
+      IMAGE_API_KEY: secret,
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+    });
+    expect(socket.slack?.appToken).toBe('xapp-1');
+    expect(configError({ IMAGE_API_KEY: secret, SLACK_BOT_TOKEN: 'xoxb-1' }).message).toBe(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).',
+    );
+  });
+});
