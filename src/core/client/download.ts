@@ -1,6 +1,7 @@
 import { type Dispatcher, errors, interceptors, request } from 'undici';
 import { ImagineError } from '../errors.js';
 import { sniffImageType } from '../images/sniff.js';
+import { createAttemptSignal } from './attempt-signal.js';
 import { cancelledError } from './retry.js';
 
 export const defaultMaxDownloadBytes = 50 * 1024 * 1024;
@@ -29,21 +30,14 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
   const target = parseHttpUrl(url);
   if (signal?.aborted) throw cancelledError(signal.reason);
 
-  const controller = new AbortController();
-  let timedOut = false;
+  const attempt = createAttemptSignal(timeoutMs, signal);
   let tooLarge = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
     const response = await request(target, {
       method: 'GET',
       dispatcher: options.dispatcher.compose(interceptors.redirect({ maxRedirections })),
-      signal: controller.signal,
+      signal: attempt.signal,
       headers: { accept: 'image/*' },
     });
     if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -53,7 +47,7 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
     const declaredLength = Number(response.headers['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
       tooLarge = true;
-      controller.abort();
+      attempt.abort();
       throw tooLargeError(maxBytes);
     }
     const chunks: Buffer[] = [];
@@ -63,7 +57,7 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
       total += buffer.length;
       if (total > maxBytes) {
         tooLarge = true;
-        controller.abort();
+        attempt.abort();
         throw tooLargeError(maxBytes);
       }
       chunks.push(buffer);
@@ -79,7 +73,7 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
   } catch (error) {
     if (signal?.aborted) throw cancelledError(signal.reason);
     if (tooLarge) throw tooLargeError(maxBytes);
-    if (timedOut) {
+    if (attempt.timedOut()) {
       throw new ImagineError(
         'download_failed',
         `Downloading the generated image timed out after ${timeoutMs} ms.`,
@@ -98,8 +92,7 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
       },
     );
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    attempt.dispose();
   }
 }
 

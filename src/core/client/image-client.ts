@@ -4,6 +4,7 @@ import { sniffImageType } from '../images/sniff.js';
 import type { Logger } from '../logger.js';
 import type { RequestPlan, WireCall } from '../plan-types.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
+import { createAttemptSignal } from './attempt-signal.js';
 import { classifyHttpError, redactSecrets, requestIdFromHeaders } from './classify-error.js';
 import { defaultMaxDownloadBytes, downloadImage } from './download.js';
 import { decodeJsonStream } from './response-decoder.js';
@@ -139,14 +140,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   ): Promise<ParsedImageResponse & { requestId: string | undefined }> {
     const release = await semaphore.acquire(signal);
     const startedAt = now();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const attemptSignal = createAttemptSignal(timeoutMs, signal);
     let status: number | undefined;
     let requestId: string | undefined;
     let body: Dispatcher.ResponseData['body'] | undefined;
@@ -155,7 +149,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       const response = await request(endpoint, {
         method: 'POST',
         dispatcher,
-        signal: controller.signal,
+        signal: attemptSignal.signal,
         headers: {
           authorization: `Bearer ${apiKey}`,
           'content-type': 'application/json',
@@ -181,7 +175,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       return { ...parsed, requestId };
     } catch (error) {
       body?.destroy();
-      const failure = attemptError(error, signal, timedOut);
+      const failure = attemptError(error, signal, attemptSignal.timedOut());
       requestId ??= failure.requestId;
       logger.warn('image api call failed', {
         model,
@@ -195,8 +189,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       throw failure;
     } finally {
       if (requestId) requestIds.add(requestId);
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      attemptSignal.dispose();
       release();
     }
   }
