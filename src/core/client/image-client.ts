@@ -177,7 +177,8 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       body?.destroy();
       const failure = attemptError(error, signal, attemptSignal.timedOut());
       requestId ??= failure.requestId;
-      logger.warn('image api call failed', {
+      // A user's cancel is not a fault worth a warning.
+      logger[failure.code === 'cancelled' ? 'info' : 'warn']('image api call failed', {
         model,
         attempt,
         status: status ?? failure.status,
