@@ -1,11 +1,17 @@
+import { runChat } from './cli/chat-command.js';
+import { runDemo } from './cli/demo-command.js';
 import { runFakeApi } from './cli/fake-api-command.js';
 import { runGenerate } from './cli/generate-command.js';
 import { type CliIo, processIo } from './cli/io.js';
+import { runStart } from './cli/start-command.js';
 import { isImagineError } from './core/errors.js';
 
 const usage = `imagine-bot — image generation and edits for Discord, Slack and the terminal
 
 Commands:
+  imagine-bot start                           run every front end whose credentials are set (npm start)
+  imagine-bot chat [--out DIR]                chat in the terminal: a prompt, then edits, line by line
+  imagine-bot demo [--out DIR]                the chat against a local fake image API, no key (npm run demo)
   imagine-bot generate "<prompt>" [options]   one-shot generation to ./out (see: imagine-bot generate --help)
   imagine-bot fake-api [--port 8787]          a local fake of the image API, for trying the bot with no key
 `;
@@ -13,6 +19,9 @@ Commands:
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  start: (argv, io) => runStart(argv, io),
+  chat: (argv, io) => runChat(argv, io),
+  demo: (argv, io) => runDemo(argv, io),
   generate: runGenerate,
   'fake-api': runFakeApi,
 };

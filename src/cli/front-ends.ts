@@ -1,0 +1,29 @@
+import type { App } from '../app.js';
+import type { CliIo } from './io.js';
+
+/** A platform the bot can serve; `npm start` runs every one whose credentials are set. */
+export interface FrontEnd {
+  name: string;
+  /** The variables that turn it on, as the start-up help names them. */
+  variables: string;
+  isConfigured(env: NodeJS.ProcessEnv): boolean;
+  /** Runs until the front end stops, then resolves with an exit code; absent while it is not built. */
+  run?(app: App, io: CliIo): Promise<number>;
+}
+
+const isSet = (env: NodeJS.ProcessEnv, name: string) => (env[name]?.trim() ?? '') !== '';
+
+export const discordFrontEnd: FrontEnd = {
+  name: 'Discord',
+  variables: 'DISCORD_TOKEN and DISCORD_APPLICATION_ID',
+  isConfigured: (env) => isSet(env, 'DISCORD_TOKEN') && isSet(env, 'DISCORD_APPLICATION_ID'),
+};
+
+export const slackFrontEnd: FrontEnd = {
+  name: 'Slack',
+  variables: 'SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP events) or with SLACK_APP_TOKEN (Socket Mode)',
+  isConfigured: (env) =>
+    isSet(env, 'SLACK_BOT_TOKEN') && (isSet(env, 'SLACK_SIGNING_SECRET') || isSet(env, 'SLACK_APP_TOKEN')),
+};
+
+export const frontEnds: readonly FrontEnd[] = [discordFrontEnd, slackFrontEnd];
