@@ -1,7 +1,10 @@
+import { turnsUpTo } from '../core/conversations/history.js';
 import { ImagineError } from '../core/errors.js';
 import type { Job } from '../core/jobs/job.js';
+import type { ModelRow } from '../core/models/model-row.js';
 import { findModel } from '../core/models/table.js';
-import type { Resolution } from '../core/request.js';
+import { type Resolution, resolutions } from '../core/request.js';
+import { parseSize, tierOf } from '../core/sizes.js';
 import type { CommandContext } from './context.js';
 import { editFrom } from './edit.js';
 import { newJob } from './job-factory.js';
@@ -10,14 +13,32 @@ import { type ButtonAction, infoReply, type Reply } from './reply.js';
 import { runJob } from './run-job.js';
 import type { BotServices } from './services.js';
 
-const tierOrder: readonly Resolution[] = ['1K', '2K', '3K', '4K'];
-
-/** The conversation a follow-up job joins: the thread it was pressed in, else a new one of its own. */
-async function threadConversation(
+/**
+ * The conversation a re-roll or upscale joins. In the thread of the parent's conversation: that thread, so the
+ * result continues it. Elsewhere: a fork holding the parent's history (up to the turn it continued from), so a
+ * multi-turn edit is replayed with the same conversation instead of none.
+ */
+async function conversationForAgain(
   services: BotServices,
   context: CommandContext,
-): Promise<string | undefined> {
-  return context.threadId ? services.conversations.conversationOfThread(context.threadId) : undefined;
+  parent: Job,
+): Promise<{ conversationId: string; inThread: boolean }> {
+  const threadConversation = context.threadId
+    ? await services.conversations.conversationOfThread(context.threadId)
+    : undefined;
+  if (threadConversation && (!parent.historyUpTo || threadConversation === parent.conversationId)) {
+    return { conversationId: threadConversation, inThread: true };
+  }
+  const source = parent.historyUpTo ? await services.conversations.get(parent.conversationId) : undefined;
+  const conversationId = services.newId();
+  await services.conversations.create({
+    id: conversationId,
+    channelId: context.channelId,
+    turns: source && parent.historyUpTo ? turnsUpTo(source.turns, parent.historyUpTo) : [],
+    ...(parent.historyUpTo && { currentJobId: parent.historyUpTo }),
+    updatedAt: services.now(),
+  });
+  return { conversationId, inThread: false };
 }
 
 async function again(
@@ -27,25 +48,17 @@ async function again(
   kind: 'reroll' | 'upscale',
   change: Partial<Job['options']>,
 ) {
-  const conversationId = await threadConversation(services, context);
+  const { conversationId, inThread } = await conversationForAgain(services, context, parent);
   const job = newJob(services, context, {
     kind,
     options: { ...parent.options, ...change },
     userPrompt: parent.userPrompt,
     parentId: parent.id,
     inputImages: parent.inputImages,
-    ...(conversationId && { conversationId }),
-    ...(conversationId && parent.historyUpTo && { historyUpTo: parent.historyUpTo }),
+    conversationId,
+    ...(parent.historyUpTo && { historyUpTo: parent.historyUpTo }),
   });
-  if (!conversationId) {
-    await services.conversations.create({
-      id: job.conversationId,
-      channelId: job.channelId,
-      turns: [],
-      updatedAt: services.now(),
-    });
-  }
-  return runJob(services, job, context, { threadName: !conversationId });
+  return runJob(services, job, context, { threadName: !inThread });
 }
 
 function reroll(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
@@ -56,16 +69,46 @@ function reroll(services: BotServices, context: CommandContext, parent: Job): Pr
   return again(services, context, parent, 'reroll', seed === undefined ? {} : { seed });
 }
 
+/** `2560x1440` → `16:9`. */
+function ratioText(width: number, height: number): string {
+  const divisor = greatestCommonDivisor(width, height);
+  return `${width / divisor}:${height / divisor}`;
+}
+
+function greatestCommonDivisor(first: number, second: number): number {
+  return second === 0 ? first : greatestCommonDivisor(second, first % second);
+}
+
+/** The tier a job ran at: asked for, the row's default, else read from its pixel size (Seedream's tiers are sizes). */
+function tierOfJob(parent: Job, row: ModelRow): Resolution | undefined {
+  const asked = parent.options.resolution ?? row.defaults.resolution;
+  if (asked) return asked;
+  const own = parseSize(parent.options.size ?? '');
+  const size = own?.kind === 'pixels' ? own : parseSize(row.defaults.size ?? '');
+  const tier = size?.kind === 'pixels' ? tierOf(size) : undefined;
+  return resolutions.find((candidate) => candidate === tier);
+}
+
 async function upscale(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
   const row = findModel(parent.modelUsed ?? parent.options.model);
-  const current = parent.options.resolution ?? row?.defaults.resolution ?? '1K';
-  const higher =
-    row?.resolutions.values.filter((tier) => tierOrder.indexOf(tier) > tierOrder.indexOf(current)) ?? [];
-  const next = higher[0];
+  const offered = row?.resolutions.values ?? [];
+  const current = (row && tierOfJob(parent, row)) ?? offered[0];
+  const next = offered.find(
+    (tier) => current !== undefined && resolutions.indexOf(tier) > resolutions.indexOf(current),
+  );
   if (!row || !next) {
-    return infoReply(`${row?.displayName ?? 'This model'} has no resolution above ${current}.`);
+    const name = row?.displayName ?? 'This model';
+    return infoReply(
+      current ? `${name} has no resolution above ${current}.` : `${name} has no higher resolution.`,
+    );
   }
-  return again(services, context, parent, 'upscale', { resolution: next, model: row.id });
+  // A pixel size pins the tier; its aspect ratio lets the higher tier pick its own size.
+  const size = parseSize(parent.options.size ?? '');
+  const keepShape =
+    size?.kind === 'pixels' && row.resolutions.wire === 'size-tier'
+      ? { size: ratioText(size.width, size.height) }
+      : {};
+  return again(services, context, parent, 'upscale', { resolution: next, model: row.id, ...keepShape });
 }
 
 function variations(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {

@@ -1,8 +1,9 @@
+import { ImagineError } from '../core/errors.js';
 import type { InputImage } from '../core/request.js';
 import { pressButton } from './actions.js';
 import type { CommandContext } from './context.js';
 import { edit, editFrom } from './edit.js';
-import { findCommand, routeText } from './registry.js';
+import { commands, findCommand, routeText } from './registry.js';
 import { errorReply } from './replies/index.js';
 import type { ButtonAction, Reply } from './reply.js';
 import type { BotServices } from './services.js';
@@ -60,7 +61,12 @@ export function createBrain(services: BotServices): Brain {
     command: (name, options, attachments, context) =>
       guarded(async () => {
         const command = findCommand(name);
-        if (!command) return [errorReply(new Error(`unknown command ${name}`))];
+        if (!command) {
+          const names = commands.map((known) => known.name).join(', ');
+          return [
+            errorReply(new ImagineError('invalid_option', `Unknown command "${name}". Commands: ${names}.`)),
+          ];
+        }
         return command.run({ options, attachments }, withAdmins(context), services);
       }),
     text: (text, attachments, context) =>

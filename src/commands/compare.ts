@@ -5,7 +5,13 @@ import { findModel, modelTable, resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import { parseInlineFlags } from './flags.js';
-import { ensureConversation, newJob, optionsForPrompt, storeImages } from './job-factory.js';
+import {
+  checkAttachments,
+  ensureConversation,
+  newJob,
+  optionsForPrompt,
+  storeImages,
+} from './job-factory.js';
 import { imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
@@ -57,7 +63,7 @@ export const compare = {
           choices: modelTable.map((row) => row.aliases[0] ?? row.id),
         });
       }
-      const attachments = input.attachments ?? [];
+      const attachments = checkAttachments(input.attachments ?? []);
       const inputImages = await storeImages(services, attachments);
       const jobs: Job[] = [];
       for (const row of rows) {

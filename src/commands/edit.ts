@@ -4,11 +4,12 @@ import { ImagineError } from '../core/errors.js';
 import type { Job, JobOptions } from '../core/jobs/job.js';
 import { resolveModel } from '../core/models/table.js';
 import type { InputImage } from '../core/request.js';
+import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import type { CommandContext } from './context.js';
 import { parseInlineFlags } from './flags.js';
-import { newJob, storeImages } from './job-factory.js';
-import { imageOptionsSchema } from './options.js';
+import { checkAttachments, newJob, storeImages } from './job-factory.js';
+import { type ImageOptions, imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { runJob } from './run-job.js';
@@ -46,18 +47,36 @@ export async function editFrom(
   text: string,
   attachments: readonly InputImage[],
   kind: 'edit' | 'variations' = 'edit',
+  structured: ImageOptions = {},
 ): Promise<Reply> {
   try {
-    const { prompt: instruction, options: flags } = parseInlineFlags(text);
+    const inline = parseInlineFlags(text);
+    const instruction = inline.prompt;
+    const flags = { ...inline.options, ...structured };
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');
     const parentImage = parent.resultImages[0];
     if (!parentImage) throw new ImagineError('invalid_option', 'That request made no image to edit yet.');
     const row = resolveModel(flags.model ?? parent.modelUsed ?? parent.options.model);
     const options: JobOptions = { ...keptOptions(parent), ...flags, model: row.id, prompt: instruction };
-    const attached = await storeImages(services, attachments);
-    const conversationId = await conversationFor(services, context, parent);
+    const checked = checkAttachments(attachments);
     const multiTurn = row.capabilities.multiTurn;
+    const parentBytes = await services.blobs.getImage(parentImage.hash);
+    if (!parentBytes) {
+      throw new ImagineError(
+        'invalid_image',
+        'The image to edit has expired (images are kept for a limited time). Make it again with imagine.',
+      );
+    }
+    // Validate before taking a quota slot: a bad size or flag costs nothing.
+    const previous = { bytes: parentBytes.bytes, mediaType: parentBytes.mediaType };
+    resolveRequest(
+      multiTurn
+        ? { ...options, images: checked, history: [{ role: 'model', images: [previous] }] }
+        : { ...options, images: [previous, ...checked] },
+    );
+    const attached = await storeImages(services, checked);
+    const conversationId = await conversationFor(services, context, parent);
     const job = newJob(services, context, {
       kind,
       options,
@@ -92,6 +111,12 @@ export const edit = {
         errorReply(new ImagineError('invalid_option', 'There is no image in this thread to edit yet.')),
       ];
     }
-    return [await editFrom(services, context, parent, input.text ?? '', input.attachments ?? [])];
+    // A platform's option bag (Discord's /edit) or inline text with --flags (threads, Slack, the chat).
+    const { text = '', ...rest } = input.options ?? {};
+    const structured = input.options ? parseStructuredOptions(rest) : {};
+    const instruction = input.options ? (typeof text === 'string' ? text : '') : (input.text ?? '');
+    return [
+      await editFrom(services, context, parent, instruction, input.attachments ?? [], 'edit', structured),
+    ];
   },
 } satisfies Command;

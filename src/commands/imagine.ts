@@ -4,7 +4,13 @@ import { resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import { parseInlineFlags } from './flags.js';
-import { ensureConversation, newJob, optionsForPrompt, storeImages } from './job-factory.js';
+import {
+  checkAttachments,
+  ensureConversation,
+  newJob,
+  optionsForPrompt,
+  storeImages,
+} from './job-factory.js';
 import { imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import { runJob } from './run-job.js';
@@ -35,7 +41,7 @@ export const imagine = {
       }
       const jobOptions = await optionsForPrompt(services, context, prompt, options);
       jobOptions.model = resolveModel(jobOptions.model).id;
-      const attachments = input.attachments ?? [];
+      const attachments = checkAttachments(input.attachments ?? []);
       // Validate before taking a quota slot: a bad size or flag costs nothing.
       resolveRequest({ ...jobOptions, images: attachments });
       const job = newJob(services, context, {

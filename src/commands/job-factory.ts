@@ -1,3 +1,5 @@
+import { ImagineError } from '../core/errors.js';
+import { describeBytes, sniffImageType } from '../core/images/index.js';
 import type { ImageRef, Job, JobKind, JobOptions } from '../core/jobs/job.js';
 import type { InputImage } from '../core/request.js';
 import { layerSettings, type ResolvedSettings, type Settings } from '../core/settings/settings.js';
@@ -46,6 +48,24 @@ export async function optionsForPrompt(
     model: command.model ?? layered.model ?? services.settings.defaultModel,
     prompt: styled,
   };
+}
+
+/**
+ * Attachments by what their bytes are, not what the platform called them: a non-image is refused here, before a
+ * quota slot is taken; a picture in a format the model cannot read is converted later.
+ */
+export function checkAttachments(images: readonly InputImage[]): InputImage[] {
+  return images.map((image, index) => {
+    const mediaType = sniffImageType(image.bytes);
+    if (!mediaType) {
+      throw new ImagineError(
+        'invalid_image',
+        `Attachment ${index + 1} is not a picture (got ${describeBytes(image.bytes)}). Send PNG, JPEG, WEBP, GIF, BMP or TIFF.`,
+        { option: 'images' },
+      );
+    }
+    return { bytes: image.bytes, mediaType };
+  });
 }
 
 export async function storeImages(services: BotServices, images: readonly InputImage[]): Promise<ImageRef[]> {

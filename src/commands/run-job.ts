@@ -31,7 +31,8 @@ export async function runJob(
   options: { threadName?: boolean } = {},
 ): Promise<Reply> {
   const reservation = await services.quotas.reserve(context.user.id, context.channelId);
-  if (!reservation.ok) return { ...errorReply(new ImagineError('quota', quotaText(reservation))) };
+  // Our own limit, in its own words: the `quota` code's text is about the image service's credit.
+  if (!reservation.ok) return { ...errorReply(new ImagineError('quota', '')), text: quotaText(reservation) };
   try {
     await services.jobs.save(job);
     const ended = waitForEnd(services, job, context);

@@ -1,5 +1,6 @@
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppOverrides, createApp } from '../../src/app.js';
 import type { CommandContext } from '../../src/commands/context.js';
+import type { Reply } from '../../src/commands/reply.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createStore } from '../../src/core/store/index.js';
@@ -18,10 +19,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: { env?: Record<string, string>; store?: Store; storeUrl?: string } = {},
-): Promise<Harness> {
-  const fake = await startFakeImageApi({ apiKey: sentinelKey });
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** A ready store (the caller closes it), instead of `storeUrl`. */
+  store?: Store;
+  storeUrl?: string;
+  /** A running fake to share (the caller closes it), e.g. across an app restart. */
+  fake?: FakeImageApi;
+  /** createApp seams (random, clock…); the harness brings its own logger and store. */
+  overrides?: Omit<AppOverrides, 'logger' | 'store'>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = options.fake ?? (await startFakeImageApi({ apiKey: sentinelKey }));
   const config = parseConfig({
     IMAGE_API_BASE_URL: fake.url,
     IMAGE_API_KEY: sentinelKey,
@@ -37,7 +47,7 @@ export async function startHarness(
     sink: (line) => logLines.push(line),
   });
   const store = options.store ?? (await createStore(config.storeUrl, { logger }));
-  const app = await createApp(config, { logger, store, progressIntervalMs: 60_000 });
+  const app = await createApp(config, { progressIntervalMs: 60_000, ...options.overrides, logger, store });
   return {
     fake,
     app,
@@ -59,7 +69,23 @@ export async function startHarness(
     async close() {
       await app.close();
       if (!options.store) await store.close();
-      await fake.close();
+      if (!options.fake) await fake.close();
     },
   };
+}
+
+export const dataUri = (bytes: Buffer | undefined, mediaType = 'image/png') =>
+  `data:${mediaType};base64,${(bytes ?? Buffer.alloc(0)).toString('base64')}`;
+
+/** The one reply of a command, checked to be of `kind` (its text shows when it is not). */
+export function onlyReply(replies: Reply[] | undefined, kind: Reply['kind']): Reply {
+  if (replies?.length !== 1) throw new Error(`expected one reply, got ${JSON.stringify(summarise(replies))}`);
+  const [reply] = replies;
+  if (reply?.kind !== kind)
+    throw new Error(`expected a ${kind} reply, got ${JSON.stringify(summarise(replies))}`);
+  return reply;
+}
+
+function summarise(replies: Reply[] | undefined) {
+  return replies?.map((reply) => ({ kind: reply.kind, text: reply.text }));
 }

@@ -18,7 +18,11 @@ export interface ConversationStore {
   jobOfMessage(messageKey: string): Promise<string | undefined>;
 }
 
-export function createConversationStore(store: Store, ttlMs: number): ConversationStore {
+export function createConversationStore(
+  store: Store,
+  ttlMs: number,
+  now: () => number = Date.now,
+): ConversationStore {
   return {
     get: (id) => store.getParsed(conversations, id, conversationSchema),
     create: (conversation) => store.set(conversations, conversation.id, conversation, ttlMs),
@@ -29,7 +33,7 @@ export function createConversationStore(store: Store, ttlMs: number): Conversati
         ...conversation,
         turns: [...conversation.turns, ...turns],
         currentJobId: currentJobId ?? conversation.currentJobId,
-        updatedAt: Date.now(),
+        updatedAt: now(),
       };
       await store.set(conversations, id, next, ttlMs);
       return next;

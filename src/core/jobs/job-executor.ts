@@ -92,6 +92,8 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
         );
         result = await dependencies.images.generate(asSingleTurn(request, history), { signal });
       }
+      // Cancelled while the answer arrived: the user was told and refunded, so it must not become a result.
+      if (signal.aborted) throw new ImagineError('cancelled', 'The job was cancelled.');
       const resultImages: ImageRef[] = [];
       for (const image of result.images) {
         const hash = await dependencies.blobs.putImage(image.bytes, image.mediaType, dependencies.imageTtlMs);

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
+
+const unknownModel =
+  'Unknown model "bogus". Valid models: nano-banana, nano-banana-pro, seedream-4, seedream-4.5, seedream-3, ' +
+  'seededit, seedream-base, gpt-image, gpt-image-mini, qwen-image, qwen-edit.';
+
+describe('settings layers', () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+  const say = async (text: string, userId?: string) =>
+    (await harness.app.brain.text(text, [], harness.context(userId ? { userId } : {})))[0];
+
+  it('lets only admins set the channel settings', async () => {
+    harness = await startHarness({ env: { ADMIN_IDS: 'console:carol' } });
+    const refused = await say('settings set --channel --model seedream-4');
+    expect(refused?.kind).toBe('info');
+    expect(refused?.text).toBe(
+      'Only admins can change this channel’s settings. Leave out --channel to change your own.',
+    );
+    expect((await say('settings reset --channel'))?.text).toBe(refused?.text);
+    const saved = await say(
+      'settings set --channel --model seedream-4 --style "flat pastel"',
+      'console:carol',
+    );
+    expect(saved?.text).toBe(
+      'Saved for this channel: model = doubao-seedream-4-0-250828, style = flat pastel.',
+    );
+    // A platform admin (Discord's Manage Server, a Slack workspace admin) counts too, through the option bag.
+    const platformAdmin = harness.context({ user: { id: 'console:dave', isAdmin: true } });
+    const structured = await harness.app.brain.command(
+      'settings',
+      { action: 'set', scope: 'channel', quality: 'high' },
+      [],
+      platformAdmin,
+    );
+    expect(structured[0]?.text).toBe('Saved for this channel: quality = high.');
+  });
+
+  it('layers channel, then user, then the command, says where each value came from, and adds the style', async () => {
+    harness = await startHarness({ env: { ADMIN_IDS: 'console:carol' } });
+    await say('settings set --channel --model seedream-4 --style "flat pastel"', 'console:carol');
+    expect((await say('settings set --ar 16:9'))?.text).toBe('Saved for you: size = 16:9.');
+    expect((await say('settings show'))?.text).toBe(
+      [
+        'Settings here:',
+        '• model: doubao-seedream-4-0-250828 (channel setting)',
+        '• size: 16:9 (your setting)',
+        '• resolution: — (model default)',
+        '• quality: — (model default)',
+        '• n: — (model default)',
+        '• negativePrompt: — (model default)',
+        '• style: flat pastel (channel setting)',
+      ].join('\n'),
+    );
+
+    const layered = await say('a bakery');
+    expect(layered?.kind).toBe('result');
+    expect(layered?.text).toBe('“a bakery”');
+    const commanded = await say('a bakery --model gpt-image --ar 1:1');
+    expect(commanded?.kind).toBe('result');
+    // Bob has no settings of his own: the channel's apply.
+    await say('a bakery', 'console:bob');
+    expect(harness.bodies()).toStrictEqual([
+      {
+        model: 'doubao-seedream-4-0-250828',
+        prompt: 'a bakery, flat pastel',
+        size: '2560x1440',
+        watermark: false,
+      },
+      { model: 'gpt-image-1', prompt: 'a bakery, flat pastel', size: '1024x1024', n: 1 },
+      {
+        model: 'doubao-seedream-4-0-250828',
+        prompt: 'a bakery, flat pastel',
+        size: '2048x2048',
+        watermark: false,
+      },
+    ]);
+  });
+
+  it('refuses an unknown model and settings the model cannot take, saving nothing', async () => {
+    harness = await startHarness();
+    const bogus = await say('settings set --model bogus');
+    expect(bogus?.kind).toBe('error');
+    expect(bogus?.text).toBe(unknownModel);
+    const badRatio = await say('settings set --model nano-banana --ar 7:3');
+    expect(badRatio?.kind).toBe('error');
+    expect(badRatio?.text).toBe(
+      'Aspect ratio 7:3 is not available on Nano Banana (Gemini 2.5 Flash Image). Valid: 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.',
+    );
+    const nothing = await say('settings set');
+    expect(nothing?.text).toBe('Nothing to set: give --model, --ar, --res, --quality, --n, --no or --style.');
+    expect((await say('settings show'))?.text).toContain(
+      '• model: gemini-2.5-flash-image (bot default)\n• size: — (model default)',
+    );
+  });
+
+  it('resets my settings and, for admins, the channel settings', async () => {
+    harness = await startHarness({ env: { ADMIN_IDS: 'console:alice' } });
+    await say('settings set --channel --style "watercolour"');
+    await say('settings set --model gpt-image --ar 3:2');
+    expect((await say('settings reset'))?.text).toBe('Your settings reset.');
+    onlyReply(await harness.app.brain.text('a harbour', [], harness.context()), 'result');
+    expect((await say('settings reset --channel'))?.text).toBe('Channel settings reset.');
+    onlyReply(await harness.app.brain.text('a harbour', [], harness.context()), 'result');
+    expect(harness.bodies().map((body) => [body.model, body.prompt])).toStrictEqual([
+      ['gemini-2.5-flash-image', 'a harbour, watercolour'],
+      ['gemini-2.5-flash-image', 'a harbour'],
+    ]);
+  });
+});
