@@ -3,6 +3,7 @@ import type { InputImage } from '../core/request.js';
 import { pressButton } from './actions.js';
 import type { CommandContext } from './context.js';
 import { edit, editFrom } from './edit.js';
+import { imagine } from './imagine.js';
 import { commands, findCommand, routeText } from './registry.js';
 import { errorReply } from './replies/index.js';
 import type { ButtonAction, Reply } from './reply.js';
@@ -22,6 +23,8 @@ export interface Brain {
   ): Promise<Reply[]>;
   /** Text with inline flags, a known first word being a sub-command (Slack's /imagine, the chat). */
   text(text: string, attachments: InputImage[], context: CommandContext): Promise<Reply[]>;
+  /** A prompt with inline flags, never read as a sub-command ("compare two cats" is a prompt here). */
+  imagine(text: string, attachments: InputImage[], context: CommandContext): Promise<Reply[]>;
   /** A message in a thread: an edit when the thread is one of ours, else undefined (not for us). */
   threadMessage(
     text: string,
@@ -74,6 +77,8 @@ export function createBrain(services: BotServices): Brain {
         const { command, rest } = routeText(text);
         return command.run({ text: rest, attachments }, withAdmins(context), services);
       }),
+    imagine: (text, attachments, context) =>
+      guarded(() => imagine.run({ text, attachments }, withAdmins(context), services)),
     async threadMessage(text, attachments, context) {
       if (!context.threadId) return undefined;
       const conversationId = await services.conversations.conversationOfThread(context.threadId);

@@ -80,7 +80,8 @@ export async function editFrom(
     const job = newJob(services, context, {
       kind,
       options,
-      userPrompt: instruction,
+      // A variation shows the prompt it varies, not our instruction to the model.
+      userPrompt: kind === 'variations' ? parent.userPrompt : instruction,
       parentId: parent.id,
       conversationId,
       inputImages: multiTurn ? attached : [parentImage, ...attached],

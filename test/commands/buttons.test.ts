@@ -69,7 +69,7 @@ describe('result buttons', () => {
       n: 1,
       image: dataUri(fake.images[0]),
     });
-    expect(variation.text).toBe(`“${prompt}”`);
+    expect(variation.text).toBe('“a lighthouse”');
     expect(variation.images[0]?.bytes).toEqual(fake.images[1]);
   });
 

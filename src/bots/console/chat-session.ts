@@ -124,7 +124,8 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       // The thread's conversation is gone (expired): this line starts a new one.
       threadKey = undefined;
     }
-    await show((await working(() => brain.text(text, images, context()))) ?? []);
+    // A plain line is always a prompt: "compare two cats" must not run the compare command.
+    await show((await working(() => brain.imagine(text, images, context()))) ?? []);
   }
 
   async function press(action: ButtonAction, jobId: string | undefined): Promise<void> {

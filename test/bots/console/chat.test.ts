@@ -88,12 +88,13 @@ describe('imagine-bot chat, through stdin and stdout', () => {
     });
   });
 
-  it('starts over after /new: the next line is a fresh prompt with no history', async () => {
+  it('starts over after /new: the next line is a fresh prompt with no history, even if it starts like a command', async () => {
     chat.line('/new');
-    chat.line('a blue whale');
+    chat.line('compare a blue whale to a ship');
     await waitForSaved(4);
+    expect(bodies(fake)).toHaveLength(4);
     const body = bodies(fake)[3];
-    expect(body).toMatchObject({ model: 'gemini-2.5-flash-image', prompt: 'a blue whale' });
+    expect(body).toMatchObject({ model: 'gemini-2.5-flash-image', prompt: 'compare a blue whale to a ship' });
     expect(body?.contents).toBeUndefined();
   });
 
@@ -118,7 +119,10 @@ describe('imagine-bot chat, through stdin and stdout', () => {
   it('re-rolls the latest result with /reroll', async () => {
     chat.line('/reroll');
     const stdout = await waitForSaved(5);
-    expect(bodies(fake)[4]).toMatchObject({ model: 'gemini-2.5-flash-image', prompt: 'a blue whale' });
+    expect(bodies(fake)[4]).toMatchObject({
+      model: 'gemini-2.5-flash-image',
+      prompt: 'compare a blue whale to a ship',
+    });
     expect(await readFile(savedPaths(stdout)[4] ?? '')).toEqual(image(fake, 4));
   });
 
