@@ -6,14 +6,14 @@ const texts = {
   auth: 'The image service refused our key — an admin needs to check IMAGE_API_KEY.',
   credit: 'The image service account has run out of credit — an admin needs to top it up.',
   badRequest: 'The image service rejected the request: Bad request. Check your options and try again.',
-  rateLimit: 'The image service is busy (rate limited). Your request was retried; try again in a minute.',
+  rateLimit: 'The image service is busy (rate limited). Press Retry or try again in a minute.',
   upstream: 'The image service had a problem on its side. Press Retry or try again in a moment.',
   blocked:
     'The image service blocked this request as unsafe content. Rephrase the prompt, or try another model with --model.',
   empty: 'The model returned no image. Try rephrasing the prompt, or press Retry.',
   malformed: 'The image service sent back something that is not an image. Press Retry or try again.',
   timeout: 'The image service took too long. Press Retry or try again.',
-  download: 'The image was made but could not be downloaded. Please try again.',
+  download: 'The image was made but could not be downloaded. Press Retry or try again.',
 };
 
 // [fault, model, the reply's text, whether it offers Retry]
@@ -40,8 +40,8 @@ const cases: [string, Fault, string, string, boolean][] = [
   ['blank item', { kind: 'empty', blank: true }, 'qwen-image', texts.empty, true],
   ['malformed JSON', { kind: 'malformed_json' }, 'nano-banana', texts.malformed, true],
   ['hang', { kind: 'hang' }, 'nano-banana', texts.timeout, true],
-  ['expired URL', { kind: 'expired_url' }, 'seedream-4', texts.download, false],
-  ['HTML at the URL', { kind: 'not_image_url' }, 'seedream-4', texts.download, false],
+  ['expired URL', { kind: 'expired_url' }, 'seedream-4', texts.download, true],
+  ['HTML at the URL', { kind: 'not_image_url' }, 'seedream-4', texts.download, true],
 ];
 
 describe('every image API failure, as the user sees it', () => {

@@ -27,10 +27,7 @@ const fixedTexts: [ErrorCode, string][] = [
     'content_policy',
     'The image service blocked this request as unsafe content. Rephrase the prompt, or try another model with --model.',
   ],
-  [
-    'rate_limit',
-    'The image service is busy (rate limited). Your request was retried; try again in a minute.',
-  ],
+  ['rate_limit', 'The image service is busy (rate limited). Press Retry or try again in a minute.'],
   ['upstream', 'The image service had a problem on its side. Press Retry or try again in a moment.'],
   ['timeout', 'The image service took too long. Press Retry or try again.'],
   ['network', 'Could not reach the image service. Press Retry or try again in a moment.'],
@@ -39,7 +36,7 @@ const fixedTexts: [ErrorCode, string][] = [
     'The image service sent back something that is not an image. Press Retry or try again.',
   ],
   ['empty_result', 'The model returned no image. Try rephrasing the prompt, or press Retry.'],
-  ['download_failed', 'The image was made but could not be downloaded. Please try again.'],
+  ['download_failed', 'The image was made but could not be downloaded. Press Retry or try again.'],
   ['cancelled', 'Cancelled.'],
 ];
 
@@ -120,12 +117,17 @@ describe('errorReply', () => {
     });
   });
 
-  it.each(['timeout', 'upstream', 'network', 'rate_limit', 'empty_result', 'malformed_response'] as const)(
-    'offers Retry for %s',
-    (code) => {
-      expect(errorReply(new ImagineError(code, 'x'), 'job9').buttons).toHaveLength(1);
-    },
-  );
+  it.each([
+    'timeout',
+    'upstream',
+    'network',
+    'rate_limit',
+    'empty_result',
+    'malformed_response',
+    'download_failed',
+  ] as const)('offers Retry for %s', (code) => {
+    expect(errorReply(new ImagineError(code, 'x'), 'job9').buttons).toHaveLength(1);
+  });
 
   it.each(['content_policy', 'auth', 'invalid_option', 'cancelled', 'quota'] as const)(
     'offers no Retry for %s',

@@ -19,6 +19,7 @@ const retryableByUser: ReadonlySet<ErrorCode> = new Set([
   'rate_limit',
   'empty_result',
   'malformed_response',
+  'download_failed',
 ]);
 
 const fixedTexts: Record<ErrorCode, string | undefined> = {
@@ -31,13 +32,13 @@ const fixedTexts: Record<ErrorCode, string | undefined> = {
   invalid_request: undefined,
   content_policy:
     'The image service blocked this request as unsafe content. Rephrase the prompt, or try another model with --model.',
-  rate_limit: 'The image service is busy (rate limited). Your request was retried; try again in a minute.',
+  rate_limit: 'The image service is busy (rate limited). Press Retry or try again in a minute.',
   upstream: 'The image service had a problem on its side. Press Retry or try again in a moment.',
   timeout: 'The image service took too long. Press Retry or try again.',
   network: 'Could not reach the image service. Press Retry or try again in a moment.',
   malformed_response: 'The image service sent back something that is not an image. Press Retry or try again.',
   empty_result: 'The model returned no image. Try rephrasing the prompt, or press Retry.',
-  download_failed: 'The image was made but could not be downloaded. Please try again.',
+  download_failed: 'The image was made but could not be downloaded. Press Retry or try again.',
   cancelled: 'Cancelled.',
 };
 
