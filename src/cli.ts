@@ -3,6 +3,7 @@ import { runDemo } from './cli/demo-command.js';
 import { runFakeApi } from './cli/fake-api-command.js';
 import { runGenerate } from './cli/generate-command.js';
 import { type CliIo, processIo } from './cli/io.js';
+import { runRegister } from './cli/register-command.js';
 import { runStart } from './cli/start-command.js';
 import { isImagineError } from './core/errors.js';
 
@@ -14,6 +15,7 @@ Commands:
   imagine-bot demo [--out DIR]                the chat against a local fake image API, no key (npm run demo)
   imagine-bot generate "<prompt>" [options]   one-shot generation to ./out (see: imagine-bot generate --help)
   imagine-bot fake-api [--port 8787]          a local fake of the image API, for trying the bot with no key
+  imagine-bot register discord                register the slash commands with Discord (DISCORD_GUILD_ID: one server, instantly)
 `;
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -24,6 +26,7 @@ const commands: Record<string, Command> = {
   demo: (argv, io) => runDemo(argv, io),
   generate: runGenerate,
   'fake-api': runFakeApi,
+  register: runRegister,
 };
 
 /** Runs one CLI command and returns its exit code; failures print one clear line, never a stack or a secret. */

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { configSecrets, loadConfig } from '../config.js';
 import { invalidOption } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { runChat } from './chat-command.js';
 import { type FrontEnd, frontEnds } from './front-ends.js';
 import type { CliIo } from './io.js';
 import { processTerminal, type Terminal } from './terminal.js';
-
-const platformSecrets = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'];
 
 export function noFrontEndText(list: readonly FrontEnd[]): string {
   const lines = list.map((frontEnd) => `  ${`${frontEnd.name}:`.padEnd(11)}${frontEnd.variables}`);
@@ -47,11 +45,10 @@ export async function runStart(
   const runnable = configured.filter((frontEnd) => frontEnd.run !== undefined);
   if (runnable.length === 0) return 1;
   const config = loadConfig(io.env);
-  const secrets = [config.imageApi.apiKey, ...platformSecrets.map((name) => io.env[name] ?? '')];
-  const logger = createLogger({ level: config.logLevel, secrets, sink: io.log });
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), sink: io.log });
   const app = await createApp(config, { logger });
   try {
-    const codes = await Promise.all(runnable.map((frontEnd) => frontEnd.run?.(app, io) ?? 1));
+    const codes = await Promise.all(runnable.map((frontEnd) => frontEnd.run?.(app, config, io) ?? 1));
     return Math.max(0, ...codes);
   } finally {
     await app.close();

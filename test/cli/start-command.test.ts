@@ -52,12 +52,6 @@ describe('imagine-bot start', () => {
     expect(start.stdout()).toBe('');
   });
 
-  it('says which configured front end is not built yet, before asking for the image API key', async () => {
-    const io = memoryIo({ DISCORD_TOKEN: 'discord-token-123456', DISCORD_APPLICATION_ID: '42' });
-    expect(await runStart([], io, pipes)).toBe(1);
-    expect(io.err.join('')).toBe('Discord is configured, but its front end is not built yet.\n');
-  });
-
   it('counts Slack as configured with a bot token and either a signing secret or an app token', async () => {
     for (const env of [
       { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' },

@@ -1,0 +1,30 @@
+import type { Client } from 'discord.js';
+import type { Brain } from '../../commands/brain.js';
+import type { BotServices } from '../../commands/services.js';
+import type { Logger } from '../../core/logger.js';
+import type { AccessRules } from './access.js';
+
+/** A clock the tests can move (the 15-minute interaction deadline, the progress throttle). */
+export interface BotClock {
+  now(): number;
+}
+
+/** What every Discord handler is given: the client, the brain, and the rules it runs under. */
+export interface DiscordBot {
+  client: Client;
+  brain: Brain;
+  /** Read-only lookups (is this thread ours?) so a reaction shows before the slow part. */
+  services: Pick<BotServices, 'conversations' | 'settings'>;
+  rules: AccessRules;
+  clock: BotClock;
+  logger: Logger;
+  /** At most one progress edit per this many milliseconds. */
+  progressIntervalMs: number;
+  /** Whether the Message Content intent is on (else only messages that mention the bot carry text). */
+  messageContent: boolean;
+}
+
+/** Discord's default per-file upload limit, when an event does not say (messages carry no limit). */
+export const defaultUploadLimitBytes = 10 * 1024 * 1024;
+/** An interaction token lives 15 minutes; stop using it a little before, so no request lands after it died. */
+export const interactionTokenLifetimeMs = 14 * 60 * 1000;

@@ -1,0 +1,98 @@
+import {
+  ApplicationFlags,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  REST,
+  RESTJSONErrorCodes,
+  type RESTOptions,
+  Routes,
+} from 'discord.js';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { ImagineError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+
+type DiscordConfig = NonNullable<Config['discord']>;
+
+/**
+ * Requests through Node's own fetch. @discordjs/rest's default hands a FormData body (every file upload) to the
+ * process-wide undici dispatcher, and when our undici 7 created that dispatcher first it cannot read the FormData
+ * of the undici that @discordjs/rest bundles: uploads fail with "action is not a function".
+ */
+export const makeRequest: RESTOptions['makeRequest'] = (url, init) => fetch(url, init);
+
+/** REST settings shared by the client and `imagine-bot register discord`. */
+export const restOptions = (apiUrl: string): Partial<RESTOptions> => ({ api: apiUrl, makeRequest });
+
+const applicationSchema = z.object({ id: z.string(), flags: z.number().int().default(0) });
+
+/** The privileged intent is on for this application (fully, or "limited" for bots under 100 servers). */
+function hasMessageContent(flags: number): boolean {
+  return (
+    (flags & ApplicationFlags.GatewayMessageContent) !== 0 ||
+    (flags & ApplicationFlags.GatewayMessageContentLimited) !== 0
+  );
+}
+
+function rejectedToken(error: unknown): ImagineError | undefined {
+  if (
+    error instanceof DiscordAPIError &&
+    (error.status === 401 || error.code === RESTJSONErrorCodes.Unauthorized)
+  ) {
+    return new ImagineError(
+      'config',
+      'Discord rejected DISCORD_TOKEN: copy the bot token again from the portal.',
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A client for the configured REST base. Asking for the Message Content intent without having it enabled closes
+ * the gateway (4014), so the application's flags decide whether we ask.
+ */
+export async function createClient(
+  discord: DiscordConfig,
+  logger: Logger,
+): Promise<{ client: Client; messageContent: boolean }> {
+  const rest = new REST(restOptions(discord.apiUrl)).setToken(discord.token);
+  let flags: number;
+  try {
+    flags = applicationSchema.parse(await rest.get(Routes.currentApplication())).flags;
+  } catch (error) {
+    throw rejectedToken(error) ?? error;
+  }
+  const messageContent = hasMessageContent(flags);
+  if (!messageContent) {
+    logger.warn(
+      'Discord: the Message Content intent is not enabled for this application; slash commands, buttons and ' +
+        'messages that mention the bot still work, but plain replies in result threads are not seen. Enable it ' +
+        'under Bot → Privileged Gateway Intents to edit by replying.',
+    );
+  }
+  const client = new Client({
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+    ],
+    rest: restOptions(discord.apiUrl),
+    allowedMentions: { parse: [], repliedUser: false },
+  });
+  return { client, messageContent };
+}
+
+/** Logs in and resolves once the client is ready (guilds received). */
+export async function login(client: Client, token: string, logger: Logger): Promise<void> {
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(token);
+  } catch (error) {
+    await client.destroy();
+    throw rejectedToken(error) ?? error;
+  }
+  await ready;
+  logger.info('Discord: connected', { user: client.user?.tag, guilds: client.guilds.cache.size });
+}

@@ -1,0 +1,88 @@
+import { Events } from 'discord.js';
+import type { App } from '../../app.js';
+import type { Config } from '../../config.js';
+import { ImagineError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { BotClock, DiscordBot } from './bot.js';
+import { createClient, login } from './client.js';
+import { describeError } from './discord-errors.js';
+import { handleInteraction } from './interactions.js';
+import { handleMessage } from './messages.js';
+
+export { commandDefinitions } from './command-definitions.js';
+
+export interface DiscordBotOptions {
+  app: App;
+  config: Config;
+  logger?: Logger;
+  /** Test seam: a clock to move past the 15-minute interaction deadline. */
+  clock?: BotClock;
+  /** At most one progress edit per this many milliseconds (default 2 s). */
+  progressIntervalMs?: number;
+  /** How long `stop()` waits for answers in progress before disconnecting (default 10 s). */
+  stopGraceMs?: number;
+}
+
+export interface DiscordBotHandle {
+  /** Resolves once every event being handled has been answered (tests wait on it; so does `stop`). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects to Discord's gateway (the REST base is `config.discord.apiUrl`, the gateway URL comes from
+ * `GET /gateway/bot`) and serves slash commands, buttons, modals, autocomplete and thread messages until stopped.
+ */
+export async function startDiscordBot(options: DiscordBotOptions): Promise<DiscordBotHandle> {
+  const discord = options.config.discord;
+  if (!discord) {
+    throw new ImagineError(
+      'config',
+      'DISCORD_TOKEN and DISCORD_APPLICATION_ID are required to run the Discord bot.',
+    );
+  }
+  const logger = (options.logger ?? options.app.logger).child({ frontEnd: 'discord' });
+  const { client, messageContent } = await createClient(discord, logger);
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  const bot: DiscordBot = {
+    client,
+    brain: options.app.brain,
+    services: options.app.services,
+    rules: discord,
+    clock: options.clock ?? { now: () => Date.now() },
+    logger,
+    progressIntervalMs: options.progressIntervalMs ?? 2000,
+    messageContent,
+  };
+  // Nothing a handler does may crash the bot: failures are logged, users got their message where one was possible.
+  const track = (what: string, work: () => Promise<void>) => {
+    if (stopping) return;
+    const running = work()
+      .catch((error: unknown) => logger.error(`Discord: ${what} failed`, { error: describeError(error) }))
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
+  client.on(Events.InteractionCreate, (interaction) =>
+    track('an interaction', () => handleInteraction(bot, interaction)),
+  );
+  client.on(Events.MessageCreate, (message) => track('a message', () => handleMessage(bot, message)));
+  client.on(Events.Error, (error) => logger.error('Discord: client error', { error: describeError(error) }));
+  client.on(Events.Warn, (message) => logger.warn('Discord: client warning', { message }));
+  await login(client, discord.token, logger);
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+  return {
+    idle,
+    async stop() {
+      stopping = true;
+      const grace = new Promise<void>((resolve) =>
+        setTimeout(resolve, options.stopGraceMs ?? 10_000).unref(),
+      );
+      await Promise.race([idle(), grace]);
+      await client.destroy();
+      logger.info('Discord: disconnected');
+    },
+  };
+}

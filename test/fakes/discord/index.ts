@@ -1,0 +1,20 @@
+export type { FakeDiscordEvents, UploadedFile } from './events.js';
+export { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
+export {
+  type DiscordFault,
+  type DiscordRecord,
+  discordErrors,
+  type RecordedFile,
+} from './fake-state.js';
+export type { FakeUser, MessageObject } from './payloads.js';
+export type { SentInteraction } from './rest-routes.js';
+export {
+  adminRoleId,
+  applicationId,
+  artistRoleId,
+  botUser,
+  generalChannelId,
+  guildId,
+  messageContentFlag,
+  otherChannelId,
+} from './world.js';
