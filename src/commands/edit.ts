@@ -51,7 +51,9 @@ export async function editFrom(
 ): Promise<Reply> {
   try {
     const inline = parseInlineFlags(text);
-    const instruction = inline.prompt;
+    // Images alone are an edit too: they are worked into the current image.
+    const instruction =
+      inline.prompt || (attachments.length > 0 ? 'Work the attached image(s) into this image.' : '');
     const flags = { ...inline.options, ...structured };
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');

@@ -101,6 +101,27 @@ describe('a conversation in a thread', () => {
     expect(edit.footnote).toContain('the latest image was sent as a fresh edit');
   });
 
+  it('takes a reply with only an image as an edit that works the image in', async () => {
+    const first = onlyResult(await harness.app.brain.text('a bare room', [], harness.context()));
+    await harness.app.brain.linkResult(first.jobId ?? '', { threadKey: 'console:t5' });
+    const sofa = harness.fake.images[0] ?? Buffer.alloc(0);
+    onlyResult(
+      await harness.app.brain.threadMessage(
+        '',
+        [{ bytes: sofa, mediaType: 'image/png' }],
+        harness.context({ threadId: 'console:t5' }),
+      ),
+    );
+    expect(harness.bodies()[1]?.contents).toStrictEqual([
+      { role: 'user', parts: [{ text: 'a bare room' }] },
+      { role: 'model', parts: [{ image: dataUri(sofa) }] },
+      {
+        role: 'user',
+        parts: [{ text: 'Work the attached image(s) into this image.' }, { image: dataUri(sofa) }],
+      },
+    ]);
+  });
+
   it('ignores messages in threads that are not ours', async () => {
     expect(
       await harness.app.brain.threadMessage('hello', [], harness.context({ threadId: 'console:other' })),
