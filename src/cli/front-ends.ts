@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
 import { startDiscordBot } from '../bots/discord/index.js';
+import { startSlackBot } from '../bots/slack/index.js';
 import type { Config } from '../config.js';
 import type { CliIo } from './io.js';
 
@@ -46,6 +47,16 @@ export const slackFrontEnd: FrontEnd = {
   variables: 'SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP events) or with SLACK_APP_TOKEN (Socket Mode)',
   isConfigured: (env) =>
     isSet(env, 'SLACK_BOT_TOKEN') && (isSet(env, 'SLACK_SIGNING_SECRET') || isSet(env, 'SLACK_APP_TOKEN')),
+  async run(app, config, io) {
+    const bot = await startSlackBot({ app, config, logger: app.logger });
+    const mode = config.slack?.appToken
+      ? 'Socket Mode'
+      : `HTTP on port ${config.slack?.port} (/slack/events)`;
+    io.stdout(`Slack bot running (${mode}). Ctrl-C stops it.\n`);
+    await untilInterrupted(io);
+    await bot.stop();
+    return 0;
+  },
 };
 
 export const frontEnds: readonly FrontEnd[] = [discordFrontEnd, slackFrontEnd];

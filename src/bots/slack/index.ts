@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { webApi } from '@slack/bolt';
+import type { App } from '../../app.js';
+import type { Config } from '../../config.js';
+import { ImagineError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { createAccessPolicy } from './access.js';
+import { createBoltApp } from './bolt-app.js';
+import { dedupeEvents } from './dedupe.js';
+import type { SlackDeps } from './deps.js';
+import { registerListeners } from './listeners/index.js';
+
+export interface SlackBotOptions {
+  app: App;
+  config: Config;
+  /** Default: the app's logger. */
+  logger?: Logger;
+  /** Time for progress throttling; default the system clock. */
+  clock?: { now(): number };
+  /** HTTP mode: the interface to listen on (default all, so Slack can reach it). */
+  host?: string;
+  /** Test seam: the Web API client's retry policy (tests that expect a failure use `{ retries: 0 }`). */
+  retryConfig?: webApi.RetryOptions;
+  /** The least time between two progress edits of one message; default 3 s. */
+  progressIntervalMs?: number;
+}
+
+export interface SlackBot {
+  /** HTTP mode: the server answering /slack/events (its port when PORT=0). */
+  server?: Server;
+  stop(): Promise<void>;
+}
+
+const defaultProgressIntervalMs = 3000;
+
+/**
+ * Starts the Slack front end on a ready app (`createApp`): HTTP mode on PORT, or Socket Mode when
+ * SLACK_APP_TOKEN is set. Resolves once Slack can reach it; `stop()` disconnects.
+ */
+export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot> {
+  const { app, config } = options;
+  const slack = config.slack;
+  if (!slack) {
+    throw new ImagineError(
+      'config',
+      'Slack is not configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).',
+    );
+  }
+  const logger = (options.logger ?? app.logger).child({ frontEnd: 'slack' });
+  const clock = options.clock ?? { now: () => Date.now() };
+  const bolt = await createBoltApp({
+    slack,
+    logger,
+    logLevel: config.logLevel,
+    ...(options.retryConfig && { retryConfig: options.retryConfig }),
+  });
+  const deps: SlackDeps = {
+    brain: app.brain,
+    isBotThread: async (threadKey) =>
+      (await app.services.conversations.conversationOfThread(threadKey)) !== undefined,
+    access: createAccessPolicy(slack, config.adminIds),
+    logger,
+    botToken: slack.botToken,
+    now: () => clock.now(),
+    progressIntervalMs: options.progressIntervalMs ?? defaultProgressIntervalMs,
+  };
+  bolt.use(dedupeEvents(app.store, logger, randomUUID()));
+  registerListeners(bolt, deps);
+  bolt.error(async (error) => {
+    logger.error('a Slack listener failed', { error });
+  });
+
+  if (slack.appToken !== undefined) {
+    await bolt.start();
+    logger.info('Slack bot connected (Socket Mode)');
+    return { stop: () => bolt.stop().then(() => undefined) };
+  }
+  const listen = options.host === undefined ? { port: slack.port } : { port: slack.port, host: options.host };
+  const server: Server = await bolt.start(listen);
+  const address = server.address();
+  logger.info('Slack bot listening for events on /slack/events', {
+    port: typeof address === 'object' && address ? address.port : slack.port,
+  });
+  return { server, stop: () => bolt.stop().then(() => undefined) };
+}

@@ -1,0 +1,81 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { type ButtonAction, buttonActions } from '../../../commands/reply.js';
+import { refusalText } from '../access.js';
+import type { SlackDeps } from '../deps.js';
+import { editModal } from '../edit-modal.js';
+import { actionIdPrefix, plainMessage } from '../render-reply.js';
+import { slackContext } from '../slack-context.js';
+import { createThreadResponder } from '../thread-responder.js';
+
+const blockActionsSchema = z.object({
+  user: z.object({ id: z.string(), username: z.string().optional(), team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  channel: z.object({ id: z.string() }).optional(),
+  container: z
+    .object({
+      channel_id: z.string().optional(),
+      message_ts: z.string().optional(),
+      thread_ts: z.string().optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .optional(),
+  trigger_id: z.string(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+function buttonAction(actionId: string): ButtonAction | undefined {
+  const name = actionId.slice(actionIdPrefix.length);
+  return buttonActions.find((action) => action === name);
+}
+
+/**
+ * Result buttons: the action is in the action id, the job id is the value, so they work after a restart.
+ * Results go to the pressed message's thread; Edit opens a modal (its trigger_id lives 3 s: opened at once).
+ */
+export function registerButtons(bolt: App, deps: SlackDeps): void {
+  bolt.action(new RegExp(`^${actionIdPrefix}`), async ({ ack, body, client, context }) => {
+    await ack();
+    const parsed = blockActionsSchema.safeParse(body);
+    if (!parsed.success) return;
+    const { user, container, actions } = parsed.data;
+    const [pressed] = actions;
+    const action = pressed && buttonAction(pressed.action_id);
+    const jobId = pressed?.value;
+    const channel = parsed.data.channel?.id ?? container?.channel_id;
+    if (!action || !jobId || !channel) return;
+    const place = {
+      team: parsed.data.team?.id ?? user.team_id ?? context.teamId ?? '',
+      channel,
+      user: user.id,
+    };
+    if (!deps.access.allows(place)) {
+      await client.chat.postEphemeral({ channel, user: user.id, ...plainMessage(refusalText) });
+      return;
+    }
+    // An ephemeral message (a Retry under an error) has no thread of its own.
+    const messageTs = container?.is_ephemeral ? undefined : container?.message_ts;
+    const threadTs = container?.thread_ts ?? messageTs;
+    if (action === 'edit') {
+      await client.views.open({
+        trigger_id: parsed.data.trigger_id,
+        view: editModal({ jobId, channel, ...(threadTs && { threadTs }) }),
+      });
+      return;
+    }
+    const responder = createThreadResponder(
+      { client, channel, user: user.id, ...(threadTs && { threadTs }) },
+      deps,
+    );
+    const commandContext = slackContext(
+      {
+        ...place,
+        ...(user.username !== undefined && { userName: user.username }),
+        ...(threadTs && { threadTs }),
+        onProgress: responder.onProgress,
+      },
+      deps.access,
+    );
+    await responder.deliver(await deps.brain.button(action, jobId, commandContext), messageTs);
+  });
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../../src/dev/fake-image-api/index.js';
+import {
+  type FakeSlack,
+  signedPost,
+  slashCommandBody,
+  startFakeSlack,
+  waitFor,
+} from '../../fakes/slack/index.js';
+import { sentinelKey } from '../../support/bot-harness.js';
+import {
+  imagineResult,
+  nextEventId,
+  type SlackHarness,
+  signingSecret,
+  startSlackHarness,
+} from './slack-harness.js';
+
+const threadReply = (threadTs: string, ts: string, text: string) => ({
+  type: 'message',
+  user: 'U0USER',
+  channel: 'C0001',
+  channel_type: 'channel',
+  thread_ts: threadTs,
+  ts,
+  text,
+});
+
+describe('signed requests', () => {
+  let harness: SlackHarness;
+  beforeEach(async () => {
+    harness = await startSlackHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('answers 401 to a bad signature and to a stale timestamp, and runs nothing for either', async () => {
+    const { slack } = harness;
+    const responseUrls = [slack.responseUrl(), slack.responseUrl(), slack.responseUrl()];
+    const body = (text: string) => slashCommandBody({ text, responseUrl: responseUrls.shift() ?? '' });
+    const badIds = responseUrls.map((url) => url.split('/').pop());
+    const contentType = 'application/x-www-form-urlencoded' as const;
+    const forged = await signedPost(harness.eventsUrl, body('a forged fox'), {
+      secret: signingSecret,
+      contentType,
+      signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000',
+    });
+    const stale = await signedPost(harness.eventsUrl, body('a stale fox'), {
+      secret: signingSecret,
+      contentType,
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    const wrongSecret = await signedPost(harness.eventsUrl, body('a wrong fox'), {
+      secret: 'not-it',
+      contentType,
+    });
+    expect([forged, stale, wrongSecret]).toEqual([
+      { status: 401, text: '' },
+      { status: 401, text: '' },
+      { status: 401, text: '' },
+    ]);
+    // A good request after them: once it is answered, anything the bad ones started would show.
+    await imagineResult(harness, 'a real fox');
+    expect(harness.prompts()).toEqual(['a real fox']);
+    expect(slack.responses().filter((entry) => badIds.includes(entry.id))).toEqual([]);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('handles an event delivered twice (a Slack retry) once', async () => {
+    const { slack } = harness;
+    const first = await imagineResult(harness, 'a red fox');
+    const eventId = nextEventId();
+    const event = threadReply(first.ts, '1800000010.000100', 'make it blue');
+    const original = await harness.event(event, eventId);
+    const retry = await harness.event(event, eventId, {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    expect([original.status, retry.status]).toEqual([200, 200]);
+    await harness.event(threadReply(first.ts, '1800000010.000200', 'now make it green'), nextEventId());
+    await waitFor(() => slack.shared.length >= 3, 'both edits');
+    // Both edits run at once: their order is not fixed.
+    expect(harness.prompts().sort()).toEqual(['a red fox', 'make it blue', 'now make it green']);
+    expect(
+      slack
+        .calls('reactions.add')
+        .map((call) => call.params.timestamp)
+        .sort(),
+    ).toEqual(['1800000010.000100', '1800000010.000200']);
+    expect(
+      harness.logLines.some(
+        (line) => line.includes('duplicate Slack event ignored') && line.includes(eventId),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('two instances sharing one store', () => {
+  let directory: string;
+  let slack: FakeSlack;
+  let images: FakeImageApi;
+  const harnesses: SlackHarness[] = [];
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'imagine-slack-'));
+    slack = await startFakeSlack();
+    images = await startFakeImageApi({ apiKey: sentinelKey });
+  });
+  afterEach(async () => {
+    for (const harness of harnesses.splice(0)) await harness.close();
+    await slack.close();
+    await images.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('runs an event once when Slack retries it at the other instance', async () => {
+    const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
+    const one = await startSlackHarness({ slack, images, storeUrl });
+    const two = await startSlackHarness({ slack, images, storeUrl });
+    harnesses.push(one, two);
+    const first = await imagineResult(one, 'a red fox');
+    const eventId = nextEventId();
+    const event = threadReply(first.ts, '1800000011.000100', 'make it blue');
+    await Promise.all([
+      one.event(event, eventId),
+      two.event(event, eventId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
+    ]);
+    await two.event(threadReply(first.ts, '1800000011.000200', 'now make it green'), nextEventId());
+    await waitFor(() => slack.shared.length >= 3, 'both edits');
+    expect(one.prompts().sort()).toEqual(['a red fox', 'make it blue', 'now make it green']);
+    expect(slack.calls('reactions.add')).toHaveLength(2);
+  });
+});

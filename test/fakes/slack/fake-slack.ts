@@ -1,0 +1,284 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { ApiCall, FakeMessage, Recorded, SharedFile, SlackFault } from './records.js';
+import { attachSocketMode } from './socket-mode.js';
+import { answerMethod, type WebApiState } from './web-api.js';
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  appToken?: string;
+  teamId?: string;
+}
+
+export interface PrivateFileOptions {
+  name: string;
+  bytes: Buffer;
+  mimetype: string;
+  /** Slack Connect style: only `id` and `file_access: check_file_info` in the event (files.info has the rest). */
+  partial?: boolean;
+}
+
+export interface FakeSlack {
+  url: string;
+  /** For `SLACK_API_URL`. */
+  apiUrl: string;
+  botToken: string;
+  appToken: string;
+  teamId: string;
+  botUserId: string;
+  /** Everything, in arrival order. */
+  log: Recorded[];
+  calls(method?: string): ApiCall[];
+  /** Messages as they stand now, oldest first. */
+  messages(): FakeMessage[];
+  /** Files shared by files.completeUploadExternal. */
+  shared: SharedFile[];
+  responses(id?: string): Extract<Recorded, { kind: 'respond' }>[];
+  /** A fresh response_url (five posts, like Slack's). */
+  responseUrl(): string;
+  /** A file users "attached": the JSON an event's `files[]` carries. */
+  addFile(options: PrivateFileOptions): Record<string, unknown>;
+  /** Serve the sign-in page even with the bot token, as Slack does when files:read is missing. */
+  setFilesScopeMissing(missing: boolean): void;
+  fault(fault: SlackFault): void;
+  /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
+  mark(label: string): void;
+  /** Socket Mode: resolves when a client has connected (after hello). */
+  socketConnected(): Promise<void>;
+  socketSend(message: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+export const signInPage =
+  '<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to Fake</h1></body></html>';
+const responseUrlPosts = 5;
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function formParams(raw: Buffer, contentType: string): Record<string, string> {
+  if (contentType.startsWith('application/json')) {
+    const parsed: unknown = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    );
+  }
+  return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+}
+
+/** A fake Slack on 127.0.0.1: Web API, upload URLs, private files, response_urls and a Socket Mode server. */
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const botToken = options.botToken ?? 'xoxb-fake-bot-token-4c1d';
+  const appToken = options.appToken ?? 'xapp-fake-app-token-9e2b';
+  const teamId = options.teamId ?? 'T0001';
+  const log: Recorded[] = [];
+  const faults: { fault: SlackFault; remaining: number }[] = [];
+  const responseUses = new Map<string, number>();
+  const privateBytes = new Map<string, Buffer>();
+  let filesScopeMissing = false;
+  let counter = 0;
+  let port = 0;
+  const record = (entry: WithoutSeq<Recorded>) => {
+    log.push({ ...entry, seq: log.length + 1 });
+  };
+  const state: WebApiState = {
+    url: '',
+    teamId,
+    botUserId: 'U0BOT',
+    botId: 'B0BOT',
+    messages: new Map(),
+    shared: [],
+    pendingUploads: new Map(),
+    privateFiles: new Map(),
+    nextNumber: () => {
+      counter += 1;
+      return counter;
+    },
+    socketUrl: () => `ws://127.0.0.1:${port}/link/?ticket=t${state.nextNumber()}`,
+  };
+
+  const takeFault = (method: string): SlackFault | undefined => {
+    const index = faults.findIndex((entry) => entry.fault.method === method);
+    const entry = faults[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) faults.splice(index, 1);
+    return entry.fault;
+  };
+
+  /** true when the fault answered. */
+  const answerFault = (method: string, response: ServerResponse): boolean => {
+    const fault = takeFault(method);
+    if (!fault) return false;
+    if (fault.kind === 'ratelimited') {
+      sendJson(
+        response,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(fault.retryAfterSeconds) },
+      );
+    } else if (fault.kind === 'status') {
+      response.writeHead(fault.status, { 'content-type': 'text/plain' });
+      response.end('fake Slack failure');
+    } else {
+      sendJson(response, 200, {
+        ok: false,
+        error: fault.error,
+        ...(fault.needed && { needed: fault.needed }),
+      });
+    }
+    return true;
+  };
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readBody(request);
+    const authorization = request.headers.authorization;
+    const auth = authorization === undefined ? {} : { authorization };
+    if (request.method === 'POST' && path.startsWith('/api/')) {
+      const method = path.slice('/api/'.length);
+      const params = formParams(raw, request.headers['content-type'] ?? '');
+      record({ kind: 'api', method, params, ...auth });
+      if (answerFault(method, response)) return;
+      const expected = method === 'apps.connections.open' ? appToken : botToken;
+      if (authorization !== `Bearer ${expected}`)
+        return sendJson(response, 200, { ok: false, error: 'invalid_auth' });
+      return sendJson(response, 200, answerMethod(state, method, params));
+    }
+    if (request.method === 'POST' && path.startsWith('/upload/v1/')) {
+      const fileId = path.slice('/upload/v1/'.length);
+      const form = await new Response(raw, {
+        headers: { 'content-type': request.headers['content-type'] ?? '' },
+      }).formData();
+      for (const [partName, value] of form.entries()) {
+        if (typeof value === 'string') continue;
+        const bytes = Buffer.from(await value.arrayBuffer());
+        record({ kind: 'upload', fileId, partName, bytes, ...auth });
+        const pending = state.pendingUploads.get(fileId);
+        if (pending && partName === 'body') pending.bytes = bytes;
+      }
+      if (answerFault('upload', response)) return;
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`OK - ${raw.length}`);
+      return;
+    }
+    if (request.method === 'POST' && path.startsWith('/respond/')) {
+      const id = path.slice('/respond/'.length);
+      const body: unknown = JSON.parse(raw.toString('utf8') || '{}');
+      record({ kind: 'respond', id, body: typeof body === 'object' && body !== null ? { ...body } : {} });
+      const uses = (responseUses.get(id) ?? 0) + 1;
+      responseUses.set(id, uses);
+      if (uses > responseUrlPosts) {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('used_url');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
+    if (request.method === 'GET' && path.startsWith('/files-pri/')) {
+      const id = /^\/files-pri\/[A-Z0-9]+-([A-Z0-9]+)\//.exec(path)?.[1] ?? '';
+      const file = state.privateFiles.get(id);
+      const bytes = file ? privateBytes.get(id) : undefined;
+      const authorized = authorization === `Bearer ${botToken}` && !filesScopeMissing;
+      record({ kind: 'download', path, authorized });
+      if (!authorized || !bytes || !file) {
+        // Slack's answer without a token or scope: a sign-in page, status 200.
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(signInPage);
+        return;
+      }
+      response.writeHead(200, { 'content-type': String(file.mimetype), 'content-length': bytes.length });
+      response.end(bytes);
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('not found');
+  }
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      if (response.headersSent) return response.destroy();
+      sendJson(response, 500, { ok: false, error: `fake_failure: ${String(error)}` });
+    });
+  });
+  const socketMode = attachSocketMode(server, (message) => record({ kind: 'socket', message }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  port = typeof address === 'object' && address !== null ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  state.url = url;
+
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    botToken,
+    appToken,
+    teamId,
+    botUserId: state.botUserId,
+    log,
+    calls: (method) =>
+      log.filter(
+        (entry): entry is ApiCall =>
+          entry.kind === 'api' && (method === undefined || entry.method === method),
+      ),
+    messages: () => [...state.messages.values()],
+    shared: state.shared,
+    responses: (id) =>
+      log.filter(
+        (entry): entry is Extract<Recorded, { kind: 'respond' }> =>
+          entry.kind === 'respond' && (id === undefined || entry.id === id),
+      ),
+    responseUrl: () => `${url}/respond/${state.nextNumber()}`,
+    addFile(file) {
+      const id = `F0IN${state.nextNumber()}`;
+      const json = {
+        id,
+        name: file.name,
+        mimetype: file.mimetype,
+        filetype: file.name.split('.').pop() ?? '',
+        size: file.bytes.length,
+        url_private: `${url}/files-pri/${teamId}-${id}/${file.name}`,
+        url_private_download: `${url}/files-pri/${teamId}-${id}/download/${file.name}`,
+      };
+      state.privateFiles.set(id, json);
+      privateBytes.set(id, file.bytes);
+      return file.partial ? { id, file_access: 'check_file_info' } : json;
+    },
+    setFilesScopeMissing(missing) {
+      filesScopeMissing = missing;
+    },
+    fault(fault) {
+      faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    mark(label) {
+      record({ kind: 'mark', label });
+    },
+    socketConnected: () => socketMode.connected(),
+    socketSend: (message) => socketMode.send(message),
+    async close() {
+      socketMode.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** What the fake Slack saw, in one ordered log (`seq` is shared by every kind, and by `mark`). */
+export type Recorded =
+  | { seq: number; kind: 'api'; method: string; params: Record<string, string>; authorization?: string }
+  | { seq: number; kind: 'upload'; fileId: string; partName: string; bytes: Buffer; authorization?: string }
+  | { seq: number; kind: 'respond'; id: string; body: Record<string, unknown> }
+  | { seq: number; kind: 'download'; path: string; authorized: boolean }
+  | { seq: number; kind: 'socket'; message: Record<string, unknown> }
+  | { seq: number; kind: 'mark'; label: string };
+
+export type ApiCall = Extract<Recorded, { kind: 'api' }>;
+
+/** A message as it stands now (after updates; deleted ones are gone). */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks: unknown[];
+}
+
+/** A file the bot completed with files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  title: string;
+  channel: string;
+  threadTs?: string;
+  bytes: Buffer;
+  filename: string;
+  altText?: string;
+}
+
+/** A failure to answer the next `times` (default 1) calls of `method` (`upload` for the upload URL). */
+export type SlackFault = { method: string; times?: number } & (
+  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'error'; error: string; needed?: string }
+  | { kind: 'status'; status: number }
+);
