@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImagineError } from '../core/errors.js';
 import type { Job } from '../core/jobs/job.js';
+import { families } from '../core/models/model-row.js';
 import { findModel, modelTable, resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
@@ -17,13 +18,13 @@ import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { runJob } from './run-job.js';
 
-/** One model per family, so a team sees four directions at once. */
-export const defaultCompareModels = [
-  'gemini-2.5-flash-image',
-  'doubao-seedream-4-0-250828',
-  'gpt-image-1',
-  'qwen-image-plus',
-];
+/** One model per family (the table's first text-to-image row of each), so a team sees every direction at once. */
+export const defaultCompareModels: readonly string[] = families.flatMap((family) => {
+  const row = modelTable.find(
+    (candidate) => candidate.family === family && candidate.capabilities.textToImage,
+  );
+  return row ? [row.id] : [];
+});
 const compareFlags = { models: { takesValue: true, aliases: ['with'] } };
 
 function readInput(input: { text?: string; options?: Record<string, unknown> }) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultCompareModels } from '../../src/commands/compare.js';
 import type { Reply } from '../../src/commands/reply.js';
 import { dataUri, type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
 
@@ -143,5 +144,16 @@ describe('compare', () => {
       image: dataUri(harness.fake.images[1]),
     });
     expect(edit.images[0]?.bytes).toEqual(harness.fake.images[2]);
+  });
+});
+
+describe('the default comparison', () => {
+  it('takes the first text-to-image model of each family from the model table', () => {
+    expect(defaultCompareModels).toEqual([
+      'gemini-2.5-flash-image',
+      'doubao-seedream-4-0-250828',
+      'gpt-image-1',
+      'qwen-image-plus',
+    ]);
   });
 });
