@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRequest } from '../../src/core/plan.js';
 import type { ImageRequest } from '../../src/core/request.js';
+import { docExamples } from '../support/doc-examples.js';
 
 // The eight request bodies of the gateway doc (shared/docs/image-api.md), verbatim. Image data is the only thing that
 // differs: the doc shows a truncated placeholder, we send a real image, and the comparison swaps one for the other.
@@ -15,152 +16,84 @@ function withPlaceholder(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value).replaceAll(realDataUri, placeholder));
 }
 
-const examples: { name: string; request: ImageRequest; body: Record<string, unknown> }[] = [
-  {
-    name: 'Gemini — text to image',
-    request: {
-      model: 'gemini-2.5-flash-image',
-      prompt: kitten,
-      size: '16:9',
-      quality: 'high',
-      n: 1,
-      temperature: 1.1,
-      topP: 0.95,
-      resolution: '2K',
-      outputFormat: 'png',
-    },
-    body: {
-      model: 'gemini-2.5-flash-image',
-      prompt: kitten,
-      size: '16:9',
-      quality: 'high',
-      n: 1,
-      temperature: 1.1,
-      top_p: 0.95,
-      response_format: 'b64_json',
-      image_size: '2K',
-      mime_type: 'image/png',
-      response_modalities: 'image',
-    },
+const docBodies = docExamples(placeholder);
+
+// The request equivalent to each example; the body it must produce is the doc's own, from test/support/doc-examples.ts.
+const requests: Record<string, ImageRequest> = {
+  'Gemini text to image': {
+    model: 'gemini-2.5-flash-image',
+    prompt: kitten,
+    size: '16:9',
+    quality: 'high',
+    n: 1,
+    temperature: 1.1,
+    topP: 0.95,
+    resolution: '2K',
+    outputFormat: 'png',
   },
-  {
-    name: 'Gemini — image to image / edit',
-    request: {
-      model: 'gemini-2.5-flash-image',
-      prompt: '根據這張圖生成一張俯瞰廣州塔的圖片',
-      images: [image],
-      size: '16:9',
-      quality: 'high',
-      resolution: '3K',
-      temperature: 1.1,
-      topP: 0.95,
-    },
-    body: {
-      model: 'gemini-2.5-flash-image',
-      size: '16:9',
-      quality: 'high',
-      image_size: '3K',
-      temperature: 1.1,
-      top_p: 0.95,
-      response_format: 'b64_json',
-      contents: [
-        { role: 'user', parts: [{ text: '根據這張圖生成一張俯瞰廣州塔的圖片' }, { image: placeholder }] },
-      ],
-    },
+  'Gemini edit': {
+    model: 'gemini-2.5-flash-image',
+    prompt: '根據這張圖生成一張俯瞰廣州塔的圖片',
+    images: [image],
+    size: '16:9',
+    quality: 'high',
+    resolution: '3K',
+    temperature: 1.1,
+    topP: 0.95,
   },
-  {
-    name: 'Seedream — text to image',
-    request: {
-      model: 'doubao-seedream-4-0-250828',
-      prompt: kitten,
-      size: '2048x2048',
-      watermark: false,
-      seed: 12345,
-      optimizePrompt: 'standard',
-    },
-    body: {
-      model: 'doubao-seedream-4-0-250828',
-      prompt: kitten,
-      size: '2048x2048',
-      watermark: false,
-      seed: 12345,
-      optimize_prompt_options: { mode: 'standard' },
-    },
+  'Seedream text to image': {
+    model: 'doubao-seedream-4-0-250828',
+    prompt: kitten,
+    size: '2048x2048',
+    watermark: false,
+    seed: 12345,
+    optimizePrompt: 'standard',
   },
-  {
-    name: 'Seedream — image to image',
-    request: {
-      model: 'doubao-seedream-4-0-250828',
-      prompt: oilPainting,
-      images: [image],
-      size: '2048x2048',
-      watermark: false,
-      seed: 12345,
-    },
-    body: {
-      model: 'doubao-seedream-4-0-250828',
-      prompt: oilPainting,
-      size: '2048x2048',
-      watermark: false,
-      seed: 12345,
-      contents: [{ role: 'user', parts: [{ image: placeholder }, { text: oilPainting }] }],
-    },
+  'Seedream edit': {
+    model: 'doubao-seedream-4-0-250828',
+    prompt: oilPainting,
+    images: [image],
+    size: '2048x2048',
+    watermark: false,
+    seed: 12345,
   },
-  {
-    name: 'GPT Image — text to image',
-    request: { model: 'gpt-image-1', prompt: kitten, size: '1024x1024', quality: 'high', n: 1 },
-    body: { model: 'gpt-image-1', prompt: kitten, size: '1024x1024', quality: 'high', n: 1 },
+  'GPT Image text to image': {
+    model: 'gpt-image-1',
+    prompt: kitten,
+    size: '1024x1024',
+    quality: 'high',
+    n: 1,
   },
-  {
-    name: 'GPT Image — image to image',
-    request: {
-      model: 'gpt-image-1',
-      prompt: oilPainting,
-      images: [image],
-      size: '1024x1024',
-      quality: 'high',
-      inputFidelity: 'medium',
-      n: 1,
-    },
-    body: {
-      model: 'gpt-image-1',
-      prompt: oilPainting,
-      size: '1024x1024',
-      quality: 'high',
-      input_fidelity: 'medium',
-      n: 1,
-      image: placeholder,
-    },
+  'GPT Image edit': {
+    model: 'gpt-image-1',
+    prompt: oilPainting,
+    images: [image],
+    size: '1024x1024',
+    quality: 'high',
+    inputFidelity: 'medium',
+    n: 1,
   },
-  {
-    name: 'Qwen — text to image',
-    request: {
-      model: 'qwen-image-plus',
-      prompt: '一副典雅莊重的對聯懸掛於廳堂之中,房間是個安靜古典的中式佈置',
-      negativePrompt: '1',
-      promptExtend: true,
-      seed: 4,
-      watermark: true,
-    },
-    body: {
-      model: 'qwen-image-plus',
-      input: {
-        messages: [
-          {
-            role: 'user',
-            content: [{ text: '一副典雅莊重的對聯懸掛於廳堂之中,房間是個安靜古典的中式佈置' }],
-          },
-        ],
-      },
-      parameters: { negative_prompt: '1', prompt_extend: true, seed: '4', watermark: true },
-    },
+  'Qwen text to image': {
+    model: 'qwen-image-plus',
+    prompt: '一副典雅莊重的對聯懸掛於廳堂之中,房間是個安靜古典的中式佈置',
+    negativePrompt: '1',
+    promptExtend: true,
+    seed: 4,
+    watermark: true,
   },
-  {
-    name: 'seedream-4.0-base (the last example)',
-    request: { model: 'seedream-4.0-base', prompt: kitten, size: '1024x1024', n: 1 },
-    body: { model: 'seedream-4.0-base', prompt: kitten, size: '1024x1024', n: 1 },
+  'Seedream base (last example)': {
+    model: 'seedream-4.0-base',
+    prompt: '一隻可愛的橙色小貓坐在花園裡',
+    size: '1024x1024',
+    n: 1,
   },
-];
+};
+
+const examples = Object.entries(requests).map(([name, request]) => ({
+  name,
+  request,
+  body: docBodies[name] ?? {},
+}));
 
 describe('the gateway doc examples are golden', () => {
   for (const example of examples) {
