@@ -4,9 +4,10 @@ import { errorReply } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import { memberRoleIds, type Place } from './access.js';
 import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
+import { discordContext } from './command-context.js';
 import { deliverReplies } from './deliver.js';
 import { describeError, isTokenGone } from './discord-errors.js';
-import { channelKey, threadKey, userKey } from './ids.js';
+
 import { interactionOutlet } from './outlets.js';
 import { createProgressRenderer } from './progress.js';
 
@@ -62,18 +63,10 @@ export async function answerInteraction(
     minIntervalMs: bot.progressIntervalMs,
     logger: bot.logger,
   });
-  const context: CommandContext = {
-    platform: 'discord',
-    user: {
-      id: userKey(interaction.user.id),
-      name: interaction.user.globalName ?? interaction.user.username,
-      isAdmin: options.isAdmin,
-    },
-    channelId: channelKey(place.parentId ?? place.channelId),
-    ...(place.threadId && { threadId: threadKey(place.threadId) }),
+  const context = discordContext(interaction.user, place, options.isAdmin, {
     uploadLimitBytes: interaction.attachmentSizeLimit || defaultUploadLimitBytes,
     onProgress: (event) => progress.update(event),
-  };
+  });
   let replies: Reply[];
   try {
     replies = await options.run(context);

@@ -6,9 +6,10 @@ import type { InputImage } from '../../core/request.js';
 import { decideAccess, memberRoleIds } from './access.js';
 import { attachmentSource, downloadAttachments, imageAttachments } from './attachments.js';
 import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
+import { discordContext } from './command-context.js';
 import { deliverReplies } from './deliver.js';
 import { describeError } from './discord-errors.js';
-import { channelKey, messageKey, threadKey, userKey } from './ids.js';
+import { messageKey, threadKey } from './ids.js';
 import { channelOutlet } from './outlets.js';
 
 /** Discord's typing indicator lasts about 10 s; renew it a little sooner while a job runs. */
@@ -82,22 +83,14 @@ async function workOn(
   const hourglass = await react(bot, message, '⌛');
   let typedAt = bot.clock.now();
   await typing(bot, message);
-  const context: CommandContext = {
-    platform: 'discord',
-    user: {
-      id: userKey(message.author.id),
-      name: message.author.globalName ?? message.author.username,
-      isAdmin: place.isAdmin,
-    },
-    channelId: channelKey(place.parentId ?? message.channelId),
-    ...(place.threadId && { threadId: threadKey(place.threadId) }),
+  const context = discordContext(message.author, { ...place, channelId: message.channelId }, place.isAdmin, {
     uploadLimitBytes: defaultUploadLimitBytes,
     onProgress: (event) => {
       if (event.type !== 'running' || bot.clock.now() - typedAt < typingRenewMs) return;
       typedAt = bot.clock.now();
       void typing(bot, message);
     },
-  };
+  });
   let replies: Reply[] | undefined;
   try {
     replies = await call(context, await downloadAttachments(images.map(attachmentSource)));
