@@ -1,3 +1,4 @@
+import { createKeyedLock } from '../keyed-lock.js';
 import type { Store } from '../store/store.js';
 import { type Conversation, conversationSchema, type Turn } from './conversation.js';
 
@@ -23,21 +24,24 @@ export function createConversationStore(
   ttlMs: number,
   now: () => number = Date.now,
 ): ConversationStore {
+  // Two edits finishing at once in one thread must both land.
+  const lock = createKeyedLock();
   return {
     get: (id) => store.getParsed(conversations, id, conversationSchema),
     create: (conversation) => store.set(conversations, conversation.id, conversation, ttlMs),
-    async append(id, turns, currentJobId) {
-      const conversation = await store.getParsed(conversations, id, conversationSchema);
-      if (!conversation) return undefined;
-      const next: Conversation = {
-        ...conversation,
-        turns: [...conversation.turns, ...turns],
-        currentJobId: currentJobId ?? conversation.currentJobId,
-        updatedAt: now(),
-      };
-      await store.set(conversations, id, next, ttlMs);
-      return next;
-    },
+    append: (id, turns, currentJobId) =>
+      lock.run(id, async () => {
+        const conversation = await store.getParsed(conversations, id, conversationSchema);
+        if (!conversation) return undefined;
+        const next: Conversation = {
+          ...conversation,
+          turns: [...conversation.turns, ...turns],
+          currentJobId: currentJobId ?? conversation.currentJobId,
+          updatedAt: now(),
+        };
+        await store.set(conversations, id, next, ttlMs);
+        return next;
+      }),
     linkThread: (threadKey, conversationId) => store.set(threadLinks, threadKey, conversationId, ttlMs),
     async conversationOfThread(threadKey) {
       const id = await store.get<unknown>(threadLinks, threadKey);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createKeyedLock } from '../keyed-lock.js';
 import type { Store } from '../store/store.js';
 import { type Job, jobSchema } from './job.js';
 
@@ -18,18 +19,20 @@ export function newJobId(): string {
 
 /** Jobs are kept as long as their images (the blob TTL), so buttons on old messages keep working. */
 export function createJobStore(store: Store, ttlMs: number): JobStore {
+  const lock = createKeyedLock();
   return {
     get: (id) => store.getParsed(namespace, id, jobSchema),
     async save(job) {
       await store.set(namespace, job.id, job, ttlMs);
       return job;
     },
-    async update(id, change) {
-      const job = await store.getParsed(namespace, id, jobSchema);
-      if (!job) return undefined;
-      const next = change(job);
-      await store.set(namespace, id, next, ttlMs);
-      return next;
-    },
+    update: (id, change) =>
+      lock.run(id, async () => {
+        const job = await store.getParsed(namespace, id, jobSchema);
+        if (!job) return undefined;
+        const next = change(job);
+        await store.set(namespace, id, next, ttlMs);
+        return next;
+      }),
   };
 }
