@@ -3,13 +3,13 @@
  * --expose-gc): a warm-up request, then N measured ones, each checked against the served image's sha256.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { z } from 'zod';
-import { decodeJsonStream } from '../src/core/client/response-decoder.js';
+import { createImageClient } from '../src/core/client/image-client.js';
+import type { RequestPlan } from '../src/core/plan-types.js';
 
 export const contenderNames = ['ours', 'openai', 'naive'] as const;
 export type ContenderName = (typeof contenderNames)[number];
@@ -37,9 +37,7 @@ export type ContenderReport = z.infer<typeof contenderReportSchema>;
 type FetchImage = () => Promise<Buffer>;
 const sampleEveryMs = 2;
 const generationBody = JSON.stringify({ model: 'gpt-image-1', prompt: 'bench' });
-const decodedAnswer = z.object({ data: z.array(z.object({ b64_json: z.instanceof(Buffer) })).min(1) });
 const textAnswer = z.object({ data: z.array(z.object({ b64_json: z.string() })).min(1) });
-const clientResult = z.object({ images: z.array(z.object({ bytes: z.instanceof(Uint8Array) })).min(1) });
 
 function postGeneration(url: string) {
   return request(`${url}/v1/images/generations`, {
@@ -50,46 +48,22 @@ function postGeneration(url: string) {
 }
 
 async function oursContender(url: string): Promise<{ variant: string; fetchImage: FetchImage }> {
-  // SWITCH POINT: the project's full client is measured when it exists; the bare decoder otherwise.
-  const viaClient = await loadImageClient(url);
-  if (viaClient !== undefined) return { variant: 'createImageClient().execute()', fetchImage: viaClient };
-  return {
-    variant: 'undici request() + decodeJsonStream()',
-    fetchImage: async () => {
-      const response = await postGeneration(url);
-      const contentLength = Number(response.headers['content-length']);
-      const answer = await decodeJsonStream(response.body, {
-        ...(Number.isFinite(contentLength) ? { contentLength } : {}),
-      });
-      return firstImage(decodedAnswer.parse(answer).data).b64_json;
-    },
-  };
-}
-
-async function loadImageClient(url: string): Promise<FetchImage | undefined> {
-  const file = new URL('../src/core/client/image-client.ts', import.meta.url);
-  if (!existsSync(file)) return undefined;
-  const loaded: unknown = await import(file.href);
-  if (typeof loaded !== 'object' || loaded === null || !('createImageClient' in loaded)) return undefined;
-  if (typeof loaded.createImageClient !== 'function') return undefined;
-  const client: unknown = loaded.createImageClient({
+  const client = createImageClient({
     baseUrl: url,
     apiKey: 'bench',
     timeoutMs: 120_000,
     maxRetries: 0,
     concurrency: 1,
   });
-  if (typeof client !== 'object' || client === null || !('execute' in client)) return undefined;
-  const execute = client.execute;
-  if (typeof execute !== 'function') return undefined;
-  const plan = {
+  const plan: RequestPlan = {
     modelId: 'gpt-image-1',
     calls: [{ body: { model: 'gpt-image-1', prompt: 'bench' }, expectedImages: 1 }],
     warnings: [],
+    sent: {},
   };
-  return async () => {
-    const { bytes } = firstImage(clientResult.parse(await execute.call(client, plan)).images);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    variant: 'createImageClient().execute()',
+    fetchImage: async () => firstImage((await client.execute(plan)).images).bytes,
   };
 }
 

@@ -73,6 +73,7 @@ export function planOf(bodies: Record<string, unknown>[], modelId = 'gpt-image-1
     modelId,
     calls: bodies.map((body) => ({ body, expectedImages: typeof body.n === 'number' ? body.n : 1 })),
     warnings: [{ type: 'unsupported', option: 'seed', message: 'gpt-image-1 has no seed; it was not sent.' }],
+    sent: {},
   };
 }
 
