@@ -26,7 +26,8 @@ export function createImageService(dependencies: {
   return {
     async generate(request, options = {}) {
       const plan = await planRequest(request, prepareImage);
-      return dependencies.client.execute(plan, options);
+      const result = await dependencies.client.execute(plan, options);
+      return { ...result, sent: plan.sent };
     },
   };
 }

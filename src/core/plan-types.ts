@@ -12,4 +12,6 @@ export interface RequestPlan {
   modelId: string;
   calls: WireCall[];
   warnings: Warning[];
+  /** The size and resolution tier as sent (a ratio may have become the model's nearest preset). */
+  sent: { size?: string; resolution?: string };
 }

@@ -59,5 +59,9 @@ async function prepareAll(
 export async function planRequest(request: ImageRequest, prepareImage?: PrepareImage): Promise<RequestPlan> {
   const { resolved, warnings } = resolveRequest(request);
   const ready = prepareImage ? await prepareAll(resolved, prepareImage, warnings) : resolved;
-  return { modelId: ready.row.id, calls: buildCalls(ready), warnings };
+  const sent = {
+    ...(ready.size !== undefined && { size: ready.size.replace('*', 'x') }),
+    ...(ready.imageSize !== undefined && { resolution: ready.imageSize }),
+  };
+  return { modelId: ready.row.id, calls: buildCalls(ready), warnings, sent };
 }

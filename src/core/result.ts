@@ -19,4 +19,6 @@ export interface ImageResult {
   /** Calls of a split `n` that failed while others succeeded. Empty when everything worked. */
   failures: ImagineError[];
   requestIds: string[];
+  /** The size and resolution tier as sent, when the request went through a plan. */
+  sent?: { size?: string; resolution?: string };
 }

@@ -129,3 +129,22 @@ describe('a conversation in a thread', () => {
     expect(harness.bodies()).toHaveLength(0);
   });
 });
+
+describe('the caption', () => {
+  it('shows the size the model really got, not the ratio that was asked for', async () => {
+    const harness = await startHarness();
+    try {
+      const reply = onlyResult(
+        await harness.app.brain.text('a wide beach --model gpt-image --ar 16:9', [], harness.context()),
+      );
+      expect(reply.caption).toMatch(/^GPT Image 1 · 1536x1024 · /);
+      expect(reply.footnote).toContain('GPT Image 1 has no 16:9 size; the nearest, 1536x1024, was used.');
+      const gemini = onlyResult(
+        await harness.app.brain.text('a wide beach --ar 16:9', [], harness.context()),
+      );
+      expect(gemini.caption).toMatch(/^Nano Banana \(Gemini 2\.5 Flash Image\) · 16:9 · 1K · /);
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -15,8 +15,11 @@ export function caption(
   options: { elapsedMs?: number; resized?: string } = {},
 ): string {
   const parts = [row?.displayName ?? job.modelUsed ?? job.options.model];
-  if (job.options.size !== undefined) parts.push(job.options.size);
-  if (job.options.resolution !== undefined) parts.push(job.options.resolution);
+  // What the model got (a ratio it lacks became its nearest size), else what was asked for.
+  const size = job.sent?.size ?? job.options.size;
+  const resolution = job.sent?.resolution ?? job.options.resolution;
+  if (size !== undefined) parts.push(size);
+  if (resolution !== undefined) parts.push(resolution);
   if (job.options.seed !== undefined) parts.push(`seed ${job.options.seed}`);
   if (options.elapsedMs !== undefined) parts.push(formatSeconds(options.elapsedMs));
   if (options.resized !== undefined && options.resized !== '') parts.push(options.resized);

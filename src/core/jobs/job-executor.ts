@@ -109,6 +109,7 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
         status: 'done',
         resultImages,
         modelUsed: result.model,
+        ...(result.sent && { sent: result.sent }),
         ...(revisedPrompt ? { revisedPrompt } : {}),
         warnings: [
           ...stored.warnings,

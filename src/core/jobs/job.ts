@@ -56,6 +56,8 @@ export const jobSchema = z.object({
   /** The model that really ran (an edit may switch models). */
   modelUsed: z.string().optional(),
   revisedPrompt: z.string().optional(),
+  /** The size and resolution tier as sent to the model, for the caption. */
+  sent: z.object({ size: z.string().optional(), resolution: z.string().optional() }).optional(),
   warnings: z.array(z.string()).default([]),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),

@@ -43,7 +43,7 @@ describe('/imagine', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '“a red fox”' } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Seedream 4\.0 · 16:9 · /) }],
+        elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Seedream 4\.0 · 2560x1440 · /) }],
       },
       {
         type: 'actions',
