@@ -20,6 +20,24 @@ const countRow = z.object({ used: z.number().int() });
 const claimRow = z.object({ expires: z.number() });
 const purgeIntervalMs = 60_000;
 
+/**
+ * Switching to WAL needs a lock that SQLite may refuse at once (without the busy handler) while another process
+ * opens the same file: retry a few times, start-up only.
+ */
+function switchToWal(database: Database.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY');
+      if (!busy || attempt >= 20) throw error;
+      Atomics.wait(pause, 0, 0, 50);
+    }
+  }
+}
+
 /** `:memory:` as is; any other path relative to the working directory, its folder created. */
 export function openSqliteDatabase(location: string, busyTimeoutMs = 5000): Database.Database {
   const path = location === ':memory:' ? location : resolve(location);
@@ -27,7 +45,7 @@ export function openSqliteDatabase(location: string, busyTimeoutMs = 5000): Data
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const database = new Database(path, { timeout: busyTimeoutMs });
     // WAL lets readers run beside one writer; busy_timeout makes a second process wait instead of failing.
-    database.pragma('journal_mode = WAL');
+    switchToWal(database);
     database.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
     database.pragma('synchronous = NORMAL');
     return database;
