@@ -62,10 +62,12 @@ export async function runJob(
       if (image) images.push(image);
     }
     const elapsedMs = (finished.finishedAt ?? services.now()) - (finished.startedAt ?? finished.createdAt);
+    const parent = finished.parentId ? await services.jobs.get(finished.parentId) : undefined;
     return await resultReply(finished, images, findModel(finished.modelUsed ?? finished.options.model), {
       uploadLimitBytes: context.uploadLimitBytes,
       elapsedMs,
       threadName: options.threadName ?? false,
+      ...(parent && { parent }),
     });
   } catch (error) {
     await reservation.refund();

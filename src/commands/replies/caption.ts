@@ -12,7 +12,7 @@ const maxFootnoteLines = 3;
 export function caption(
   job: Job,
   row: ModelRow | undefined,
-  options: { elapsedMs?: number; resized?: string } = {},
+  options: { elapsedMs?: number; resized?: string; origin?: string } = {},
 ): string {
   const parts = [row?.displayName ?? job.modelUsed ?? job.options.model];
   // What the model got (a ratio it lacks became its nearest size), else what was asked for.
@@ -23,6 +23,7 @@ export function caption(
   if (job.options.seed !== undefined) parts.push(`seed ${job.options.seed}`);
   if (options.elapsedMs !== undefined) parts.push(formatSeconds(options.elapsedMs));
   if (options.resized !== undefined && options.resized !== '') parts.push(options.resized);
+  if (options.origin !== undefined) parts.push(options.origin);
   const lines = [parts.join(' · ')];
   const revised = job.revisedPrompt?.trim();
   if (revised && revised !== job.options.prompt.trim()) {

@@ -18,6 +18,8 @@ export interface ResultReplyOptions {
   elapsedMs?: number;
   /** Suggest a thread name (the prompt), for a result that starts a conversation. */
   threadName?: boolean;
+  /** The job this one came from (edits, re-rolls, variations, upscales), so the result says where it came from. */
+  parent?: Job;
 }
 
 /** A finished job as a public reply: the prompt in quotes, the images (fitted to the upload limit), buttons. */
@@ -39,6 +41,7 @@ export async function resultReply(
   const captionOptions = {
     ...(options.elapsedMs === undefined ? {} : { elapsedMs: options.elapsedMs }),
     ...(fitted.resized === undefined ? {} : { resized: fitted.resized }),
+    ...(options.parent === undefined ? {} : { origin: originText(job, options.parent) }),
   };
   const note = footnote(job.warnings);
   const reply: Reply = {
@@ -53,6 +56,19 @@ export async function resultReply(
   if (note !== undefined) reply.footnote = note;
   if (options.threadName) reply.threadName = threadName(job);
   return reply;
+}
+
+const originLabels: Partial<Record<Job['kind'], string>> = {
+  edit: 'edit of',
+  reroll: 're-roll of',
+  variations: 'variation of',
+  upscale: 'upscale of',
+};
+
+/** `re-roll of “a red fox”`: where a result came from. */
+function originText(job: Job, parent: Job): string {
+  const label = originLabels[job.kind] ?? 'from';
+  return `${label} “${trimText(oneLine(parent.userPrompt), 60)}”`;
 }
 
 /** Re-roll, Variations, Upscale (only when the model has a higher resolution tier), Edit, Delete. */
