@@ -184,6 +184,17 @@ describe('caption', () => {
   });
 
   it('adds size, resolution, seed, time taken and the resize note', () => {
+    const seedream = row('doubao-seedream-4-0-250828');
+    const job = makeJob({
+      options: { model: seedream.id, prompt: 'a red fox', size: '16:9', resolution: '2K', seed: 42 },
+      sent: { size: '2560x1440' },
+    });
+    expect(
+      caption(job, seedream, { elapsedMs: 12_345, resized: 'resized to fit the 8 MB upload limit' }),
+    ).toBe('Seedream 4.0 · 2560x1440 · 2K · seed 42 · 12.3 s · resized to fit the 8 MB upload limit');
+  });
+
+  it('leaves out a seed the model does not take', () => {
     const job = makeJob({
       options: {
         model: 'gemini-3-pro-image-preview',
@@ -193,8 +204,8 @@ describe('caption', () => {
         seed: 42,
       },
     });
-    expect(caption(job, pro, { elapsedMs: 12_345, resized: 'resized to fit the 8 MB upload limit' })).toBe(
-      'Nano Banana Pro (Gemini 3 Pro Image) · 16:9 · 2K · seed 42 · 12.3 s · resized to fit the 8 MB upload limit',
+    expect(caption(job, pro, { elapsedMs: 12_345 })).toBe(
+      'Nano Banana Pro (Gemini 3 Pro Image) · 16:9 · 2K · 12.3 s',
     );
   });
 

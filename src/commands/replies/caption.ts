@@ -20,7 +20,10 @@ export function caption(
   const resolution = job.sent?.resolution ?? job.options.resolution;
   if (size !== undefined) parts.push(size);
   if (resolution !== undefined) parts.push(resolution);
-  if (job.options.seed !== undefined) parts.push(`seed ${job.options.seed}`);
+  // A seed the model does not take was not sent (the footnote says so): showing it would suggest it counted.
+  if (job.options.seed !== undefined && (row === undefined || row.options.seed !== undefined)) {
+    parts.push(`seed ${job.options.seed}`);
+  }
   if (options.elapsedMs !== undefined) parts.push(formatSeconds(options.elapsedMs));
   if (options.resized !== undefined && options.resized !== '') parts.push(options.resized);
   if (options.origin !== undefined) parts.push(options.origin);
