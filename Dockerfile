@@ -1,5 +1,7 @@
 # imagine-bot: build the TypeScript, then run the CLI's `start` with production dependencies only.
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 builds from source when its prebuilt binary cannot be downloaded.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
