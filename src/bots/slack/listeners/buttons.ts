@@ -5,8 +5,7 @@ import { refusalText } from '../access.js';
 import type { SlackDeps } from '../deps.js';
 import { editModal } from '../edit-modal.js';
 import { actionIdPrefix, plainMessage } from '../render-reply.js';
-import { slackContext } from '../slack-context.js';
-import { createThreadResponder } from '../thread-responder.js';
+import { pressButton } from './press-button.js';
 
 const blockActionsSchema = z.object({
   user: z.object({ id: z.string(), username: z.string().optional(), team_id: z.string().optional() }),
@@ -63,19 +62,13 @@ export function registerButtons(bolt: App, deps: SlackDeps): void {
       });
       return;
     }
-    const responder = createThreadResponder(
-      { client, channel, user: user.id, ...(threadTs && { threadTs }) },
-      deps,
-    );
-    const commandContext = slackContext(
-      {
-        ...place,
-        ...(user.username !== undefined && { userName: user.username }),
-        ...(threadTs && { threadTs }),
-        onProgress: responder.onProgress,
-      },
-      deps.access,
-    );
-    await responder.deliver(await deps.brain.button(action, jobId, commandContext), messageTs);
+    await pressButton(deps, client, {
+      place,
+      ...(user.username !== undefined && { userName: user.username }),
+      ...(threadTs && { threadTs }),
+      action,
+      jobId,
+      ...(messageTs && { sourceTs: messageTs }),
+    });
   });
 }

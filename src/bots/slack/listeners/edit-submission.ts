@@ -4,8 +4,7 @@ import { refusalText } from '../access.js';
 import type { SlackDeps } from '../deps.js';
 import { editInputErrors, editModalCallbackId, readEditSubmission } from '../edit-modal.js';
 import { plainMessage } from '../render-reply.js';
-import { slackContext } from '../slack-context.js';
-import { createThreadResponder } from '../thread-responder.js';
+import { pressButton } from './press-button.js';
 
 const submitterSchema = z.object({
   user: z.object({ id: z.string(), username: z.string().optional(), team_id: z.string().optional() }),
@@ -42,19 +41,13 @@ export function registerEditSubmission(bolt: App, deps: SlackDeps): void {
       return;
     }
     const threadTs = origin.threadTs;
-    const responder = createThreadResponder(
-      { client, channel: origin.channel, user: user.id, ...(threadTs && { threadTs }) },
-      deps,
-    );
-    const commandContext = slackContext(
-      {
-        ...place,
-        ...(user.username !== undefined && { userName: user.username }),
-        ...(threadTs && { threadTs }),
-        onProgress: responder.onProgress,
-      },
-      deps.access,
-    );
-    await responder.deliver(await deps.brain.button('edit', origin.jobId, commandContext, text));
+    await pressButton(deps, client, {
+      place,
+      ...(user.username !== undefined && { userName: user.username }),
+      ...(threadTs && { threadTs }),
+      action: 'edit',
+      jobId: origin.jobId,
+      text,
+    });
   });
 }
