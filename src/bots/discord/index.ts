@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Events } from 'discord.js';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
@@ -10,6 +11,9 @@ import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
 
 export { commandDefinitions } from './command-definitions.js';
+
+/** Long enough to outlive any redelivery of one event. */
+const claimTtlMs = 60 * 60 * 1000;
 
 export interface DiscordBotOptions {
   app: App;
@@ -63,10 +67,30 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       .finally(() => inFlight.delete(running));
     inFlight.add(running);
   };
+  // Several bot processes on one token all receive every event: the one that claims it in the shared store answers.
+  const owner = `${process.pid}-${randomUUID()}`;
+  const firstToClaim = async (kind: string, id: string) => {
+    try {
+      return await options.app.store.claim(`discord-${kind}:${id}`, owner, claimTtlMs);
+    } catch (error) {
+      logger.warn('Discord: could not claim an event; handling it anyway', {
+        kind,
+        id,
+        error: describeError(error),
+      });
+      return true;
+    }
+  };
   client.on(Events.InteractionCreate, (interaction) =>
-    track('an interaction', () => handleInteraction(bot, interaction)),
+    track('an interaction', async () => {
+      if (await firstToClaim('interaction', interaction.id)) await handleInteraction(bot, interaction);
+    }),
   );
-  client.on(Events.MessageCreate, (message) => track('a message', () => handleMessage(bot, message)));
+  client.on(Events.MessageCreate, (message) =>
+    track('a message', async () => {
+      if (await firstToClaim('message', message.id)) await handleMessage(bot, message);
+    }),
+  );
   client.on(Events.Error, (error) => logger.error('Discord: client error', { error: describeError(error) }));
   client.on(Events.Warn, (message) => logger.warn('Discord: client warning', { message }));
   await login(client, discord.token, logger);
