@@ -1,9 +1,11 @@
 import { ImagineError } from '../core/errors.js';
 import type { InputImage } from '../core/request.js';
+import type { Settings } from '../core/settings/settings.js';
 import { pressButton } from './actions.js';
 import type { CommandContext } from './context.js';
 import { edit, editFrom } from './edit.js';
 import { imagine } from './imagine.js';
+import { resolveSettings } from './job-factory.js';
 import { commands, findCommand, routeText } from './registry.js';
 import { errorReply } from './replies/index.js';
 import type { ButtonAction, Reply } from './reply.js';
@@ -40,6 +42,8 @@ export interface Brain {
   ): Promise<Reply[] | undefined>;
   /** A result button (and the edit modal's text). */
   button(action: ButtonAction, jobId: string, context: CommandContext, text?: string): Promise<Reply[]>;
+  /** The settings in force for this user here (bot defaults → channel → user), e.g. for autocomplete. */
+  settingsFor(context: CommandContext): Promise<Settings>;
   /** The adapter posted a job's result: its thread continues that job's conversation, its message edits that job. */
   linkResult(jobId: string, links: { threadKey?: string; messageKey?: string }): Promise<void>;
 }
@@ -93,6 +97,9 @@ export function createBrain(services: BotServices): Brain {
     },
     button: (action, jobId, context, text) =>
       guarded(() => pressButton(services, withAdmins(context), action, jobId, text)),
+    async settingsFor(context) {
+      return (await resolveSettings(services, context)).values;
+    },
     async linkResult(jobId, links) {
       const job = await services.jobs.get(jobId);
       if (!job) return;

@@ -1,7 +1,9 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import type { ModelRow } from '../../core/models/model-row.js';
 import { findModel, modelTable } from '../../core/models/table.js';
-import type { DiscordBot } from './bot.js';
+import { interactionPlace } from './answer-interaction.js';
+import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
+import { discordContext } from './command-context.js';
 import { describeError } from './discord-errors.js';
 
 // Discord shows at most 25 choices; names and values are at most 100 characters.
@@ -57,13 +59,20 @@ function greatestCommonDivisor(first: number, second: number): number {
 export async function handleAutocomplete(
   bot: DiscordBot,
   interaction: AutocompleteInteraction,
+  isAdmin: boolean,
 ): Promise<void> {
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value);
   let choices: ApplicationCommandOptionChoiceData<string>[] = [];
   if (focused.name === 'model') choices = modelChoices(typed);
   if (focused.name === 'size') {
-    const model = interaction.options.getString('model') ?? bot.services.settings.defaultModel;
+    // The model typed so far, else the one in force here (the user's or the channel's setting, else the default).
+    const typedModel = interaction.options.getString('model');
+    const context = discordContext(interaction.user, interactionPlace(interaction), isAdmin, {
+      uploadLimitBytes: defaultUploadLimitBytes,
+    });
+    const model =
+      typedModel ?? (await bot.brain.settingsFor(context)).model ?? bot.services.settings.defaultModel;
     choices = sizeChoices(model, typed);
   }
   try {

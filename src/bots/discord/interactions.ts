@@ -30,7 +30,7 @@ export async function handleInteraction(bot: DiscordBot, interaction: Interactio
   if (interaction.isAutocomplete()) {
     const access = decideAccess(bot.rules, interactionPlace(interaction));
     if (!access.allowed) return void (await interaction.respond([]));
-    return handleAutocomplete(bot, interaction);
+    return handleAutocomplete(bot, interaction, access.isAdmin);
   }
   if (!interaction.isRepliable()) return;
   const access = decideAccess(bot.rules, interactionPlace(interaction));

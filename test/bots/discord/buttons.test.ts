@@ -226,4 +226,21 @@ describe('autocomplete on Discord', () => {
     expect(JSON.stringify(all).match(/"value"/g)?.length).toBeLessThanOrEqual(25);
     expect(originalPath(models)).not.toBe(originalPath(sizes));
   });
+
+  it('offers the sizes of the saved model of the user when no model is typed', async () => {
+    const { discord } = harness;
+    await harness.app.services.userSettings.set(
+      { kind: 'user', id: `discord:${alice.id}` },
+      { model: 'qwen-image-plus' },
+    );
+    const sizes = discord.autocomplete({
+      name: 'imagine',
+      user: alice,
+      options: { prompt: 'x', size: '' },
+      focused: 'size',
+    });
+    const body = (await callbackOf(harness, sizes)).body;
+    expect(JSON.stringify(body)).toContain('"value":"1328x1328"');
+    expect(JSON.stringify(body)).not.toContain('16:9');
+  });
 });
