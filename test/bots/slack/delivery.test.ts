@@ -19,6 +19,14 @@ import {
   startSlackHarness,
 } from './slack-harness.js';
 
+const form = 'application/x-www-form-urlencoded' as const;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const queuedAck = { status: 200, text: JSON.stringify({ response_type: 'ephemeral', text: '⏳ Queued…' }) };
+
+/** Posts the same signed body as often as asked: a replay re-sends Slack's bytes and headers unchanged. */
+const signedDelivery = (url: string, body: string, timestamp: number) => () =>
+  signedPost(url, body, { secret: signingSecret, contentType: form, timestamp });
+
 const threadReply = (threadTs: string, ts: string, text: string) => ({
   type: 'message',
   user: 'U0USER',
@@ -95,6 +103,37 @@ describe('signed requests', () => {
       harness.logLines.some(
         (line) => line.includes('duplicate Slack event ignored') && line.includes(eventId),
       ),
+    ).toBe(true);
+  });
+
+  it('answers 401 to a timestamp more than 5 minutes ahead and runs nothing; a minute ahead still runs', async () => {
+    const { slack } = harness;
+    const futureUrl = slack.responseUrl();
+    const future = await signedPost(
+      harness.eventsUrl,
+      slashCommandBody({ text: 'a fox from the future', responseUrl: futureUrl }),
+      { secret: signingSecret, contentType: form, timestamp: nowSeconds() + 6 * 60 },
+    );
+    expect(future).toEqual({ status: 401, text: '' });
+    // Clocks drift a little: a request signed a minute ahead is still Slack's. Once it is answered, anything the
+    // refused one started would show.
+    const aheadUrl = slack.responseUrl();
+    const ahead = await signedDelivery(
+      harness.eventsUrl,
+      slashCommandBody({ text: 'a fox a minute ahead', responseUrl: aheadUrl }),
+      nowSeconds() + 60,
+    )();
+    expect(ahead).toEqual(queuedAck);
+    const aheadId = aheadUrl.split('/').pop() ?? '';
+    await waitFor(
+      () => slack.responses(aheadId).some((entry) => entry.body.text === '✅ Done'),
+      'the result of the command signed a minute ahead',
+    );
+    expect(harness.prompts()).toEqual(['a fox a minute ahead']);
+    expect(slack.responses(futureUrl.split('/').pop())).toEqual([]);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(
+      harness.logLines.some((line) => line.includes('Slack request with a timestamp in the future refused')),
     ).toBe(true);
   });
 });
