@@ -3,6 +3,7 @@ import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlackConfig } from './access.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
+import { createSignedReceiver } from './signed-receiver.js';
 import { slackErrorCode } from './slack-errors.js';
 
 export interface BoltAppOptions {
@@ -14,8 +15,9 @@ export interface BoltAppOptions {
 }
 
 /**
- * Bolt in HTTP mode (signed requests on /slack/events), or Socket Mode when an app token is set. The Web API
- * client talks to `slack.apiUrl`. auth.test runs here, so a bad token stops start-up with one clear line.
+ * Bolt in HTTP mode (signed requests on /slack/events, through `createSignedReceiver`), or Socket Mode when an
+ * app token is set. The Web API client talks to `slack.apiUrl`. auth.test runs here, so a bad token stops
+ * start-up with one clear line.
  */
 export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
   const { slack } = options;
@@ -25,15 +27,22 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
     slackApiUrl: slack.apiUrl,
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
   };
+  const logger = boltLogger(options.logger, level);
   const transport =
     slack.appToken !== undefined
       ? { socketMode: true, appToken: slack.appToken }
-      : { signingSecret: slack.signingSecret ?? '' };
+      : {
+          receiver: createSignedReceiver({
+            signingSecret: slack.signingSecret ?? '',
+            logger: options.logger,
+            boltLogger: logger,
+          }),
+        };
   const bolt = new BoltApp({
     token: slack.botToken,
     ...transport,
     clientOptions,
-    logger: boltLogger(options.logger, level),
+    logger,
     logLevel: level,
     deferInitialization: true,
   });

@@ -2,10 +2,18 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../core/store/store.js';
+import { requestTimestampToleranceSeconds, signedDeliveryProperty } from './signed-receiver.js';
 
 /** Slack retries for about 5 minutes; an hour covers every retry with room to spare. */
 const claimTtlMs = 60 * 60 * 1000;
 const eventEnvelope = z.object({ event_id: z.string().min(1) });
+/**
+ * A signed request is accepted while our clock is within the tolerance either side of its timestamp, so a replay
+ * can arrive at most twice the tolerance after the first delivery; the extra minutes cover instances whose
+ * clocks disagree a little.
+ */
+const deliveryClaimTtlMs = (2 * requestTimestampToleranceSeconds + 5 * 60) * 1000;
+const signedContext = z.object({ [signedDeliveryProperty]: z.string().min(1) });
 
 /**
  * Slack redelivers an event it thinks went unanswered (`X-Slack-Retry-Num`), and Bolt does not deduplicate:
@@ -28,5 +36,37 @@ export function dedupeEvents(store: Store, logger: Logger, owner: string): Middl
       return;
     }
     await next();
+  };
+}
+
+/**
+ * A signed HTTP request replayed as is (same body, timestamp and signature) passes Bolt's checks for as long as
+ * the timestamp is in the window. Each signed delivery runs once, claimed in the shared store so it also holds
+ * across instances; a replay is acked (200, empty) and does nothing. Socket Mode requests carry no signature.
+ */
+export function dedupeSignedDeliveries(
+  store: Store,
+  logger: Logger,
+  owner: string,
+): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const signed = signedContext.safeParse(args.context);
+    if (!signed.success) return args.next();
+    const delivery = signed.data[signedDeliveryProperty];
+    let first = true;
+    try {
+      first = await store.claim(`slack-delivery:${delivery}`, owner, deliveryClaimTtlMs);
+    } catch (error) {
+      logger.warn('could not claim a signed Slack request; handling it anyway', { error });
+    }
+    if (!first) {
+      logger.warn('replayed Slack request ignored', {
+        delivery: delivery.slice(0, 16),
+        type: args.body.type,
+      });
+      await args.ack?.();
+      return;
+    }
+    await args.next();
   };
 }

@@ -7,7 +7,7 @@ import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createAccessPolicy } from './access.js';
 import { createBoltApp } from './bolt-app.js';
-import { dedupeEvents } from './dedupe.js';
+import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -65,7 +65,10 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     now: () => clock.now(),
     progressIntervalMs: options.progressIntervalMs ?? defaultProgressIntervalMs,
   };
-  bolt.use(dedupeEvents(app.store, logger, randomUUID()));
+  const owner = randomUUID();
+  // Events first: a Slack retry of an event is a duplicate event, not a replay, whatever its signature.
+  bolt.use(dedupeEvents(app.store, logger, owner));
+  bolt.use(dedupeSignedDeliveries(app.store, logger, owner));
   registerListeners(bolt, deps);
   bolt.error(async (error) => {
     logger.error('a Slack listener failed', { error });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../../src/dev/fake-image-api/index.js';
 import {
+  blockActionsBody,
   type FakeSlack,
   signedPost,
   slashCommandBody,
@@ -18,6 +19,14 @@ import {
   signingSecret,
   startSlackHarness,
 } from './slack-harness.js';
+
+const form = 'application/x-www-form-urlencoded' as const;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const queuedAck = { status: 200, text: JSON.stringify({ response_type: 'ephemeral', text: '⏳ Queued…' }) };
+
+/** Posts the same signed body as often as asked: a replay re-sends Slack's bytes and headers unchanged. */
+const signedDelivery = (url: string, body: string, timestamp: number) => () =>
+  signedPost(url, body, { secret: signingSecret, contentType: form, timestamp });
 
 const threadReply = (threadTs: string, ts: string, text: string) => ({
   type: 'message',
@@ -97,6 +106,82 @@ describe('signed requests', () => {
       ),
     ).toBe(true);
   });
+
+  it('answers 401 to a timestamp more than 5 minutes ahead and runs nothing; a minute ahead still runs', async () => {
+    const { slack } = harness;
+    const futureUrl = slack.responseUrl();
+    const future = await signedPost(
+      harness.eventsUrl,
+      slashCommandBody({ text: 'a fox from the future', responseUrl: futureUrl }),
+      { secret: signingSecret, contentType: form, timestamp: nowSeconds() + 6 * 60 },
+    );
+    expect(future).toEqual({ status: 401, text: '' });
+    // Clocks drift a little: a request signed a minute ahead is still Slack's. Once it is answered, anything the
+    // refused one started would show.
+    const aheadUrl = slack.responseUrl();
+    const ahead = await signedDelivery(
+      harness.eventsUrl,
+      slashCommandBody({ text: 'a fox a minute ahead', responseUrl: aheadUrl }),
+      nowSeconds() + 60,
+    )();
+    expect(ahead).toEqual(queuedAck);
+    const aheadId = aheadUrl.split('/').pop() ?? '';
+    await waitFor(
+      () => slack.responses(aheadId).some((entry) => entry.body.text === '✅ Done'),
+      'the result of the command signed a minute ahead',
+    );
+    expect(harness.prompts()).toEqual(['a fox a minute ahead']);
+    expect(slack.responses(futureUrl.split('/').pop())).toEqual([]);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(
+      harness.logLines.some((line) => line.includes('Slack request with a timestamp in the future refused')),
+    ).toBe(true);
+  });
+
+  it('runs a signed slash command once when the same delivery is replayed 20 s after it was signed', async () => {
+    const { slack } = harness;
+    const responseUrl = slack.responseUrl();
+    const responseId = responseUrl.split('/').pop() ?? '';
+    // Signed 20 s ago: well inside Bolt's 5-minute window, so the signature alone still accepts the replay.
+    const deliver = signedDelivery(
+      harness.eventsUrl,
+      slashCommandBody({ text: 'a replayed fox', responseUrl }),
+      nowSeconds() - 20,
+    );
+    expect(await deliver()).toEqual(queuedAck);
+    await waitFor(
+      () => slack.responses(responseId).some((entry) => entry.body.text === '✅ Done'),
+      'the first result',
+    );
+    const responsesBefore = slack.responses(responseId).length;
+    expect(await deliver()).toEqual({ status: 200, text: '' });
+    await imagineResult(harness, 'a later fox');
+    expect(harness.prompts()).toEqual(['a replayed fox', 'a later fox']);
+    expect(slack.shared).toHaveLength(2);
+    expect(slack.responses(responseId)).toHaveLength(responsesBefore);
+    expect(harness.logLines.some((line) => line.includes('replayed Slack request ignored'))).toBe(true);
+  });
+
+  it('runs a replayed button press (the same signed block_actions) once', async () => {
+    const { slack } = harness;
+    const first = await imagineResult(harness, 'a red fox');
+    const press = signedDelivery(
+      harness.eventsUrl,
+      blockActionsBody({
+        actionId: 'imagine:reroll',
+        value: first.jobId,
+        messageTs: first.ts,
+        responseUrl: slack.responseUrl(),
+      }),
+      nowSeconds() - 20,
+    );
+    expect(await press()).toEqual({ status: 200, text: '' });
+    await waitFor(() => slack.shared.length === 2, 'the re-roll');
+    expect(await press()).toEqual({ status: 200, text: '' });
+    await imagineResult(harness, 'a blue fox');
+    expect(harness.prompts()).toEqual(['a red fox', 'a red fox', 'a blue fox']);
+    expect(slack.shared).toHaveLength(3);
+  });
 });
 
 describe('two instances sharing one store', () => {
@@ -132,5 +217,28 @@ describe('two instances sharing one store', () => {
     await waitFor(() => slack.shared.length >= 3, 'both edits');
     expect(one.prompts().sort()).toEqual(['a red fox', 'make it blue', 'now make it green']);
     expect(slack.calls('reactions.add')).toHaveLength(2);
+  });
+
+  it('runs a slash command once when its replay reaches the other instance', async () => {
+    const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
+    const one = await startSlackHarness({ slack, images, storeUrl });
+    const two = await startSlackHarness({ slack, images, storeUrl });
+    harnesses.push(one, two);
+    const responseUrl = slack.responseUrl();
+    const body = slashCommandBody({ text: 'a replayed fox', responseUrl });
+    const timestamp = nowSeconds() - 20;
+    const answers = await Promise.all([
+      signedDelivery(one.eventsUrl, body, timestamp)(),
+      signedDelivery(two.eventsUrl, body, timestamp)(),
+    ]);
+    expect(answers.map((answer) => answer.text).sort()).toEqual(['', queuedAck.text]);
+    const responseId = responseUrl.split('/').pop() ?? '';
+    await waitFor(
+      () => slack.responses(responseId).some((entry) => entry.body.text === '✅ Done'),
+      'the result of the delivery that ran',
+    );
+    await imagineResult(two, 'a later fox');
+    expect(one.prompts().sort()).toEqual(['a later fox', 'a replayed fox']);
+    expect(slack.shared).toHaveLength(2);
   });
 });
