@@ -168,6 +168,23 @@ describe('answers without a usable image', () => {
     expect(await download.text()).toMatch(/^<!DOCTYPE html>/);
   });
 
+  it('answers the url a foreign_url fault names, as it is', async () => {
+    api.fault({ kind: 'foreign_url', url: 'http://10.0.0.5/image.png?X-Amz-Signature=abc' });
+    const [item] = itemsOf(await post(api, body));
+    expect(item?.url).toBe('http://10.0.0.5/image.png?X-Amz-Signature=abc');
+  });
+
+  it('answers a url on its own origin that redirects where a redirect_url fault says', async () => {
+    api.fault({ kind: 'redirect_url', location: 'http://127.0.0.1:9/elsewhere.png' });
+    const [item] = itemsOf(await post(api, body));
+    expect(item?.url.startsWith(`${api.url}/files/`)).toBe(true);
+    const download = await fetch(item?.url ?? '', { redirect: 'manual' });
+    expect([download.status, download.headers.get('location')]).toEqual([
+      302,
+      'http://127.0.0.1:9/elsewhere.png',
+    ]);
+  });
+
   it('answers 404 NoSuchKey for a file it never served', async () => {
     const download = await fetch(`${api.url}/files/0000000000000000.png`);
     expect(download.status).toBe(404);

@@ -1,6 +1,7 @@
 import { type Dispatcher, errors, interceptors, request } from 'undici';
 import { ImagineError } from '../errors.js';
 import { sniffImageType } from '../images/sniff.js';
+import { findRefusal } from '../net/guarded-dispatcher.js';
 import { createAttemptSignal } from './attempt-signal.js';
 import { cancelledError } from './retry.js';
 
@@ -8,6 +9,7 @@ export const defaultMaxDownloadBytes = 50 * 1024 * 1024;
 const maxRedirections = 3;
 
 export interface DownloadOptions {
+  /** A guarded dispatcher (`createGuardedDispatcher`): it decides which addresses may be fetched from. */
   dispatcher: Dispatcher;
   timeoutMs: number;
   maxBytes?: number;
@@ -23,7 +25,8 @@ export interface DownloadedImage {
 /**
  * Fetches a result URL (valid ~24 h upstream, so it is fetched at once). Never sends our API key: the URL is a
  * presigned link on another host. Expired links and non-images are `download_failed` and not retried;
- * network trouble, timeouts and 5xx are `download_failed` and retryable.
+ * network trouble, timeouts and 5xx are `download_failed` and retryable. A link the guard refuses (a private
+ * address, a redirect to one, a redirect off http(s)) is `download_failed`, not retried, its rule in `cause`.
  */
 export async function downloadImage(url: string, options: DownloadOptions): Promise<DownloadedImage> {
   const { signal, timeoutMs, maxBytes = defaultMaxDownloadBytes } = options;
@@ -83,6 +86,22 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
       );
     }
     if (error instanceof ImagineError) throw error;
+    const refusal = findRefusal(error);
+    if (refusal) {
+      throw new ImagineError(
+        'download_failed',
+        'The generated image link leads to an address the bot does not download from.',
+        { cause: refusal },
+      );
+    }
+    // A redirect to a file: or other non-http(s) link: asking again will not help.
+    if (error instanceof errors.InvalidArgumentError) {
+      throw new ImagineError(
+        'download_failed',
+        'The generated image link redirected to a link that is not http(s).',
+        { cause: error },
+      );
+    }
     throw new ImagineError(
       'download_failed',
       `Downloading the generated image failed: ${networkReason(error)}.`,

@@ -1,14 +1,17 @@
 import { Agent, type Dispatcher, errors, request } from 'undici';
-import { type ErrorCode, ImagineError, isImagineError } from '../errors.js';
+import { ImagineError, isImagineError } from '../errors.js';
 import { sniffImageType } from '../images/sniff.js';
 import type { Logger } from '../logger.js';
+import type { LookupAddresses } from '../net/guarded-dispatcher.js';
 import type { RequestPlan, WireCall } from '../plan-types.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
 import { createAttemptSignal } from './attempt-signal.js';
 import { classifyHttpError, redactSecrets, requestIdFromHeaders } from './classify-error.js';
-import { defaultMaxDownloadBytes, downloadImage } from './download.js';
+import { defaultMaxDownloadBytes } from './download.js';
+import { mostInformative } from './most-informative.js';
 import { decodeJsonStream } from './response-decoder.js';
 import { type ParsedImageResponse, parseImageResponse, type ReturnedImage } from './response-schema.js';
+import { createResultDownloads } from './result-downloads.js';
 import { abortableSleep, cancelledError, type Sleep, withRetries } from './retry.js';
 import { createSemaphore } from './semaphore.js';
 
@@ -25,6 +28,8 @@ export interface ImageClientOptions {
   concurrency: number;
   /** Injected for tests or proxies; the client closes only a dispatcher it created itself. */
   dispatcher?: Dispatcher;
+  /** Resolves the host names of result URLs (default: the system's); tests map names to loopback. */
+  lookup?: LookupAddresses;
   logger?: ClientLogger;
   maxDownloadBytes?: number;
   sleep?: Sleep;
@@ -41,22 +46,6 @@ export interface ImageClient {
 const maxErrorBodyBytes = 64 * 1024;
 const defaultMaxTotalRetryMs = 5 * 60 * 1000;
 const silentLogger: ClientLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-// When every call failed, the most useful failure is the one the user can act on.
-const failurePriority: readonly ErrorCode[] = [
-  'cancelled',
-  'content_policy',
-  'invalid_request',
-  'auth',
-  'quota',
-  'download_failed',
-  'rate_limit',
-  'empty_result',
-  'malformed_response',
-  'timeout',
-  'network',
-  'upstream',
-];
 
 interface CallOutcome {
   images: GeneratedImage[];
@@ -78,6 +67,15 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     now,
     maxTotalMs: options.maxTotalRetryMs ?? defaultMaxTotalRetryMs,
   };
+  const downloads = createResultDownloads({
+    apiOrigin: endpoint.origin,
+    dispatcher,
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    timeoutMs,
+    maxBytes: maxDownloadBytes,
+    retry: retryOptions,
+    logger,
+  });
   let closed = false;
 
   async function execute(
@@ -121,7 +119,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
         logger.debug('image api retry', { model, attempt: attempt + 1, delayMs, code: error.code }),
     });
     const settled = await Promise.allSettled(
-      response.images.map((image) => materialize(image, response.requestId, signal)),
+      response.images.map((image) => materialize(model, image, response.requestId, signal)),
     );
     const outcome: CallOutcome = { images: [], failures: [...response.failures] };
     for (const result of settled) {
@@ -211,6 +209,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   }
 
   async function materialize(
+    model: string,
     image: ReturnedImage,
     requestId: string | undefined,
     signal: AbortSignal | undefined,
@@ -229,10 +228,11 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       return { bytes: image.bytes, mediaType, ...extra };
     }
     const url = image.url;
-    const downloaded = await withRetries(
-      () => downloadImage(url, { dispatcher, timeoutMs, maxBytes: maxDownloadBytes, signal }),
-      { ...retryOptions, signal },
-    );
+    const downloaded = await downloads.fetch(url, {
+      model,
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(signal === undefined ? {} : { signal }),
+    });
     return { bytes: downloaded.bytes, mediaType: downloaded.mediaType, sourceUrl: url, ...extra };
   }
 
@@ -262,18 +262,10 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     execute,
     async close() {
       closed = true;
+      await downloads.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };
-}
-
-function mostInformative(failures: readonly ImagineError[]): ImagineError {
-  const rank = (error: ImagineError) => {
-    const index = failurePriority.indexOf(error.code);
-    return index === -1 ? failurePriority.length : index;
-  };
-  const best = [...failures].sort((left, right) => rank(left) - rank(right))[0];
-  return best ?? new ImagineError('empty_result', 'The model returned no image.');
 }
 
 /** Error bodies are read as text up to a cap: they are for a message, not for parsing megabytes. */

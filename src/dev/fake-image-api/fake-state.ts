@@ -21,7 +21,8 @@ export type Delivery = 'auto' | 'b64_json' | 'url';
 export type StoredFile =
   | { kind: 'image'; bytes: Buffer; contentType: string }
   | { kind: 'expired' }
-  | { kind: 'html' };
+  | { kind: 'html' }
+  | { kind: 'redirect'; location: string };
 
 /** Everything the fake remembers between requests; shared by its route handlers. */
 export class FakeState {

@@ -28,6 +28,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('expired_url'), times }),
   // A url that serves an HTML page.
   z.strictObject({ kind: z.literal('not_image_url'), times }),
+  // A url on whatever origin is given, as a compromised or misconfigured gateway could answer.
+  z.strictObject({ kind: z.literal('foreign_url'), url: z.string().min(1), times }),
+  // A url on the fake's own origin whose download redirects (302) to `location`.
+  z.strictObject({ kind: z.literal('redirect_url'), location: z.string().min(1), times }),
 ]);
 export type Fault = z.input<typeof faultSchema>;
 export type ContentPolicyStyle = Extract<Fault, { kind: 'content_policy' }>['style'];

@@ -80,6 +80,14 @@ async function applyFault(
     case 'not_image_url':
       await answerItems(state, response, [urlItem(state.storeFile({ kind: 'html' }, 'png'))]);
       return true;
+    case 'foreign_url':
+      await answerItems(state, response, [urlItem(fault.url)]);
+      return true;
+    case 'redirect_url':
+      await answerItems(state, response, [
+        urlItem(state.storeFile({ kind: 'redirect', location: fault.location }, 'png')),
+      ]);
+      return true;
   }
 }
 

@@ -100,6 +100,9 @@ function serveFile(state: FakeState, path: string, response: ServerResponse, req
       return sendText(response, 200, 'text/html; charset=utf-8', notAnImageHtml);
     case 'image':
       return sendText(response, 200, file.contentType, file.bytes);
+    case 'redirect':
+      response.writeHead(302, { location: file.location }).end();
+      return;
   }
 }
 

@@ -1,14 +1,14 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadImage } from '../../../src/core/client/download.js';
+import { createGuardedDispatcher, type GuardedDispatcher } from '../../../src/core/net/guarded-dispatcher.js';
 import { renderFor } from '../../../src/dev/fake-image-api/index.js';
 import { rejectionOf, waitFor } from './client-fixtures.js';
 
 let server: Server;
 let baseUrl: string;
 let png: Buffer;
-const agent = new Agent();
+let guard: GuardedDispatcher;
 const hung: ServerResponse[] = [];
 let hits = 0;
 
@@ -21,6 +21,9 @@ beforeAll(async () => {
         // The header lies; the bytes decide.
         response.writeHead(200, { 'content-type': 'text/plain' });
         return response.end(png);
+      case '/to-file':
+        response.writeHead(302, { location: 'file:///etc/passwd' });
+        return response.end();
       case '/redirect':
         response.writeHead(302, { location: '/image.bin' });
         return response.end();
@@ -50,15 +53,17 @@ beforeAll(async () => {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
   baseUrl = `http://127.0.0.1:${address.port}`;
+  // The test server plays the image API's origin; every other origin must be public.
+  guard = createGuardedDispatcher({ allowedOrigins: [baseUrl] });
 });
 
 afterAll(async () => {
   for (const response of hung) response.destroy();
-  await agent.close();
+  await guard.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const options = () => ({ dispatcher: agent, timeoutMs: 2_000 });
+const options = () => ({ dispatcher: guard.dispatcher, timeoutMs: 2_000 });
 
 describe('downloadImage', () => {
   it('returns the bytes and the media type from magic bytes, not from the header', async () => {
@@ -106,7 +111,9 @@ describe('downloadImage', () => {
   });
 
   it('times out a stalled body', async () => {
-    const error = await rejectionOf(downloadImage(`${baseUrl}/hang`, { dispatcher: agent, timeoutMs: 150 }));
+    const error = await rejectionOf(
+      downloadImage(`${baseUrl}/hang`, { dispatcher: guard.dispatcher, timeoutMs: 150 }),
+    );
     expect(error).toMatchObject({
       code: 'download_failed',
       retryable: true,
@@ -123,11 +130,38 @@ describe('downloadImage', () => {
     expect(await rejectionOf(pending)).toMatchObject({ code: 'cancelled' });
   });
 
+  it('refuses a link to a loopback address on another origin, not retryable, the rule in its cause', async () => {
+    const before = hits;
+    const error = await rejectionOf(downloadImage('http://127.0.0.2:9/image.png', options()));
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      message: 'The generated image link leads to an address the bot does not download from.',
+      cause: { message: 'refused: 127.0.0.2 is a loopback address (127.0.0.0/8)' },
+    });
+    expect(hits).toBe(before);
+  });
+
+  it('refuses a redirect to a file: link, not retryable', async () => {
+    const error = await rejectionOf(downloadImage(`${baseUrl}/to-file`, options()));
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      message: 'The generated image link redirected to a link that is not http(s).',
+    });
+  });
+
   it('refuses links that are not http(s) without any request', async () => {
     const before = hits;
     expect(await rejectionOf(downloadImage('file:///etc/passwd', options()))).toMatchObject({
       code: 'download_failed',
+      retryable: false,
       message: 'The image API returned a file: link, not http(s).',
+    });
+    expect(await rejectionOf(downloadImage('ftp://127.0.0.1/image.png', options()))).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      message: 'The image API returned a ftp: link, not http(s).',
     });
     expect(hits).toBe(before);
   });
