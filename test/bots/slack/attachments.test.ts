@@ -118,6 +118,9 @@ describe('files attached on Slack', () => {
     ]);
     expect(downloads(harness)).toHaveLength(2);
     expect(harness.imageBodies()).toEqual([]);
+    // Each request took its quota slot before the download, and got it back when the file could not be used.
+    const usage = await harness.app.services.quotas.usage('slack:T0001:U0USER', 'slack:C0001');
+    expect(usage.userToday).toBe(0);
   });
 
   it('checks the quota before downloading: four requests at once from a user allowed one download one file', async () => {
