@@ -11,6 +11,7 @@ import { type Clock, createLocalRunner, systemClock } from './core/jobs/local-ru
 import { createQuotas } from './core/jobs/quotas.js';
 import type { JobRunner } from './core/jobs/runner.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { type AttachmentDownloader, createAttachmentDownloader } from './core/net/attachment-downloader.js';
 import { createSettingsStore } from './core/settings/settings.js';
 import { createImageBlobs } from './core/store/blobs.js';
 import { createStore } from './core/store/index.js';
@@ -19,6 +20,8 @@ import type { Store } from './core/store/store.js';
 export interface App {
   brain: Brain;
   services: BotServices;
+  /** Reads the files users attach on Slack and Discord; one per app, so its download limit is process-wide. */
+  downloads: AttachmentDownloader;
   store: Store;
   logger: Logger;
   close(): Promise<void>;
@@ -70,6 +73,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       historyTurns: config.historyTurns,
       imageTtlMs: config.imageTtlMs,
       adminIds: config.adminIds,
+      maxPromptChars: config.limits.maxPromptChars,
     },
     jobs,
     conversations,
@@ -92,6 +96,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     brain: createBrain(services),
     services,
+    downloads: createAttachmentDownloader({
+      maxBytes: config.attachments.maxBytes,
+      maxConcurrent: config.attachments.maxConcurrentDownloads,
+      logger,
+    }),
     store,
     logger,
     async close() {

@@ -61,6 +61,9 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** 25 MB as Discord counts it (25 MiB, its free upload limit), far above any model's input limit. */
+const defaultMaxAttachmentBytes = 25 * 1024 * 1024;
+
 export const configSchema = z.object({
   IMAGE_API_BASE_URL: httpUrl('IMAGE_API_BASE_URL', 'https://console.mixroute.io'),
   IMAGE_API_KEY: z
@@ -98,6 +101,14 @@ export const configSchema = z.object({
   ),
   USER_DAILY_QUOTA: wholeNumber('USER_DAILY_QUOTA', 'a whole number ≥ 0 (0 = no limit)', 0, 100),
   CHANNEL_DAILY_QUOTA: wholeNumber('CHANNEL_DAILY_QUOTA', 'a whole number ≥ 0 (0 = no limit)', 0, 0),
+  MAX_PROMPT_CHARS: wholeNumber('MAX_PROMPT_CHARS', 'a whole number of characters ≥ 1', 1, 4000),
+  MAX_ATTACHMENT_BYTES: wholeNumber(
+    'MAX_ATTACHMENT_BYTES',
+    'a whole number of bytes ≥ 1024',
+    1024,
+    defaultMaxAttachmentBytes,
+  ),
+  MAX_CONCURRENT_DOWNLOADS: wholeNumber('MAX_CONCURRENT_DOWNLOADS', 'a whole number ≥ 1', 1, 4),
   HISTORY_TURNS: wholeNumber('HISTORY_TURNS', 'a whole number ≥ 2', 2, 8),
   IMAGE_TTL_DAYS: wholeNumber('IMAGE_TTL_DAYS', 'a whole number of days ≥ 1', 1, 7),
   ADMIN_IDS: idList,
@@ -134,6 +145,15 @@ export interface Config {
     userPerMinute: number;
     userPerDay: number;
     channelPerDay: number;
+    /** Longest prompt, in characters (code points), any entry accepts. */
+    maxPromptChars: number;
+  };
+  /** Files users attach (Slack files, Discord attachments). */
+  attachments: {
+    /** Larger files are refused (by declared size before any request; a longer download is cut). */
+    maxBytes: number;
+    /** Attachment downloads in flight at once across the process. */
+    maxConcurrentDownloads: number;
   };
   historyTurns: number;
   imageTtlMs: number;
@@ -258,6 +278,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,
       userPerDay: values.USER_DAILY_QUOTA,
       channelPerDay: values.CHANNEL_DAILY_QUOTA,
+      maxPromptChars: values.MAX_PROMPT_CHARS,
+    },
+    attachments: {
+      maxBytes: values.MAX_ATTACHMENT_BYTES,
+      maxConcurrentDownloads: values.MAX_CONCURRENT_DOWNLOADS,
     },
     historyTurns: values.HISTORY_TURNS,
     imageTtlMs: values.IMAGE_TTL_DAYS * 24 * 60 * 60 * 1000,

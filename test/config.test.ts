@@ -26,7 +26,14 @@ describe('config', () => {
       },
       defaultModel: 'gemini-2.5-flash-image',
       storeUrl: 'sqlite://data/imagine-bot.sqlite',
-      limits: { userConcurrency: 2, userPerMinute: 6, userPerDay: 100, channelPerDay: 0 },
+      limits: {
+        userConcurrency: 2,
+        userPerMinute: 6,
+        userPerDay: 100,
+        channelPerDay: 0,
+        maxPromptChars: 4000,
+      },
+      attachments: { maxBytes: 25 * 1024 * 1024, maxConcurrentDownloads: 4 },
       historyTurns: 8,
       imageTtlMs: 7 * 24 * 60 * 60 * 1000,
       adminIds: [],
@@ -54,6 +61,18 @@ describe('config', () => {
     [
       { IMAGE_API_KEY: secret, IMAGE_API_CONCURRENCY: '0' },
       'IMAGE_API_CONCURRENCY must be a whole number ≥ 1 (got "0").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, MAX_PROMPT_CHARS: '0' },
+      'MAX_PROMPT_CHARS must be a whole number of characters ≥ 1 (got "0").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, MAX_ATTACHMENT_BYTES: '25MB' },
+      'MAX_ATTACHMENT_BYTES must be a whole number of bytes ≥ 1024 (got "25MB").',
+    ],
+    [
+      { IMAGE_API_KEY: secret, MAX_CONCURRENT_DOWNLOADS: '0' },
+      'MAX_CONCURRENT_DOWNLOADS must be a whole number ≥ 1 (got "0").',
     ],
     [
       { IMAGE_API_KEY: secret, IMAGE_API_BASE_URL: 'ftp://x' },

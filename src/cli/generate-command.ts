@@ -6,6 +6,7 @@ import { ImagineError } from '../core/errors.js';
 import { createImageService } from '../core/image-service.js';
 import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/index.js';
 import { createLogger } from '../core/logger.js';
+import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
 import type { ImageResult } from '../core/result.js';
 import { generateUsage, parseGenerateArgs } from './generate-args.js';
@@ -66,6 +67,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   if (!args.prompt)
     throw new ImagineError('invalid_option', 'The prompt is empty: imagine-bot generate "a red fox".');
   const config = loadConfig(io.env);
+  checkPromptLength(args.prompt, config.limits.maxPromptChars);
   // A one-shot command prints its own outcome; operator logs only when LOG_LEVEL asks for them.
   const level = io.env.LOG_LEVEL ? config.logLevel : 'error';
   const logger = createLogger({ level, secrets: [config.imageApi.apiKey], sink: io.log });

@@ -1,5 +1,5 @@
+import type { LazyAttachment } from '../core/attachment.js';
 import { ImagineError } from '../core/errors.js';
-import type { InputImage } from '../core/request.js';
 import type { Settings } from '../core/settings/settings.js';
 import { pressButton } from './actions.js';
 import type { CommandContext } from './context.js';
@@ -13,31 +13,32 @@ import type { BotServices } from './services.js';
 
 /**
  * The one door adapters use. They translate platform events into these calls and render the replies; nothing
- * here knows which platform it serves.
+ * here knows which platform it serves. Attachments come unread: a command reads them once the user's quota slot
+ * is taken, so a refused request downloads nothing.
  */
 export interface Brain {
   /** A slash command with a platform's option bag (Discord). */
   command(
     name: string,
     options: Record<string, unknown>,
-    attachments: InputImage[],
+    attachments: readonly LazyAttachment[],
     context: CommandContext,
   ): Promise<Reply[]>;
   /** Text with inline flags, a known first word being a sub-command (Slack's /imagine, the chat). */
-  text(text: string, attachments: InputImage[], context: CommandContext): Promise<Reply[]>;
+  text(text: string, attachments: readonly LazyAttachment[], context: CommandContext): Promise<Reply[]>;
   /** A prompt with inline flags, never read as a sub-command ("compare two cats" is a prompt here). */
-  imagine(text: string, attachments: InputImage[], context: CommandContext): Promise<Reply[]>;
+  imagine(text: string, attachments: readonly LazyAttachment[], context: CommandContext): Promise<Reply[]>;
   /** A message in a thread: an edit when the thread is one of ours, else undefined (not for us). */
   threadMessage(
     text: string,
-    attachments: InputImage[],
+    attachments: readonly LazyAttachment[],
     context: CommandContext,
   ): Promise<Reply[] | undefined>;
   /** A reply to a message that shows a result: an edit from that image, else undefined. */
   replyToMessage(
     messageKey: string,
     text: string,
-    attachments: InputImage[],
+    attachments: readonly LazyAttachment[],
     context: CommandContext,
   ): Promise<Reply[] | undefined>;
   /** A result button (and the edit modal's text). */

@@ -1,14 +1,14 @@
 import type { ZodType } from 'zod';
-import type { InputImage } from '../core/request.js';
+import type { LazyAttachment } from '../core/attachment.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
 import type { BotServices } from './services.js';
 
-/** What a command gets: inline text (Slack, threads, the chat) or a platform's option bag (Discord), plus images. */
+/** What a command gets: inline text (Slack, threads, the chat) or a platform's option bag (Discord), plus attached files (read after the quota slot is taken). */
 export interface CommandInput {
   text?: string;
   options?: Record<string, unknown>;
-  attachments?: InputImage[];
+  attachments?: readonly LazyAttachment[];
 }
 
 /** A command is data (name, options schema, help) plus a run function; it knows no platform. */

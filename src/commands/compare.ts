@@ -2,21 +2,23 @@ import { z } from 'zod';
 import { ImagineError } from '../core/errors.js';
 import type { Job } from '../core/jobs/job.js';
 import { families } from '../core/models/model-row.js';
-import { findModel, modelTable, resolveModel } from '../core/models/table.js';
+import { modelTable, resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import { parseInlineFlags } from './flags.js';
 import {
-  checkAttachments,
+  checkPrompt,
   ensureConversation,
   newJob,
   optionsForPrompt,
+  readImages,
   storeImages,
+  unreadImages,
 } from './job-factory.js';
 import { imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
-import { runJob } from './run-job.js';
+import { reserveSlot, runReserved } from './run-job.js';
 
 /** One model per family (the table's first text-to-image row of each), so a team sees every direction at once. */
 export const defaultCompareModels: readonly string[] = families.flatMap((family) => {
@@ -50,6 +52,7 @@ export const compare = {
       const { prompt, models, options } = readInput(input);
       if (!prompt)
         throw new ImagineError('invalid_option', 'The prompt is empty: compare "a logo for a bakery".');
+      checkPrompt(services, prompt);
       if (options.model)
         throw new ImagineError('invalid_option', 'Use --models a,b,c to choose the models to compare.');
       const names = models
@@ -64,27 +67,44 @@ export const compare = {
           choices: modelTable.map((row) => row.aliases[0] ?? row.id),
         });
       }
-      const attachments = checkAttachments(input.attachments ?? []);
-      const inputImages = await storeImages(services, attachments);
-      const jobs: Job[] = [];
+      const attachments = input.attachments ?? [];
+      const unread = unreadImages(attachments);
+      const planned: { job: Job; label: string }[] = [];
       for (const row of rows) {
         const jobOptions = await optionsForPrompt(services, context, prompt, { ...options, model: row.id });
-        resolveRequest({ ...jobOptions, images: attachments });
-        jobs.push(
-          newJob(services, context, {
-            kind: 'compare',
-            options: jobOptions,
-            userPrompt: prompt,
-            inputImages,
-            label: row.displayName,
-          }),
-        );
+        resolveRequest({ ...jobOptions, images: unread });
+        const job = newJob(services, context, {
+          kind: 'compare',
+          options: jobOptions,
+          userPrompt: prompt,
+          label: row.displayName,
+        });
+        planned.push({ job, label: row.displayName });
       }
-      for (const job of jobs) await ensureConversation(services, job);
-      const replies: Reply[] = await Promise.all(jobs.map((job) => runJob(services, job, context)));
+      // One slot per model, all taken before the attachments are read (once, for every model that got a slot).
+      const slots = await Promise.all(planned.map(() => reserveSlot(services, context)));
+      const granted = slots.flatMap((slot) => (slot.ok ? [slot.reservation] : []));
+      let inputImages: Job['inputImages'] = [];
+      if (granted.length > 0) {
+        try {
+          inputImages = await storeImages(services, await readImages(attachments));
+        } catch (error) {
+          await Promise.all(granted.map((reservation) => reservation.refund()));
+          return [errorReply(error)];
+        }
+      }
+      const replies: Reply[] = await Promise.all(
+        planned.map(async ({ job }, index) => {
+          const slot = slots[index];
+          if (!slot?.ok) return slot?.reply ?? errorReply(new Error('no slot'));
+          const withImages = { ...job, inputImages };
+          await ensureConversation(services, withImages);
+          return runReserved(services, withImages, context, slot.reservation);
+        }),
+      );
       // The results are labelled by model and offer "continue with this one" instead of starting threads of their own.
       return replies.map((reply, index) => {
-        const label = findModel(jobs[index]?.options.model ?? '')?.displayName ?? '';
+        const label = planned[index]?.label ?? '';
         if (reply.kind !== 'result') return { ...reply, text: `${label}: ${reply.text}` };
         return {
           ...reply,

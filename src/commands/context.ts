@@ -1,5 +1,4 @@
 import type { ProgressEvent } from '../core/jobs/job.js';
-import type { InputImage } from '../core/request.js';
 
 /** Who is asking, where: the adapter fills this in from the platform event. Ids are platform-qualified. */
 export interface CommandContext {
@@ -13,6 +12,3 @@ export interface CommandContext {
   /** Called with the job's progress while a command waits for it (adapters throttle the rendering). */
   onProgress?: (event: ProgressEvent) => void;
 }
-
-/** Images that came with a message, already downloaded by the adapter. */
-export type Attachments = InputImage[];

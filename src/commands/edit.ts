@@ -1,18 +1,18 @@
 import { z } from 'zod';
+import type { LazyAttachment } from '../core/attachment.js';
 import { turnsUpTo } from '../core/conversations/history.js';
 import { ImagineError } from '../core/errors.js';
 import type { Job, JobOptions } from '../core/jobs/job.js';
 import { resolveModel } from '../core/models/table.js';
-import type { InputImage } from '../core/request.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import type { CommandContext } from './context.js';
 import { parseInlineFlags } from './flags.js';
-import { checkAttachments, newJob, storeImages } from './job-factory.js';
+import { checkPrompt, newJob, readImages, storeImages, unreadImages } from './job-factory.js';
 import { type ImageOptions, imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
-import { runJob } from './run-job.js';
+import { runWithSlot } from './run-job.js';
 import type { BotServices } from './services.js';
 
 /** What an edit keeps of the job it continues from: how it looks, not how many or which seed. */
@@ -45,7 +45,7 @@ export async function editFrom(
   context: CommandContext,
   parent: Job,
   text: string,
-  attachments: readonly InputImage[],
+  attachments: readonly LazyAttachment[],
   kind: 'edit' | 'variations' = 'edit',
   structured: ImageOptions = {},
 ): Promise<Reply> {
@@ -57,11 +57,13 @@ export async function editFrom(
     const flags = { ...inline.options, ...structured };
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');
+    // A variation's instruction is ours; the user's words were checked when they asked for the parent.
+    if (kind === 'edit') checkPrompt(services, inline.prompt);
     const parentImage = parent.resultImages[0];
     if (!parentImage) throw new ImagineError('invalid_option', 'That request made no image to edit yet.');
     const row = resolveModel(flags.model ?? parent.modelUsed ?? parent.options.model);
     const options: JobOptions = { ...keptOptions(parent), ...flags, model: row.id, prompt: instruction };
-    const checked = checkAttachments(attachments);
+    const unread = unreadImages(attachments);
     const multiTurn = row.capabilities.multiTurn;
     const parentBytes = await services.blobs.getImage(parentImage.hash);
     if (!parentBytes) {
@@ -70,26 +72,27 @@ export async function editFrom(
         'The image to edit has expired (images are kept for a limited time). Make it again with imagine.',
       );
     }
-    // Validate before taking a quota slot: a bad size or flag costs nothing.
+    // Validate before taking a quota slot: a bad size or flag costs nothing, and nothing is downloaded yet.
     const previous = { bytes: parentBytes.bytes, mediaType: parentBytes.mediaType };
     resolveRequest(
       multiTurn
-        ? { ...options, images: checked, history: [{ role: 'model', images: [previous] }] }
-        : { ...options, images: [previous, ...checked] },
+        ? { ...options, images: unread, history: [{ role: 'model', images: [previous] }] }
+        : { ...options, images: [previous, ...unread] },
     );
-    const attached = await storeImages(services, checked);
-    const conversationId = await conversationFor(services, context, parent);
-    const job = newJob(services, context, {
-      kind,
-      options,
-      // A variation shows the prompt it varies, not our instruction to the model.
-      userPrompt: kind === 'variations' ? parent.userPrompt : instruction,
-      parentId: parent.id,
-      conversationId,
-      inputImages: multiTurn ? attached : [parentImage, ...attached],
-      ...(multiTurn && { historyUpTo: parent.id }),
+    return await runWithSlot(services, context, async () => {
+      const attached = await storeImages(services, await readImages(attachments));
+      const conversationId = await conversationFor(services, context, parent);
+      return newJob(services, context, {
+        kind,
+        options,
+        // A variation shows the prompt it varies, not our instruction to the model.
+        userPrompt: kind === 'variations' ? parent.userPrompt : instruction,
+        parentId: parent.id,
+        conversationId,
+        inputImages: multiTurn ? attached : [parentImage, ...attached],
+        ...(multiTurn && { historyUpTo: parent.id }),
+      });
     });
-    return await runJob(services, job, context);
   } catch (error) {
     return errorReply(error);
   }

@@ -5,15 +5,17 @@ import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
 import { parseInlineFlags } from './flags.js';
 import {
-  checkAttachments,
+  checkPrompt,
   ensureConversation,
   newJob,
   optionsForPrompt,
+  readImages,
   storeImages,
+  unreadImages,
 } from './job-factory.js';
 import { imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
-import { runJob } from './run-job.js';
+import { runWithSlot } from './run-job.js';
 
 /** Reads prompt and options from a platform's option bag or from inline text with --flags. */
 export function promptAndOptions(input: { text?: string; options?: Record<string, unknown> }) {
@@ -39,19 +41,28 @@ export const imagine = {
           'The prompt is empty: say what the image should show, e.g. "a red fox in the snow".',
         );
       }
+      checkPrompt(services, prompt);
       const jobOptions = await optionsForPrompt(services, context, prompt, options);
       jobOptions.model = resolveModel(jobOptions.model).id;
-      const attachments = checkAttachments(input.attachments ?? []);
-      // Validate before taking a quota slot: a bad size or flag costs nothing.
-      resolveRequest({ ...jobOptions, images: attachments });
-      const job = newJob(services, context, {
-        kind: 'imagine',
-        options: jobOptions,
-        userPrompt: prompt,
-        inputImages: await storeImages(services, attachments),
-      });
-      await ensureConversation(services, job);
-      return [await runJob(services, job, context, { threadName: true })];
+      const attachments = input.attachments ?? [];
+      // Validate before taking a quota slot: a bad size or flag costs nothing, and nothing is downloaded yet.
+      resolveRequest({ ...jobOptions, images: unreadImages(attachments) });
+      const reply = await runWithSlot(
+        services,
+        context,
+        async () => {
+          const job = newJob(services, context, {
+            kind: 'imagine',
+            options: jobOptions,
+            userPrompt: prompt,
+            inputImages: await storeImages(services, await readImages(attachments)),
+          });
+          await ensureConversation(services, job);
+          return job;
+        },
+        { threadName: true },
+      );
+      return [reply];
     } catch (error) {
       return [errorReply(error)];
     }

@@ -1,6 +1,8 @@
+import { checkRefusals, type LazyAttachment, readAttachments } from '../core/attachment.js';
 import { ImagineError } from '../core/errors.js';
 import { describeBytes, sniffImageType } from '../core/images/index.js';
 import type { ImageRef, Job, JobKind, JobOptions } from '../core/jobs/job.js';
+import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
 import { layerSettings, type ResolvedSettings, type Settings } from '../core/settings/settings.js';
 import type { CommandContext } from './context.js';
@@ -48,6 +50,25 @@ export async function optionsForPrompt(
     model: command.model ?? layered.model ?? services.settings.defaultModel,
     prompt: styled,
   };
+}
+
+/** Refuses a prompt over the bot's limit: checked first, before a slot is taken or anything is sent. */
+export function checkPrompt(services: BotServices, prompt: string): void {
+  checkPromptLength(prompt, services.settings.maxPromptChars);
+}
+
+/**
+ * What is known of unread attachments for free, checked before the quota slot: a file refused without reading
+ * (too large, not on the platform's host) throws; the rest become stand-ins so a request is validated by count.
+ */
+export function unreadImages(attachments: readonly LazyAttachment[]): InputImage[] {
+  checkRefusals(attachments);
+  return attachments.map(() => ({ bytes: new Uint8Array(0), mediaType: 'image/png' }));
+}
+
+/** Reads the attachments once the slot is taken: each must be a picture by its bytes. */
+export async function readImages(attachments: readonly LazyAttachment[]): Promise<InputImage[]> {
+  return checkAttachments(await readAttachments(attachments));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type ErrorCode, errorCodes, ImagineError } from '../core/errors.js';
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
+import type { Reservation } from '../core/jobs/quotas.js';
 import { findModel } from '../core/models/table.js';
 import type { CommandContext } from './context.js';
 import { errorReply, quotaText, resultReply } from './replies/index.js';
@@ -20,19 +21,61 @@ function waitForEnd(services: BotServices, job: Job, context: CommandContext): P
   });
 }
 
+export type Slot = { ok: true; reservation: Reservation } | { ok: false; reply: Reply };
+
+/** Takes one quota slot (atomically, in the store): the reservation, or the refusal as the user's reply. */
+export async function reserveSlot(services: BotServices, context: CommandContext): Promise<Slot> {
+  const reservation = await services.quotas.reserve(context.user.id, context.channelId);
+  if (reservation.ok) return { ok: true, reservation };
+  // Our own limit, in its own words: the `quota` code's text is about the image service's credit.
+  return { ok: false, reply: { ...errorReply(new ImagineError('quota', '')), text: quotaText(reservation) } };
+}
+
+export interface RunOptions {
+  threadName?: boolean;
+}
+
 /**
- * The road every generating command takes: take a quota slot, store the job, queue it, report progress, and turn
- * the outcome into a reply. The slot is refunded when no image came back.
+ * The road every generating command takes: take a quota slot, then `prepare` the job (read its attachments,
+ * store them), store it, queue it, report progress, and turn the outcome into a reply. Nothing is downloaded for
+ * a refused request; the slot is refunded when preparing fails or no image came back.
  */
-export async function runJob(
+export async function runWithSlot(
+  services: BotServices,
+  context: CommandContext,
+  prepare: () => Promise<Job>,
+  options: RunOptions = {},
+): Promise<Reply> {
+  const slot = await reserveSlot(services, context);
+  if (!slot.ok) return slot.reply;
+  let job: Job;
+  try {
+    job = await prepare();
+  } catch (error) {
+    await slot.reservation.refund();
+    return errorReply(error);
+  }
+  return runReserved(services, job, context, slot.reservation, options);
+}
+
+/** A job that needs nothing read: its slot, then the job. */
+export function runJob(
   services: BotServices,
   job: Job,
   context: CommandContext,
-  options: { threadName?: boolean } = {},
+  options: RunOptions = {},
 ): Promise<Reply> {
-  const reservation = await services.quotas.reserve(context.user.id, context.channelId);
-  // Our own limit, in its own words: the `quota` code's text is about the image service's credit.
-  if (!reservation.ok) return { ...errorReply(new ImagineError('quota', '')), text: quotaText(reservation) };
+  return runWithSlot(services, context, async () => job, options);
+}
+
+/** Runs a job on a slot already taken (refunded when no image came back). */
+export async function runReserved(
+  services: BotServices,
+  job: Job,
+  context: CommandContext,
+  reservation: Reservation,
+  options: RunOptions = {},
+): Promise<Reply> {
   try {
     await services.jobs.save(job);
     const ended = waitForEnd(services, job, context);

@@ -13,6 +13,8 @@ export interface BotSettings {
   imageTtlMs: number;
   /** Platform-qualified user ids that are admins whatever the platform says. */
   adminIds: readonly string[];
+  /** Longest prompt a command accepts, in characters. */
+  maxPromptChars: number;
 }
 
 /** Everything a command needs, injected: no command reaches for a global. */

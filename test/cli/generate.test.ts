@@ -159,4 +159,14 @@ describe('imagine-bot generate', () => {
     expect(blocked.stderr).not.toContain(key);
     expect(blocked.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
+
+  it('refuses a prompt over MAX_PROMPT_CHARS with exit 2, sending nothing', async () => {
+    const prompt = 'a'.repeat(4001);
+    const long = await run(['generate', prompt], env);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toBe(
+      'error: The prompt is 4001 characters long; the limit is 4000. Shorten it and try again.\n',
+    );
+    expect(fake.requests.filter((request) => JSON.stringify(request.body).includes(prompt))).toEqual([]);
+  });
 });

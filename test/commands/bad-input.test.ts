@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
+import { attached, type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
 
 const html = {
   bytes: Buffer.from('<!DOCTYPE html><html><body>Not found</body></html>'),
@@ -21,7 +21,7 @@ describe('bad input', () => {
   const used = async () =>
     onlyReply(await harness.app.brain.text('usage', [], harness.context()), 'info').text.split(';')[0];
   const error = async (text: string, attachments: { bytes: Buffer; mediaType: string }[] = []) =>
-    onlyReply(await harness.app.brain.text(text, attachments, harness.context()), 'error').text;
+    onlyReply(await harness.app.brain.text(text, attached(...attachments), harness.context()), 'error').text;
 
   it('asks for a prompt when there is none', async () => {
     const empty = 'The prompt is empty: say what the image should show, e.g. "a red fox in the snow".';
@@ -69,9 +69,10 @@ describe('bad input', () => {
   it('refuses bad edits in a thread before they cost anything', async () => {
     const first = onlyReply(await harness.app.brain.text('a red fox', [], harness.context()), 'result');
     await harness.app.brain.linkResult(first.jobId ?? '', { threadKey: 'console:bad-edits' });
-    const thread = harness.context({ threadId: 'console:bad-edits' });
+    // Another user edits: alice's one request is spent, and a file is read only once a quota slot is taken.
+    const thread = harness.context({ threadId: 'console:bad-edits', userId: 'console:bob' });
     const edit = async (text: string, attachments = [html]) =>
-      onlyReply(await harness.app.brain.threadMessage(text, attachments, thread), 'error').text;
+      onlyReply(await harness.app.brain.threadMessage(text, attached(...attachments), thread), 'error').text;
     expect(await edit('make it blue')).toBe(notAPicture);
     expect(await edit('make it blue --ar 7:3', [])).toBe(
       'Aspect ratio 7:3 is not available on Nano Banana (Gemini 2.5 Flash Image). Valid: 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.',
@@ -80,9 +81,11 @@ describe('bad input', () => {
       '--n: "11" is not valid; it takes a whole number from 1 to 10.',
     );
     expect(await edit('   ', [])).toBe('Say what to change, e.g. "make the sky purple".');
-    // Only the first result reached the image API and counted.
+    // Only the first result reached the image API and counted; bob's refused edits cost him nothing.
     expect(harness.bodies()).toHaveLength(1);
     expect(await used()).toBe('Today: you 1 of 1 (0 left)');
+    const bobUsage = await harness.app.brain.text('usage', [], thread);
+    expect(onlyReply(bobUsage, 'info').text.split(';')[0]).toBe('Today: you 0 of 1 (1 left)');
   });
 
   it('converts an image too heavy for the model instead of refusing it', async () => {
@@ -94,7 +97,7 @@ describe('bad input', () => {
     const reply = onlyReply(
       await harness.app.brain.text(
         'make it a watercolour',
-        [{ bytes: noise, mediaType: 'image/png' }],
+        attached({ bytes: noise, mediaType: 'image/png' }),
         harness.context(),
       ),
       'result',

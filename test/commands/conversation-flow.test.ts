@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/commands/reply.js';
-import { type Harness, startHarness } from '../support/bot-harness.js';
+import { attached, type Harness, startHarness } from '../support/bot-harness.js';
 
 const dataUri = (bytes: Buffer, mediaType = 'image/png') =>
   `data:${mediaType};base64,${bytes.toString('base64')}`;
@@ -110,7 +110,7 @@ describe('a conversation in a thread', () => {
     onlyResult(
       await harness.app.brain.threadMessage(
         '',
-        [{ bytes: sofa, mediaType: 'image/png' }],
+        attached({ bytes: sofa, mediaType: 'image/png' }),
         harness.context({ threadId: 'console:t5' }),
       ),
     );

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataUri, type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
+import { attached, dataUri, type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
 
 describe('ways into an edit', () => {
   let harness: Harness;
@@ -65,13 +65,13 @@ describe('ways into an edit', () => {
 
   it('adds images attached to the reply, after the result image for single-turn models', async () => {
     const jobId = await firstResult('a vase --model seedream-4');
-    const attached = harness.fake.images[0] ?? Buffer.alloc(0);
+    const image = harness.fake.images[0] ?? Buffer.alloc(0);
     await harness.app.brain.linkResult(jobId, { messageKey: 'console:message-2' });
     onlyReply(
       await harness.app.brain.replyToMessage(
         'console:message-2',
         'put these flowers in it',
-        [{ bytes: attached, mediaType: 'image/png' }],
+        attached({ bytes: image, mediaType: 'image/png' }),
         harness.context(),
       ),
       'result',
@@ -87,7 +87,7 @@ describe('ways into an edit', () => {
           role: 'user',
           parts: [
             { image: dataUri(harness.fake.images[0], 'image/jpeg') },
-            { image: dataUri(attached, 'image/jpeg') },
+            { image: dataUri(image, 'image/jpeg') },
             { text: 'put these flowers in it' },
           ],
         },

@@ -2,6 +2,7 @@ import { type App, type AppOverrides, createApp } from '../../src/app.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import type { Reply } from '../../src/commands/reply.js';
 import { parseConfig } from '../../src/config.js';
+import { type LazyAttachment, readyAttachment } from '../../src/core/attachment.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createStore } from '../../src/core/store/index.js';
 import type { Store } from '../../src/core/store/store.js';
@@ -89,3 +90,7 @@ export function onlyReply(replies: Reply[] | undefined, kind: Reply['kind']): Re
 function summarise(replies: Reply[] | undefined) {
   return replies?.map((reply) => ({ kind: reply.kind, text: reply.text }));
 }
+
+/** Images in memory as the attachments the brain takes (the chat's files are like this). */
+export const attached = (...images: { bytes: Uint8Array; mediaType: string }[]): LazyAttachment[] =>
+  images.map((image, index) => readyAttachment(`image-${index + 1}`, image));

@@ -2,7 +2,7 @@ import type { Brain } from '../../commands/brain.js';
 import type { CommandContext } from '../../commands/context.js';
 import { errorText } from '../../commands/replies/index.js';
 import type { ButtonAction, Reply } from '../../commands/reply.js';
-import type { InputImage } from '../../core/request.js';
+import { type LazyAttachment, readyAttachment } from '../../core/attachment.js';
 import { readAttachments } from './attachments.js';
 import { type ChatInput, chatHelp, parseChatInput } from './chat-input.js';
 import { createProgressLine } from './progress-line.js';
@@ -50,7 +50,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   let muted = false;
   let busy = false;
   let threadKey: string | undefined;
-  let attachments: InputImage[] = [];
+  let attachments: LazyAttachment[] = [];
   /** The job each button command acts on: the latest result that offered it. */
   const targets = new Map<ButtonAction, string>();
   let picks: string[] = [];
@@ -135,7 +135,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 
   async function attach(files: readonly string[]): Promise<void> {
     const attached = await readAttachments(files);
-    attachments.push(...attached.map((entry) => entry.image));
+    attachments.push(...attached.map((entry) => readyAttachment(entry.file, entry.image)));
     const names = attached.map((entry) => entry.description).join(', ');
     print(`attached ${names}: ${attachments.length === 1 ? 'it goes' : 'they go'} with your next message.`);
   }

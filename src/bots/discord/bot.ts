@@ -2,6 +2,7 @@ import type { Client } from 'discord.js';
 import type { Brain } from '../../commands/brain.js';
 import type { BotServices } from '../../commands/services.js';
 import type { Logger } from '../../core/logger.js';
+import type { AttachmentDownloader, AttachmentPolicy } from '../../core/net/attachment-downloader.js';
 import type { AccessRules } from './access.js';
 
 /** A clock the tests can move (the 15-minute interaction deadline, the progress throttle). */
@@ -16,6 +17,10 @@ export interface DiscordBot {
   /** Read-only lookups (is this thread ours?) so a reaction shows before the slow part. */
   services: Pick<BotServices, 'conversations' | 'settings'>;
   rules: AccessRules;
+  /** The app's one downloader (its download limit is process-wide). */
+  downloads: AttachmentDownloader;
+  /** Where attachments may be read from. */
+  filePolicy: AttachmentPolicy;
   clock: BotClock;
   logger: Logger;
   /** At most one progress edit per this many milliseconds. */

@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { discordFilePolicy } from './attachments.js';
 import type { BotClock, DiscordBot } from './bot.js';
 import { createClient, login } from './client.js';
 import { describeError } from './discord-errors.js';
@@ -54,6 +55,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     brain: options.app.brain,
     services: options.app.services,
     rules: discord,
+    downloads: options.app.downloads,
+    filePolicy: discordFilePolicy(discord.apiUrl),
     clock: options.clock ?? { now: () => Date.now() },
     logger,
     progressIntervalMs: options.progressIntervalMs ?? 2000,

@@ -18,7 +18,7 @@ import type { Reply } from '../../commands/reply.js';
 import { ImagineError } from '../../core/errors.js';
 import { decideAccess } from './access.js';
 import { answerInteraction, interactionPlace } from './answer-interaction.js';
-import { attachmentSource, downloadAttachments, imageAttachments } from './attachments.js';
+import { imageAttachments, lazyAttachments } from './attachments.js';
 import { handleAutocomplete } from './autocomplete.js';
 import type { DiscordBot } from './bot.js';
 import { editWithImagine, privateCommands } from './command-definitions.js';
@@ -53,12 +53,14 @@ async function slashCommand(bot: DiscordBot, interaction: ChatInputCommandIntera
   }
   // image, image2, image3: in that order, whatever order they were given in.
   attached.sort((left, right) => (left.name < right.name ? -1 : 1));
-  const attachments = attached.map(({ attachment }) => attachmentSource(attachment));
+  const attachments = lazyAttachments(
+    attached.map(({ attachment }) => attachment),
+    bot,
+  );
   await answerInteraction(bot, interaction, {
     ephemeral: privateCommands.has(interaction.commandName),
     isAdmin,
-    run: async (context) =>
-      bot.brain.command(interaction.commandName, options, await downloadAttachments(attachments), context),
+    run: (context) => bot.brain.command(interaction.commandName, options, attachments, context),
   });
 }
 
@@ -139,6 +141,5 @@ async function editMessage(
   const images = message ? imageAttachments(message.attachments.values()) : [];
   if (images.length === 0)
     throw new ImagineError('invalid_image', 'That message has no image to edit any more.');
-  const attachments = await downloadAttachments(images.map(attachmentSource));
-  return bot.brain.command('imagine', { prompt: text }, attachments, context);
+  return bot.brain.command('imagine', { prompt: text }, lazyAttachments(images, bot), context);
 }

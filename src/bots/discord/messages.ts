@@ -2,9 +2,9 @@ import type { Attachment, Message, MessageReaction } from 'discord.js';
 import type { CommandContext } from '../../commands/context.js';
 import { errorReply } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
-import type { InputImage } from '../../core/request.js';
+import type { LazyAttachment } from '../../core/attachment.js';
 import { decideAccess, memberRoleIds } from './access.js';
-import { attachmentSource, downloadAttachments, imageAttachments } from './attachments.js';
+import { imageAttachments, lazyAttachments } from './attachments.js';
 import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
 import { discordContext } from './command-context.js';
 import { deliverReplies } from './deliver.js';
@@ -15,7 +15,7 @@ import { channelOutlet } from './outlets.js';
 /** Discord's typing indicator lasts about 10 s; renew it a little sooner while a job runs. */
 const typingRenewMs = 8000;
 
-type Call = (context: CommandContext, attachments: InputImage[]) => Promise<Reply[] | undefined>;
+type Call = (context: CommandContext, attachments: readonly LazyAttachment[]) => Promise<Reply[] | undefined>;
 
 /**
  * Messages: in one of our threads an edit; a Discord reply to one of our results an edit of that image; a reply
@@ -93,7 +93,7 @@ async function workOn(
   });
   let replies: Reply[] | undefined;
   try {
-    replies = await call(context, await downloadAttachments(images.map(attachmentSource)));
+    replies = await call(context, lazyAttachments(images, bot));
   } catch (error) {
     replies = [errorReply(error)];
   }

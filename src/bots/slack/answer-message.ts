@@ -1,9 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import { errorText } from '../../commands/replies/index.js';
-import type { InputImage } from '../../core/request.js';
 import type { SlackDeps } from './deps.js';
-import { downloadFiles, slackFileSchema } from './download-files.js';
+import { slackAttachments, slackFileSchema } from './download-files.js';
 import { slackContext } from './slack-context.js';
 import { messageKey } from './slack-ids.js';
 import { plainText } from './slack-text.js';
@@ -53,18 +51,12 @@ export async function answerMessage(
     { client, channel: message.channel, user: message.user, ...(threadTs && { threadTs }) },
     deps,
   );
-  let images: InputImage[];
-  try {
-    images = await downloadFiles(message.files ?? [], {
-      client,
-      botToken: deps.botToken,
-      ...(deps.fetch && { fetch: deps.fetch }),
-    });
-  } catch (error) {
-    deps.logger.info('could not use the files of a Slack message', { error, channel: message.channel });
-    await responder.tell(errorText(error));
-    return;
-  }
+  // Read by the brain once the user's quota slot is taken: a refused request downloads nothing.
+  const images = slackAttachments(message.files ?? [], {
+    client,
+    downloads: deps.downloads,
+    policy: deps.filePolicy,
+  });
   const reaction = { channel: message.channel, timestamp: message.ts, name: hourglass };
   await client.reactions.add(reaction).catch((error: unknown) => deps.logger.debug('no reaction', { error }));
   try {

@@ -1,5 +1,6 @@
 import type { Brain } from '../../commands/brain.js';
 import type { Logger } from '../../core/logger.js';
+import type { AttachmentDownloader, AttachmentPolicy } from '../../core/net/attachment-downloader.js';
 import type { AccessPolicy } from './access.js';
 
 /** What every listener needs; built once in `startSlackBot`. */
@@ -9,10 +10,11 @@ export interface SlackDeps {
   isBotThread(threadKey: string): Promise<boolean>;
   access: AccessPolicy;
   logger: Logger;
-  botToken: string;
+  /** The app's one downloader (its download limit is process-wide). */
+  downloads: AttachmentDownloader;
+  /** Where Slack files may be read from, and the only place the bot token is sent with them. */
+  filePolicy: AttachmentPolicy;
   now(): number;
   /** The least time between two progress edits of one message. */
   progressIntervalMs: number;
-  /** For file downloads; the global fetch by default. */
-  fetch?: typeof fetch;
 }

@@ -9,6 +9,7 @@ import { createAccessPolicy } from './access.js';
 import { createBoltApp } from './bolt-app.js';
 import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
+import { slackFilePolicy } from './download-files.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackBotOptions {
@@ -61,7 +62,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       (await app.services.conversations.conversationOfThread(threadKey)) !== undefined,
     access: createAccessPolicy(slack, config.adminIds),
     logger,
-    botToken: slack.botToken,
+    downloads: app.downloads,
+    filePolicy: slackFilePolicy(slack.botToken, slack.apiUrl),
     now: () => clock.now(),
     progressIntervalMs: options.progressIntervalMs ?? defaultProgressIntervalMs,
   };

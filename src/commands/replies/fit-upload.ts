@@ -1,5 +1,8 @@
 import sharp from 'sharp';
 import { ImagineError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format-bytes.js';
+
+export { formatBytes };
 
 export interface UploadImage {
   bytes: Buffer;
@@ -48,13 +51,6 @@ export async function fitToUploadLimit<T extends UploadImage>(
 export function resizedNote(changed: number, total: number, limitBytes: number): string {
   const which = total === 1 ? '' : ` ${changed} of ${total} images`;
   return `resized${which} to fit the ${formatBytes(limitBytes)} upload limit`;
-}
-
-/** `8 MB`, `7.5 MB`, `512 KB` (binary units, as platforms state their limits). */
-export function formatBytes(bytes: number): string {
-  const megabytes = bytes / 1_048_576;
-  if (megabytes >= 1) return `${Number.isInteger(megabytes) ? megabytes : megabytes.toFixed(1)} MB`;
-  return `${Math.max(1, Math.floor(bytes / 1024))} KB`;
 }
 
 async function shrink(bytes: Buffer, mediaType: string, limitBytes: number): Promise<UploadImage> {

@@ -15,6 +15,10 @@ export interface UploadedFile {
   name: string;
   bytes: Buffer;
   contentType: string;
+  /** Where the attachment claims to be, instead of the fake's /cdn/ (nothing is served there by the fake). */
+  url?: string;
+  /** The size the attachment declares, instead of its length. */
+  size?: number;
 }
 
 interface Where {
@@ -108,11 +112,13 @@ export function createEvents(
       const attachments: Record<string, AttachmentObject> = {};
       const attachmentOptions = Object.entries(input.attachments ?? {}).map(([name, file]) => {
         const id = world.newAttachmentId();
-        const url = world.storeFile(`ephemeral-attachments/${id}/${file.name}`, file.bytes, file.contentType);
+        const url =
+          file.url ??
+          world.storeFile(`ephemeral-attachments/${id}/${file.name}`, file.bytes, file.contentType);
         attachments[id] = {
           id,
           filename: file.name,
-          size: file.bytes.length,
+          size: file.size ?? file.bytes.length,
           content_type: file.contentType,
           url,
           proxy_url: url,
@@ -176,9 +182,14 @@ export function createEvents(
         guildId,
         author: input.author,
         content: input.content ?? '',
-        attachments: (input.attachments ?? []).map((file) =>
-          world.attachment(id, file.name, file.bytes, file.contentType),
-        ),
+        attachments: (input.attachments ?? []).map((file) => {
+          const attachment = world.attachment(id, file.name, file.bytes, file.contentType);
+          return {
+            ...attachment,
+            ...(file.url && { url: file.url, proxy_url: file.url }),
+            ...(file.size !== undefined && { size: file.size }),
+          };
+        }),
         ...(input.mentionsBot && { mentions: [botUser] }),
         ...(input.replyTo && { reference: input.replyTo }),
       });

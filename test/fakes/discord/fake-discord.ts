@@ -20,6 +20,8 @@ export interface FakeDiscord extends FakeDiscordEvents {
   world: DiscordWorld;
   /** Every REST request (not /cdn/), in arrival order. */
   records: DiscordRecord[];
+  /** The paths of every /cdn/ download, in arrival order. */
+  cdnRequests: string[];
   identifies: Identify[];
   fault(fault: DiscordFault): void;
   clearFaults(): void;
@@ -108,6 +110,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const world = new DiscordWorld();
   const interactions = new Map<string, SentInteraction>();
   const records: DiscordRecord[] = [];
+  const cdnRequests: string[] = [];
   const faults = new FaultList();
   const recorded = new EventEmitter();
   recorded.setMaxListeners(0);
@@ -118,6 +121,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     const path = decodeURIComponent(url.pathname);
     const raw = await readBody(request);
     if (request.method === 'GET' && path.startsWith('/cdn/')) {
+      cdnRequests.push(path);
       const file = world.cdn.get(path.slice('/cdn/'.length));
       if (!file) return void response.writeHead(404).end();
       response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
@@ -174,6 +178,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     apiUrl: `${world.baseUrl}/api`,
     world,
     records,
+    cdnRequests,
     identifies: gateway.identifies,
     fault: (fault) => faults.push(fault),
     clearFaults: () => faults.clear(),

@@ -1,4 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createPrivateFiles,
+  type DownloadHold,
+  type PrivateFileOptions,
+  signInPage,
+} from './private-files.js';
 import type { ApiCall, FakeMessage, Recorded, SharedFile, SlackFault } from './records.js';
 import { attachSocketMode } from './socket-mode.js';
 import { answerMethod, type WebApiState } from './web-api.js';
@@ -7,14 +13,6 @@ export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
   teamId?: string;
-}
-
-export interface PrivateFileOptions {
-  name: string;
-  bytes: Buffer;
-  mimetype: string;
-  /** Slack Connect style: only `id` and `file_access: check_file_info` in the event (files.info has the rest). */
-  partial?: boolean;
 }
 
 export interface FakeSlack {
@@ -39,6 +37,8 @@ export interface FakeSlack {
   addFile(options: PrivateFileOptions): Record<string, unknown>;
   /** Serve the sign-in page even with the bot token, as Slack does when files:read is missing. */
   setFilesScopeMissing(missing: boolean): void;
+  /** Holds every file download from now on until released, counting how many wait at once. */
+  holdDownloads(): DownloadHold;
   fault(fault: SlackFault): void;
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
@@ -48,8 +48,8 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export const signInPage =
-  '<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to Fake</h1></body></html>';
+export { type DownloadHold, type PrivateFileOptions, signInPage };
+
 const responseUrlPosts = 5;
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
@@ -92,13 +92,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const log: Recorded[] = [];
   const faults: { fault: SlackFault; remaining: number }[] = [];
   const responseUses = new Map<string, number>();
-  const privateBytes = new Map<string, Buffer>();
-  let filesScopeMissing = false;
   let counter = 0;
   let port = 0;
   const record = (entry: WithoutSeq<Recorded>) => {
     log.push({ ...entry, seq: log.length + 1 });
   };
+  const privateFiles = createPrivateFiles(botToken, record);
   const state: WebApiState = {
     url: '',
     teamId,
@@ -196,20 +195,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     if (request.method === 'GET' && path.startsWith('/files-pri/')) {
-      const id = /^\/files-pri\/[A-Z0-9]+-([A-Z0-9]+)\//.exec(path)?.[1] ?? '';
-      const file = state.privateFiles.get(id);
-      const bytes = file ? privateBytes.get(id) : undefined;
-      const authorized = authorization === `Bearer ${botToken}` && !filesScopeMissing;
-      record({ kind: 'download', path, authorized });
-      if (!authorized || !bytes || !file) {
-        // Slack's answer without a token or scope: a sign-in page, status 200.
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(signInPage);
-        return;
-      }
-      response.writeHead(200, { 'content-type': String(file.mimetype), 'content-length': bytes.length });
-      response.end(bytes);
-      return;
+      return privateFiles.serve(path, authorization, response);
     }
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('not found');
@@ -261,12 +247,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         url_private_download: `${url}/files-pri/${teamId}-${id}/download/${file.name}`,
       };
       state.privateFiles.set(id, json);
-      privateBytes.set(id, file.bytes);
+      privateFiles.add(id, file);
       return file.partial ? { id, file_access: 'check_file_info' } : json;
     },
-    setFilesScopeMissing(missing) {
-      filesScopeMissing = missing;
-    },
+    setFilesScopeMissing: (missing) => privateFiles.setScopeMissing(missing),
+    holdDownloads: () => privateFiles.hold(),
     fault(fault) {
       faults.push({ fault, remaining: fault.times ?? 1 });
     },

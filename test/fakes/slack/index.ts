@@ -1,4 +1,5 @@
 export {
+  type DownloadHold,
   type FakeSlack,
   type FakeSlackOptions,
   type PrivateFileOptions,
