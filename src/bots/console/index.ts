@@ -5,6 +5,7 @@ import { runRepl } from './repl.js';
 
 export { type ChatSession, createChatSession } from './chat-session.js';
 export { consoleContext, osUserName } from './console-context.js';
+export { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 export interface ConsoleChatOptions {
   brain: Brain;
