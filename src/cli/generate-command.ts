@@ -38,13 +38,25 @@ function fileStem(prompt: string, now: Date): string {
   return `${stamp}-${slug || 'image'}`;
 }
 
+/** Made before the request, so an --out that cannot be written costs no image. */
+async function makeOutDir(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'cannot be made';
+    throw new ImagineError(
+      'invalid_option',
+      `Cannot write the images to "${outDir}" (${reason}); give --out a directory you can write to.`,
+    );
+  }
+}
+
 async function writeImages(
   result: ImageResult,
   outDir: string,
   prompt: string,
   now: Date,
 ): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
   const stem = fileStem(prompt, now);
   const paths: string[] = [];
   for (const [index, image] of result.images.entries()) {
@@ -76,6 +88,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   const stop = io.onInterrupt(() => controller.abort());
   try {
     const images = await Promise.all(args.imageFiles.map(readImageFile));
+    await makeOutDir(args.outDir);
     const service = createImageService({ client });
     const result = await service.generate(
       { ...args.request, model: args.request.model ?? config.defaultModel, prompt: args.prompt, images },

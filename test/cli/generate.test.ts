@@ -269,6 +269,16 @@ describe('imagine-bot generate', () => {
       );
     });
 
+    it('an --out directory that cannot be made', async () => {
+      const file = path.join(outDir, 'a-file');
+      await writeFile(file, 'not a directory\n');
+      const out = path.join(file, 'images');
+      await expectBadInput(
+        ['a fox', '--model', 'gpt-image', '--out', out],
+        `error: Cannot write the images to "${out}" (ENOTDIR); give --out a directory you can write to.\n`,
+      );
+    });
+
     it('an empty prompt', async () => {
       await expectBadInput(['   '], 'error: The prompt is empty: imagine-bot generate "a red fox".\n');
     });
