@@ -1,11 +1,12 @@
+import { terminalSafe } from './bots/console/index.js';
 import { runChat } from './cli/chat-command.js';
 import { runDemo } from './cli/demo-command.js';
+import { exitCodeFor, exitCodes } from './cli/exit-codes.js';
 import { runFakeApi } from './cli/fake-api-command.js';
 import { runGenerate } from './cli/generate-command.js';
 import { type CliIo, processIo } from './cli/io.js';
 import { runRegister } from './cli/register-command.js';
 import { runStart } from './cli/start-command.js';
-import { isImagineError } from './core/errors.js';
 
 const usage = `imagine-bot — image generation and edits for Discord, Slack and the terminal
 
@@ -34,21 +35,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(usage);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? exitCodes.badInput : exitCodes.ok;
   }
   const command = commands[name];
   if (!command) {
-    io.stderr(`Unknown command "${name}".\n\n${usage}`);
-    return 2;
+    io.stderr(`Unknown command "${terminalSafe(name)}".\n\n${usage}`);
+    return exitCodes.badInput;
   }
   try {
     return await command(rest, io);
   } catch (error) {
-    if (isImagineError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      return error.code === 'config' || error.code === 'invalid_option' ? 2 : 1;
-    }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    // The message may quote the API or the command line: printed terminal-safe.
+    io.stderr(`error: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
+    return exitCodeFor(error);
   }
 }

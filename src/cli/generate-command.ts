@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { terminalSafe, terminalSafeJson } from '../bots/console/index.js';
 import { loadConfig } from '../config.js';
 import { createImageClient } from '../core/client/index.js';
 import { ImagineError } from '../core/errors.js';
@@ -9,6 +10,7 @@ import { createLogger } from '../core/logger.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
 import type { ImageResult } from '../core/result.js';
+import { exitCodes } from './exit-codes.js';
 import { generateUsage, parseGenerateArgs } from './generate-args.js';
 import type { CliIo } from './io.js';
 
@@ -37,13 +39,25 @@ function fileStem(prompt: string, now: Date): string {
   return `${stamp}-${slug || 'image'}`;
 }
 
+/** Made before the request, so an --out that cannot be written costs no image. */
+async function makeOutDir(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'cannot be made';
+    throw new ImagineError(
+      'invalid_option',
+      `Cannot write the images to "${outDir}" (${reason}); give --out a directory you can write to.`,
+    );
+  }
+}
+
 async function writeImages(
   result: ImageResult,
   outDir: string,
   prompt: string,
   now: Date,
 ): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
   const stem = fileStem(prompt, now);
   const paths: string[] = [];
   for (const [index, image] of result.images.entries()) {
@@ -62,7 +76,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   const args = parseGenerateArgs(argv);
   if (args.help) {
     io.stdout(generateUsage);
-    return 0;
+    return exitCodes.ok;
   }
   if (!args.prompt)
     throw new ImagineError('invalid_option', 'The prompt is empty: imagine-bot generate "a red fox".');
@@ -76,6 +90,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   const stop = io.onInterrupt(() => controller.abort());
   try {
     const images = await Promise.all(args.imageFiles.map(readImageFile));
+    await makeOutDir(args.outDir);
     const service = createImageService({ client });
     const result = await service.generate(
       { ...args.request, model: args.request.model ?? config.defaultModel, prompt: args.prompt, images },
@@ -87,7 +102,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
     );
     if (args.json) {
       io.stdout(
-        `${JSON.stringify({
+        `${terminalSafeJson({
           model: result.model,
           images: result.images.map((image, index) => ({
             path: paths[index],
@@ -101,12 +116,15 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
         })}\n`,
       );
     } else {
-      for (const file of paths) io.stdout(`${file}\n`);
-      for (const revised of new Set(revisedPrompts)) io.stdout(`revised prompt: ${revised}\n`);
-      for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
-      for (const failure of result.failures) io.stderr(`failed: ${failure.message}\n`);
+      // Revised prompts and failures are the API's words, paths and warnings may quote the command line.
+      const stdout = (text: string) => io.stdout(`${terminalSafe(text)}\n`);
+      const stderr = (text: string) => io.stderr(`${terminalSafe(text)}\n`);
+      for (const file of paths) stdout(file);
+      for (const revised of new Set(revisedPrompts)) stdout(`revised prompt: ${revised}`);
+      for (const warning of result.warnings) stderr(`warning: ${warning.message}`);
+      for (const failure of result.failures) stderr(`failed: ${failure.message}`);
     }
-    return result.failures.length > 0 ? 3 : 0;
+    return result.failures.length > 0 ? exitCodes.partlyFailed : exitCodes.ok;
   } finally {
     stop();
     await client.close();

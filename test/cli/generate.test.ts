@@ -3,10 +3,18 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 
 const key = 'sk-SENTINEL-cli-5b1d2e';
+// What a terminal would act on: C0 controls but tab and newline, DEL, C1 (ESC is among the C0).
+const controlCharacters = (text: string) =>
+  [...text].filter((character) => {
+    const code = character.codePointAt(0) ?? 0;
+    return (code < 0x20 && character !== '\n' && character !== '\t') || (code >= 0x7f && code <= 0x9f);
+  });
+const hostilePrompt = 'a \u001b]0;pwned\u0007fox\u001b[2J in the \u009b31msnow\u0007';
+const hostileMessage = 'Boom \u001b]0;pwned\u0007at \u001b[2Jthe \u001b[31mgateway\u001b[0m\u0085.';
 const bin = path.resolve('bin/imagine-bot.js');
 
 interface Run {
@@ -46,6 +54,10 @@ describe('imagine-bot generate', () => {
   });
   afterAll(async () => {
     await fake.close();
+  });
+  // A test that fails half-way must not leave its fault to the next one.
+  beforeEach(() => {
+    fake.clearFaults();
   });
 
   it('writes the images to --out, prints their paths, and sends only the options given', async () => {
@@ -139,25 +151,137 @@ describe('imagine-bot generate', () => {
     );
   });
 
-  it('fails with one clear line and a non-zero exit', async () => {
-    const bad = await run(['generate', 'a fox', '--model', 'gpt-image', '--n', '50'], env);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('error: GPT Image 1 makes 1 to 10 images per request (got 50).\n');
+  describe('fails with one clear line and a non-zero exit', () => {
+    it('a count the model does not allow', async () => {
+      const bad = await run(['generate', 'a fox', '--model', 'gpt-image', '--n', '50'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('error: GPT Image 1 makes 1 to 10 images per request (got 50).\n');
+    });
 
-    const unknown = await run(['generate', 'a fox', '--colour', 'red'], env);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: Unknown option '--colour'\. Valid: --model, /);
+    it('an unknown option', async () => {
+      const unknown = await run(['generate', 'a fox', '--colour', 'red'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/^error: Unknown option '--colour'\. Valid: --model, /);
+    });
 
-    const noKey = await run(['generate', 'a fox'], { IMAGE_API_BASE_URL: fake.url });
-    expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toBe('error: IMAGE_API_KEY is required: the API key of the image API (sk-…).\n');
+    it('no key', async () => {
+      const noKey = await run(['generate', 'a fox'], { IMAGE_API_BASE_URL: fake.url });
+      expect(noKey.code).toBe(2);
+      expect(noKey.stderr).toBe('error: IMAGE_API_KEY is required: the API key of the image API (sk-…).\n');
+    });
 
-    fake.fault({ kind: 'content_policy', style: 'openai' });
-    const blocked = await run(['generate', 'something', '--model', 'gpt-image'], env);
-    expect(blocked.code).toBe(1);
-    expect(blocked.stderr).toMatch(/^error: .*safety/i);
-    expect(blocked.stderr).not.toContain(key);
-    expect(blocked.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    it('a refusal by the API', async () => {
+      fake.fault({ kind: 'content_policy', style: 'openai' });
+      const blocked = await run(['generate', 'something', '--model', 'gpt-image'], env);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toMatch(/^error: .*safety/i);
+      expect(blocked.stderr).not.toContain(key);
+      expect(blocked.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  it('prints the revised prompt without the terminal control sequences it came with', async () => {
+    const result = await run(['generate', hostilePrompt, '--model', 'qwen-image', '--out', outDir], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [file, revised, ...rest] = result.stdout.split('\n');
+    expect(file).toMatch(/-a-0-pwned-fox-2j-in-the-31msnow-1\.png$/);
+    expect(revised).toBe(
+      'revised prompt: a fox in the snow. Rich detail, balanced composition, soft natural light, sharp focus.',
+    );
+    expect(rest).toStrictEqual(['']);
+    expect(controlCharacters(result.stdout)).toStrictEqual([]);
+  });
+
+  it('keeps --json valid and exact: control characters escaped, none raw on the terminal', async () => {
+    const result = await run(
+      ['generate', `${hostilePrompt}\u007f`, '--model', 'qwen-image', '--json', '--out', outDir],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(controlCharacters(result.stdout)).toStrictEqual([]);
+    expect(result.stdout).toContain(
+      'a \\u001b]0;pwned\\u0007fox\\u001b[2J in the \\u009b31msnow\\u0007\\u007f.',
+    );
+    expect(JSON.parse(result.stdout).images[0].revisedPrompt).toBe(
+      `${hostilePrompt}\u007f. Rich detail, balanced composition, soft natural light, sharp focus.`,
+    );
+  });
+
+  it("prints the API's error text without terminal control sequences", async () => {
+    fake.fault({ kind: 'status', status: 500, body: { error: { message: hostileMessage, code: 'boom' } } });
+    const result = await run(['generate', 'a fox', '--model', 'gpt-image', '--out', outDir], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: The image API failed (HTTP 500): Boom at the gateway.\n');
+  });
+
+  it('exits 3 when some of several images failed, naming the failure without control sequences', async () => {
+    fake.fault({ kind: 'status', status: 500, body: { error: { message: hostileMessage, code: 'boom' } } });
+    const result = await run(
+      ['generate', 'a fox', '--model', 'qwen-image', '--n', '2', '--no-prompt-extend', '--out', outDir],
+      env,
+    );
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^\S+-a-fox-1\.png\n$/);
+    expect(result.stderr).toBe('failed: The image API failed (HTTP 500): Boom at the gateway.\n');
+  });
+
+  describe('exits 2 with one line for bad input, before any request', () => {
+    const expectBadInput = async (args: string[], stderr: string | RegExp) => {
+      const sent = fake.requests.length;
+      const result = await run(['generate', ...args], env);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      if (typeof stderr === 'string') expect(result.stderr).toBe(stderr);
+      else expect(result.stderr).toMatch(stderr);
+      expect(fake.requests.length).toBe(sent);
+    };
+
+    it('an unknown model', async () => {
+      await expectBadInput(
+        ['a fox', '--model', 'dall-e-9\u001b[2J'],
+        /^error: Unknown model "dall-e-9"\. Valid models: nano-banana, [^\n]*\n$/,
+      );
+    });
+
+    it('a missing --image file, its name printed without control sequences', async () => {
+      const missing = path.join(outDir, 'missing\u001b]0;pwned\u0007.png');
+      await expectBadInput(
+        ['a fox', '--model', 'gpt-image', '--image', missing],
+        `error: Cannot read the image file "${path.join(outDir, 'missing.png')}".\n`,
+      );
+    });
+
+    it('an --image file that is not an image', async () => {
+      const notImage = path.join(outDir, 'notes.txt');
+      await writeFile(notImage, 'just text\n');
+      await expectBadInput(
+        ['a fox', '--model', 'gpt-image', '--image', notImage],
+        `error: "${notImage}" is not an image (PNG, JPEG, WEBP, GIF…).\n`,
+      );
+    });
+
+    it('a size the model does not make', async () => {
+      await expectBadInput(
+        ['a fox', '--model', 'gpt-image', '--size', '7x9'],
+        'error: "7x9" is not a size: use an aspect ratio like 16:9 or pixels like 1024x1024. Valid: 1024x1024, 1536x1024, 1024x1536.\n',
+      );
+    });
+
+    it('an --out directory that cannot be made', async () => {
+      const file = path.join(outDir, 'a-file');
+      await writeFile(file, 'not a directory\n');
+      const out = path.join(file, 'images');
+      await expectBadInput(
+        ['a fox', '--model', 'gpt-image', '--out', out],
+        `error: Cannot write the images to "${out}" (ENOTDIR); give --out a directory you can write to.\n`,
+      );
+    });
+
+    it('an empty prompt', async () => {
+      await expectBadInput(['   '], 'error: The prompt is empty: imagine-bot generate "a red fox".\n');
+    });
   });
 
   it('refuses a prompt over MAX_PROMPT_CHARS with exit 2, sending nothing', async () => {

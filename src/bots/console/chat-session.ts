@@ -8,6 +8,7 @@ import { type ChatInput, chatHelp, parseChatInput } from './chat-input.js';
 import { createProgressLine } from './progress-line.js';
 import { buttonCommands, formatReply } from './render-reply.js';
 import { removeFiles, saveImages } from './saved-images.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export interface ChatSessionOptions {
   brain: Brain;
@@ -60,9 +61,11 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     if (!muted) options.write(text);
   };
   const progress = createProgressLine({ write, isTty: options.stdoutIsTty });
+  // Every reply carries text from outside (prompts, revised prompts, API errors): printed terminal-safe.
   const print = (text: string) => {
     progress.clear();
-    write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = terminalSafe(text);
+    write(safe.endsWith('\n') ? safe : `${safe}\n`);
   };
   const context = (): CommandContext => ({
     ...options.context,

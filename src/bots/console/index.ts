@@ -2,9 +2,11 @@ import type { Brain } from '../../commands/brain.js';
 import { createChatSession } from './chat-session.js';
 import { consoleContext, threadKeys } from './console-context.js';
 import { runRepl } from './repl.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export { type ChatSession, createChatSession } from './chat-session.js';
 export { consoleContext, osUserName } from './console-context.js';
+export { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 export interface ConsoleChatOptions {
   brain: Brain;
@@ -31,7 +33,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     newThreadKey: threadKeys(),
   });
   options.write(
-    `Chatting as ${context.user.id}; images go to ${options.outDir}. ` +
+    terminalSafe(`Chatting as ${context.user.id}; images go to ${options.outDir}. `) +
       'Type a prompt, then what to change; /help lists the commands, /quit exits.\n',
   );
   await runRepl({
