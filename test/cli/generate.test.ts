@@ -142,11 +142,11 @@ describe('imagine-bot generate', () => {
   it('fails with one clear line and a non-zero exit', async () => {
     const bad = await run(['generate', 'a fox', '--model', 'gpt-image', '--n', '50'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('error: GPT Image 1 makes 1 to 10 images per request (got 50).\n');
+    expect(bad.stderr).toBe('error: --n: "50" is not valid; it takes a whole number from 1 to 10.\n');
 
     const unknown = await run(['generate', 'a fox', '--colour', 'red'], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: Unknown option '--colour'\. Valid: --model, /);
+    expect(unknown.stderr).toMatch(/^error: Unknown flag --colour\. Valid: --model\/--m, /);
 
     const noKey = await run(['generate', 'a fox'], { IMAGE_API_BASE_URL: fake.url });
     expect(noKey.code).toBe(2);
