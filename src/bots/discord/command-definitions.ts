@@ -155,12 +155,3 @@ export const commandDefinitions: RESTPostAPIApplicationCommandsJSONBody[] = [
   { name: 'cancel', description: summary('cancel'), ...guildOnly() },
   { name: editWithImagine, type: ApplicationCommandType.Message, ...guildOnly() },
 ];
-
-/** Commands whose answer is for the user alone; the others answer in the channel. */
-export const privateCommands: ReadonlySet<string> = new Set([
-  'models',
-  'settings',
-  'usage',
-  'help',
-  'cancel',
-]);
