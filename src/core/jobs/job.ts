@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { imageRefSchema } from '../images/image-ref.js';
 import { storedOptionsShape } from '../options/option-schemas.js';
 
-/** An image kept in the store's blob space, by content hash. */
-export const imageRefSchema = z.object({ hash: z.string().min(1), mediaType: z.string() });
-export type ImageRef = z.infer<typeof imageRefSchema>;
+export type { ImageRef } from '../images/image-ref.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];

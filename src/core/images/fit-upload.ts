@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { ImagineError } from '../../core/errors.js';
+import { ImagineError } from '../errors.js';
 
 export interface UploadImage {
   bytes: Buffer;
