@@ -1,17 +1,9 @@
-import { DiscordAPIError, REST, Routes } from 'discord.js';
-import { z } from 'zod';
-import { restOptions } from '../bots/discord/client.js';
-import { commandDefinitions } from '../bots/discord/command-definitions.js';
+import { registerDiscordCommands } from '../bots/discord/register-commands.js';
 import { loadConfig } from '../config.js';
 import { ImagineError, invalidOption } from '../core/errors.js';
 import type { CliIo } from './io.js';
 
-const registeredSchema = z.array(z.object({ name: z.string() }));
-
-/**
- * `imagine-bot register discord`: PUTs the slash commands to one server (DISCORD_GUILD_ID: they appear at once)
- * or globally (they can take up to an hour). A separate step, never a side effect of starting the bot.
- */
+/** `imagine-bot register discord`: registers the slash commands (see registerDiscordCommands). */
 export async function runRegister(argv: readonly string[], io: CliIo): Promise<number> {
   const [platform, ...extra] = argv;
   if (platform !== 'discord' || extra.length > 0) {
@@ -30,29 +22,7 @@ export async function runRegister(argv: readonly string[], io: CliIo): Promise<n
       },
     );
   }
-  const rest = new REST(restOptions(discord.apiUrl)).setToken(discord.token);
-  const route = discord.guildId
-    ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
-    : Routes.applicationCommands(discord.applicationId);
-  let answer: unknown;
-  try {
-    answer = await rest.put(route, { body: commandDefinitions });
-  } catch (error) {
-    if (error instanceof DiscordAPIError && error.status === 401) {
-      throw new ImagineError(
-        'config',
-        'Discord rejected DISCORD_TOKEN: copy the bot token again from the portal.',
-      );
-    }
-    if (error instanceof DiscordAPIError) {
-      throw new ImagineError(
-        'invalid_request',
-        `Discord refused the commands: ${error.message} (code ${error.code}).`,
-      );
-    }
-    throw error;
-  }
-  const names = registeredSchema.parse(answer).map((command) => command.name);
+  const names = await registerDiscordCommands(discord);
   const where = discord.guildId
     ? `in server ${discord.guildId} (they appear at once)`
     : 'globally (they can take up to an hour to appear everywhere)';

@@ -4,6 +4,9 @@ import { infoReply } from './reply.js';
 
 export const cancel = {
   name: 'cancel',
+  answersPrivately: true,
+  makesImages: false,
+  subcommand: true,
   summary: 'Cancel your latest queued or running request.',
   help: 'cancel',
   options: z.object({}),

@@ -19,5 +19,14 @@ export interface Command {
   help: string;
   /** The options it takes, as a zod schema (structured and inline options end in it). */
   options: ZodType;
+  /** Its answer is for the asker alone (ephemeral on Discord and Slack). */
+  answersPrivately: boolean;
+  /** It makes images: adapters show a "queued" note at once. */
+  makesImages: boolean;
+  /**
+   * Reached by its name as the first word of text (`/imagine models` on Slack, `/models` in the chat). False for
+   * imagine and edit: plain text already means them.
+   */
+  subcommand: boolean;
   run(input: CommandInput, context: CommandContext, services: BotServices): Promise<Reply[]>;
 }

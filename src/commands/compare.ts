@@ -44,6 +44,9 @@ function readInput(input: { text?: string; options?: Record<string, unknown> }) 
 
 export const compare = {
   name: 'compare',
+  answersPrivately: false,
+  makesImages: true,
+  subcommand: true,
   summary: 'One prompt on several models at once (default: one per family), to pick a direction.',
   help: 'compare <prompt> [--models nano-banana,seedream-4,gpt-image] [--ar 16:9] …',
   options: imageOptionsSchema.extend({ prompt: z.string(), models: z.string().optional() }),

@@ -101,6 +101,9 @@ export async function editFrom(
 /** A message in a bot thread: continues that thread's conversation from its latest result. */
 export const edit = {
   name: 'edit',
+  answersPrivately: false,
+  makesImages: true,
+  subcommand: false,
   summary: 'Reply in a result thread to change the image; Gemini keeps the whole conversation.',
   help: 'edit <what to change> [--model ID] [--ar 1:1] …  (reply in the thread; attach images to add them)',
   options: imageOptionsSchema.extend({ text: z.string() }),

@@ -1,4 +1,5 @@
 import { ImagineError, invalidOption } from '../core/errors.js';
+import { argvTokens, type Token, tokenize } from './flag-tokens.js';
 import {
   describeExpected,
   findOption,
@@ -14,6 +15,8 @@ import {
 export interface ExtraFlag {
   takesValue: boolean;
   aliases?: string[];
+  /** May be given several times (the CLI's `--image a.png --image b.png`); its values land in `repeated`. */
+  multiple?: boolean;
 }
 
 export interface InlineFlagsResult {
@@ -22,95 +25,14 @@ export interface InlineFlagsResult {
   rest: Record<string, string>;
 }
 
-interface Token {
-  /** Quotes removed, escapes applied: what a flag receives. */
-  value: string;
-  /** Quotes kept as typed (they often mark text to render in the image), escapes applied. */
-  literal: string;
-  /** The token is one quoted group: it is never a flag. */
-  quoted: boolean;
-}
-
-// Curly quotes come from iOS, macOS and Slack; a straight closer is accepted after a curly opener.
-const closersByOpener: Record<string, string> = { '"': '"', '“': '”"', "'": "'", '‘': "’'" };
-const quoteCharacters = '"“”\'‘’';
-const isSpace = (character: string | undefined): boolean => character !== undefined && /\s/u.test(character);
-
-function unescapeQuotes(text: string): string {
-  return text.replace(/\\(["“”'‘’])/gu, '$1');
-}
-
-/**
- * Finds the quote that closes a group opened before `from`: unescaped and followed by a space or the end.
- * Searches only move forward, so an answer is reused while it still lies ahead: linear even on `"a "a "a …`.
- */
-function createCloserFinder(text: string): (from: number, closers: string) => number {
-  const found = new Map<string, { from: number; at: number }>();
-  return (from, closers) => {
-    const cached = found.get(closers);
-    if (cached && from >= cached.from && (cached.at === -1 || from <= cached.at)) return cached.at;
-    let at = -1;
-    for (let index = from; index < text.length && at === -1; index += 1) {
-      const character = text[index] ?? '';
-      const escaped = index > from && text[index - 1] === '\\';
-      const beforeSpace = index + 1 === text.length || isSpace(text[index + 1]);
-      if (closers.includes(character) && !escaped && beforeSpace) at = index;
-    }
-    found.set(closers, { from, at });
-    return at;
-  };
-}
-
-/**
- * Shell-like split on whitespace. A quote opens a group only at the start of a word or after `=`, and closes only
- * before a space, so apostrophes (`fox's`) and quotes inside words (`寫著“福”字`) stay plain text; an unclosed
- * quote is plain text too.
- */
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  const findCloser = createCloserFinder(text);
-  let index = 0;
-  while (index < text.length) {
-    if (isSpace(text[index])) {
-      index += 1;
-      continue;
-    }
-    const start = index;
-    let value = '';
-    let literal = '';
-    let quoted = false;
-    while (index < text.length && !isSpace(text[index])) {
-      const character = text[index] ?? '';
-      const next = text[index + 1];
-      if (character === '\\' && next !== undefined && quoteCharacters.includes(next)) {
-        value += next;
-        literal += next;
-        index += 2;
-        continue;
-      }
-      const closers = closersByOpener[character];
-      const canOpen = index === start || text[index - 1] === '=';
-      const closeAt = closers && canOpen ? findCloser(index + 1, closers) : -1;
-      if (closeAt === -1) {
-        value += character;
-        literal += character;
-        index += 1;
-        continue;
-      }
-      const inner = unescapeQuotes(text.slice(index + 1, closeAt));
-      value += inner;
-      literal += `${character}${inner}${text[closeAt] ?? ''}`;
-      quoted = index === start;
-      index = closeAt + 1;
-    }
-    tokens.push({ value, literal, quoted });
-  }
-  return tokens;
+export interface ArgvFlagsResult extends InlineFlagsResult {
+  /** Values of flags that may be given several times, in order. */
+  repeated: Record<string, string[]>;
 }
 
 type FlagTarget =
   | { kind: 'option'; definition: OptionDefinition; negated: boolean }
-  | { kind: 'extra'; key: string; takesValue: boolean; list: boolean };
+  | { kind: 'extra'; key: string; takesValue: boolean; list: boolean; multiple: boolean };
 
 interface FlagToken {
   target: FlagTarget;
@@ -200,7 +122,8 @@ function indexExtras(extraFlags: Record<string, ExtraFlag>): ExtraIndex {
         kind: 'extra',
         key,
         takesValue: extra.takesValue,
-        list: extra.takesValue,
+        list: extra.takesValue && !extra.multiple,
+        multiple: extra.multiple === true,
       };
       index.set(name.toLowerCase(), target);
     }
@@ -216,13 +139,26 @@ export function parseInlineFlags(
   text: string,
   extraFlags: Record<string, ExtraFlag> = {},
 ): InlineFlagsResult {
+  const { repeated: _repeated, ...result } = parseFlagTokens(tokenize(text), extraFlags);
+  return result;
+}
+
+/** The same reading for a command line's arguments (`imagine-bot generate`): one parser for both. */
+export function parseArgvFlags(
+  argv: readonly string[],
+  extraFlags: Record<string, ExtraFlag> = {},
+): ArgvFlagsResult {
+  return parseFlagTokens(argvTokens(argv), extraFlags);
+}
+
+function parseFlagTokens(tokens: readonly Token[], extraFlags: Record<string, ExtraFlag>): ArgvFlagsResult {
   const extras = indexExtras(extraFlags);
-  const tokens = tokenize(text);
   const promptTokens: Token[] = [];
   const seen = new Map<string, string>();
   const values: Partial<Record<ImageOptionField, unknown>> = {};
   const labels = new Map<ImageOptionField, string>();
   const rest: Record<string, string> = {};
+  const repeated: Record<string, string[]> = {};
 
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
@@ -233,7 +169,7 @@ export function parseInlineFlags(
     }
     const { target } = flag;
     const earlier = seen.get(targetKey(target));
-    if (earlier !== undefined) {
+    if (earlier !== undefined && !(target.kind === 'extra' && target.multiple)) {
       throw invalidOption(
         target.kind === 'option' ? target.definition.field : target.key,
         `--${targetName(target)} was given twice (${earlier}, ${flag.label}); give it once.`,
@@ -254,6 +190,10 @@ export function parseInlineFlags(
       index += 1;
     }
 
+    if (target.kind === 'extra' && target.multiple) {
+      repeated[target.key] = [...(repeated[target.key] ?? []), value ?? 'true'];
+      continue;
+    }
     if (target.kind === 'extra') {
       rest[target.key] = value ?? 'true';
       continue;
@@ -268,7 +208,7 @@ export function parseInlineFlags(
   const prompt = onlyToken?.quoted
     ? onlyToken.value.trim()
     : promptTokens.map((token) => token.literal).join(' ');
-  return { prompt, options: validateOptions(values, labels), rest };
+  return { prompt, options: validateOptions(values, labels), rest, repeated };
 }
 
 /** Quotes a value when the tokenizer would otherwise split it or read it as a flag. */

@@ -7,6 +7,9 @@ import { infoReply } from './reply.js';
 export function createHelp(list: () => readonly Command[]): Command {
   return {
     name: 'help',
+    answersPrivately: true,
+    makesImages: false,
+    subcommand: true,
     summary: 'How to use the bot.',
     help: 'help [command]',
     options: z.object({ command: z.string().optional() }),

@@ -29,6 +29,9 @@ export function promptAndOptions(input: { text?: string; options?: Record<string
 
 export const imagine = {
   name: 'imagine',
+  answersPrivately: false,
+  makesImages: true,
+  subcommand: false,
   summary: 'Make images from a prompt; attach images to edit or fuse them.',
   help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] …  (attach images to edit them)',
   options: imageOptionsSchema.extend({ prompt: z.string() }),

@@ -2,6 +2,7 @@ import { checkRefusals, type LazyAttachment, readAttachments } from '../core/att
 import { ImagineError } from '../core/errors.js';
 import { describeBytes, sniffImageType } from '../core/images/index.js';
 import type { ImageRef, Job, JobKind, JobOptions } from '../core/jobs/job.js';
+import { pickPresets } from '../core/options/option-schemas.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
 import { layerSettings, type ResolvedSettings, type Settings } from '../core/settings/settings.js';
@@ -34,14 +35,7 @@ export async function optionsForPrompt(
   prompt: string,
   command: ImageOptions,
 ): Promise<JobOptions> {
-  const { values } = await resolveSettings(services, context, {
-    ...(command.model !== undefined && { model: command.model }),
-    ...(command.size !== undefined && { size: command.size }),
-    ...(command.resolution !== undefined && { resolution: command.resolution }),
-    ...(command.quality !== undefined && { quality: command.quality }),
-    ...(command.n !== undefined && { n: command.n }),
-    ...(command.negativePrompt !== undefined && { negativePrompt: command.negativePrompt }),
-  });
+  const { values } = await resolveSettings(services, context, pickPresets(command));
   const { style, ...layered } = values;
   const styled = style ? `${prompt}, ${style}` : prompt;
   return {

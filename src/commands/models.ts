@@ -20,6 +20,9 @@ export function describeModel(row: ModelRow): string {
 
 export const models = {
   name: 'models',
+  answersPrivately: true,
+  makesImages: false,
+  subcommand: true,
   summary: 'Every model, what it can do and its sizes.',
   help: 'models',
   options: z.object({}),

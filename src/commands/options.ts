@@ -1,89 +1,16 @@
-import { z } from 'zod';
 import { invalidOption } from '../core/errors.js';
-import { outputFormats, resolutions } from '../core/request.js';
-import { formatSize, parseSize } from '../core/sizes.js';
+import { type ImageOptions, imageOptionsSchema } from '../core/options/option-schemas.js';
+import { type ImageOptionField, imageOptionList } from '../core/options/option-table.js';
+import { toSwitch } from '../core/options/option-values.js';
 
 /*
  * Image options reach us two ways: typed values from a platform's option bag (Discord gives numbers and
- * booleans) or text from inline `--flags`. The schema accepts both, so both end in the same parse.
+ * booleans) or text from inline `--flags`. Both are read through the one options table (src/core/options), so
+ * both end in the same parse.
  */
 
-const wholeNumberText = /^[+-]?\d+$/;
-const decimalText = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-const trueWords = ['true', 'yes', 'on', '1'];
-const falseWords = ['false', 'no', 'off', '0'];
-const maxSeed = 2_147_483_647;
-
-function textTo(pattern: RegExp): (value: unknown) => unknown {
-  return (value) => (typeof value === 'string' && pattern.test(value.trim()) ? Number(value.trim()) : value);
-}
-
-function toSwitch(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const word = value.trim().toLowerCase();
-  if (trueWords.includes(word)) return true;
-  if (falseWords.includes(word)) return false;
-  return value;
-}
-
-/** `text,blur` and `text, blur` both become `text, blur`. */
-function toCommaList(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  return value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .join(', ');
-}
-
-const sizeSchema = z
-  .string()
-  .trim()
-  .transform((text, context) => {
-    const size = parseSize(text);
-    if (size) return formatSize(size);
-    context.issues.push({ code: 'custom', message: 'not an aspect ratio or a size', input: text });
-    return z.NEVER;
-  });
-
-const lowerWord = z.string().trim().toLowerCase().min(1);
-const integer = (min: number, max: number) =>
-  z.preprocess(textTo(wholeNumberText), z.number().int().min(min).max(max));
-const decimal = (min: number, max: number) => z.preprocess(textTo(decimalText), z.number().min(min).max(max));
-const switchSchema = z.preprocess(toSwitch, z.boolean());
-
-/** One field per `ImageRequest` option, same names; every field optional. */
-export const imageOptionsSchema = z.strictObject({
-  model: z.string().trim().min(1).optional(),
-  size: sizeSchema.optional(),
-  resolution: z.string().trim().toUpperCase().pipe(z.enum(resolutions)).optional(),
-  quality: lowerWord.optional(),
-  n: integer(1, 10).optional(),
-  seed: integer(0, maxSeed).optional(),
-  negativePrompt: z.preprocess(toCommaList, z.string().min(1)).optional(),
-  guidanceScale: decimal(1, 10).optional(),
-  temperature: decimal(0, 2).optional(),
-  topP: decimal(0, 1).optional(),
-  outputFormat: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .transform((format) => (format === 'jpg' ? 'jpeg' : format))
-    .pipe(z.enum(outputFormats))
-    .optional(),
-  watermark: switchSchema.optional(),
-  optimizePrompt: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.enum(['standard', 'fast']))
-    .optional(),
-  promptExtend: switchSchema.optional(),
-  inputFidelity: lowerWord.optional(),
-  groupImages: switchSchema.optional(),
-});
-export type ImageOptions = z.infer<typeof imageOptionsSchema>;
-export type ImageOptionField = keyof ImageOptions;
+export { type ImageOptions, imageOptionsSchema } from '../core/options/option-schemas.js';
+export type { ImageOptionField } from '../core/options/option-table.js';
 
 export interface OptionDefinition {
   /** The structured option name and the `--flag` shown to users. */
@@ -101,115 +28,17 @@ export interface OptionDefinition {
   choices?: readonly string[];
 }
 
-const switchChoices = ['true', 'false'];
-
-/** The one table both entry points read; how a value is parsed lives in the field's schema above. */
-export const optionDefinitions: readonly OptionDefinition[] = [
-  { name: 'model', aliases: ['m'], field: 'model', takesValue: true, expected: 'a model name or id' },
-  {
-    name: 'size',
-    aliases: ['ar', 'aspect'],
-    field: 'size',
-    takesValue: true,
-    expected: 'an aspect ratio W:H (16:9) or a size WxH (1024x1024)',
-  },
-  {
-    name: 'resolution',
-    aliases: ['res'],
-    field: 'resolution',
-    takesValue: true,
-    expected: 'a resolution tier',
-    choices: resolutions,
-  },
-  {
-    name: 'quality',
-    aliases: ['q'],
-    field: 'quality',
-    takesValue: true,
-    expected: 'a quality word (low, high…)',
-  },
-  { name: 'n', aliases: ['count'], field: 'n', takesValue: true, expected: 'a whole number from 1 to 10' },
-  {
-    name: 'seed',
-    aliases: [],
-    field: 'seed',
-    takesValue: true,
-    expected: `a whole number from 0 to ${maxSeed}`,
-  },
-  {
-    name: 'negative',
-    aliases: ['no'],
-    field: 'negativePrompt',
-    takesValue: true,
-    list: true,
-    expected: 'what to leave out, comma-separated (text, blur)',
-  },
-  {
-    name: 'guidance',
-    aliases: ['cfg'],
-    field: 'guidanceScale',
-    takesValue: true,
-    expected: 'a number from 1 to 10',
-  },
-  {
-    name: 'temperature',
-    aliases: ['temp'],
-    field: 'temperature',
-    takesValue: true,
-    expected: 'a number from 0 to 2',
-  },
-  { name: 'top-p', aliases: [], field: 'topP', takesValue: true, expected: 'a number from 0 to 1' },
-  {
-    name: 'format',
-    aliases: [],
-    field: 'outputFormat',
-    takesValue: true,
-    expected: 'an image format',
-    choices: ['png', 'jpeg', 'jpg', 'webp'],
-  },
-  {
-    name: 'watermark',
-    aliases: [],
-    field: 'watermark',
-    takesValue: false,
-    negation: 'no-watermark',
-    expected: 'true or false',
-    choices: switchChoices,
-  },
-  {
-    name: 'optimize-prompt',
-    aliases: ['optimize'],
-    field: 'optimizePrompt',
-    takesValue: true,
-    expected: 'a prompt optimisation mode',
-    choices: ['standard', 'fast'],
-  },
-  {
-    name: 'prompt-extend',
-    aliases: [],
-    field: 'promptExtend',
-    takesValue: false,
-    negation: 'no-prompt-extend',
-    expected: 'true or false',
-    choices: switchChoices,
-  },
-  {
-    name: 'input-fidelity',
-    aliases: ['fidelity'],
-    field: 'inputFidelity',
-    takesValue: true,
-    expected: 'a fidelity word (low, high…)',
-  },
-  {
-    name: 'group',
-    aliases: [],
-    field: 'groupImages',
-    takesValue: false,
-    negation: 'no-group',
-    expected: 'true or false',
-    choices: switchChoices,
-  },
-];
+/** The table as the flag readers see it. */
+export const optionDefinitions: readonly OptionDefinition[] = imageOptionList.map((option) => ({
+  name: option.flag,
+  aliases: option.aliases,
+  field: option.field,
+  takesValue: option.value.takesValue,
+  ...(option.negation !== undefined && { negation: option.negation }),
+  ...(option.list && { list: true }),
+  expected: option.value.expected,
+  ...(option.value.choices !== undefined && { choices: option.value.choices }),
+}));
 
 export interface OptionMatch {
   definition: OptionDefinition;

@@ -29,7 +29,6 @@ export function routeText(text: string): { command: Command; rest: string } {
   const trimmed = text.trim();
   const [first = '', ...rest] = trimmed.split(/\s+/);
   const command = findCommand(first.replace(/^\//, ''));
-  if (command && command.name !== 'imagine' && command.name !== 'edit')
-    return { command, rest: rest.join(' ') };
+  if (command?.subcommand) return { command, rest: rest.join(' ') };
   return { command: imagine, rest: trimmed };
 }

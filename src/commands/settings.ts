@@ -104,6 +104,9 @@ async function set(
 
 export const settings = {
   name: 'settings',
+  answersPrivately: true,
+  makesImages: false,
+  subcommand: true,
   summary: 'Show, set or reset defaults for you or (admins) for this channel.',
   help: 'settings show | settings set [--channel] --model ID --ar 16:9 --res 2K --style "flat pastel" | settings reset [--channel]',
   options: imageOptionsSchema.extend({

@@ -7,6 +7,9 @@ const limitText = (used: number, limit: number) =>
 
 export const usage = {
   name: 'usage',
+  answersPrivately: true,
+  makesImages: false,
+  subcommand: true,
   summary: 'How many images you and this channel made today, and what is left.',
   help: 'usage',
   options: z.object({}),

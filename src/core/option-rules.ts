@@ -1,30 +1,14 @@
 import { invalidOption } from './errors.js';
 import type { ModelRow, NumberRange } from './models/model-row.js';
+import { imageOptionList, type OptionSupport } from './options/option-table.js';
 import type { ParsedImageRequest, Warning } from './request.js';
 
-type Spec = NumberRange | readonly string[] | boolean | undefined;
+type Spec = OptionSupport;
 
-interface OptionRule {
-  key: keyof ParsedImageRequest;
-  /** The name users type (the CLI/inline flag), used in messages. */
-  flag: string;
-  spec: (row: ModelRow) => Spec;
-}
-
-/** Options that a model either carries (within a range or a list) or does not: one rule each, no family `if`s. */
-const optionRules: readonly OptionRule[] = [
-  { key: 'quality', flag: 'quality', spec: (row) => row.qualities },
-  { key: 'seed', flag: 'seed', spec: (row) => row.options.seed },
-  { key: 'negativePrompt', flag: 'negative', spec: (row) => row.options.negativePrompt },
-  { key: 'guidanceScale', flag: 'guidance', spec: (row) => row.options.guidanceScale },
-  { key: 'temperature', flag: 'temperature', spec: (row) => row.options.temperature },
-  { key: 'topP', flag: 'top-p', spec: (row) => row.options.topP },
-  { key: 'watermark', flag: 'watermark', spec: (row) => row.options.watermark },
-  { key: 'optimizePrompt', flag: 'optimize-prompt', spec: (row) => row.options.optimizePrompt },
-  { key: 'promptExtend', flag: 'prompt-extend', spec: (row) => row.options.promptExtend },
-  { key: 'inputFidelity', flag: 'input-fidelity', spec: (row) => row.options.inputFidelity },
-  { key: 'groupImages', flag: 'group', spec: (row) => row.options.groupImages },
-];
+/** Options that a model either carries (within a range or a list) or does not: the table's `takes` rules. */
+const optionRules = imageOptionList.flatMap((option) =>
+  option.takes ? [{ key: option.field, flag: option.flag, spec: option.takes }] : [],
+);
 
 function isRange(spec: Spec): spec is NumberRange {
   return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'min' in spec;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { storedOptionsShape } from './options/option-schemas.js';
+import { imageOptionTable } from './options/option-table.js';
 
 /** One image handed to the model: raw bytes plus their (sniffed) media type. */
 export const inputImageSchema = z.object({
@@ -15,36 +17,21 @@ export const conversationTurnSchema = z.object({
 });
 export type ConversationTurn = z.input<typeof conversationTurnSchema>;
 
-export const resolutions = ['1K', '2K', '3K', '4K'] as const;
+export const resolutions = imageOptionTable.resolution.value.stored.options;
 export type Resolution = (typeof resolutions)[number];
-export const outputFormats = ['png', 'jpeg', 'webp'] as const;
+export const outputFormats = imageOptionTable.outputFormat.value.stored.options;
 export type OutputFormat = (typeof outputFormats)[number];
 
 /**
  * The platform-neutral request. Only `model` and `prompt` are required; an option left out is not sent
- * unless the model's row has a default for it.
+ * unless the model's row has a default for it. The options come from the one options table.
  */
 export const imageRequestSchema = z.object({
+  ...storedOptionsShape,
   model: z.string().trim().min(1),
   prompt: z.string().trim().min(1, 'The prompt is empty: say what the image should show.'),
   images: z.array(inputImageSchema).default([]),
   history: z.array(conversationTurnSchema).default([]),
-  /** An aspect ratio (`16:9`) or a `WxH` size (`1024x1024`; `1328*1328` is accepted too). */
-  size: z.string().trim().optional(),
-  resolution: z.enum(resolutions).optional(),
-  quality: z.string().trim().optional(),
-  n: z.number().int().min(1).optional(),
-  seed: z.number().int().optional(),
-  negativePrompt: z.string().trim().min(1).optional(),
-  guidanceScale: z.number().optional(),
-  temperature: z.number().optional(),
-  topP: z.number().optional(),
-  outputFormat: z.enum(outputFormats).optional(),
-  watermark: z.boolean().optional(),
-  optimizePrompt: z.enum(['standard', 'fast']).optional(),
-  promptExtend: z.boolean().optional(),
-  inputFidelity: z.string().trim().optional(),
-  groupImages: z.boolean().optional(),
 });
 export type ImageRequest = z.input<typeof imageRequestSchema>;
 export type ParsedImageRequest = z.output<typeof imageRequestSchema>;

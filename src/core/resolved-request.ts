@@ -1,5 +1,5 @@
 import type { ModelRow } from './models/model-row.js';
-import type { InputImage, OutputFormat, Resolution } from './request.js';
+import type { InputImage, ParsedImageRequest, Resolution } from './request.js';
 
 export interface ResolvedTurn {
   role: 'user' | 'model';
@@ -7,8 +7,14 @@ export interface ResolvedTurn {
   images: InputImage[];
 }
 
+/** Options a family mapper may send as they were given (each checked against the row by the options table). */
+type PassedOptions = Omit<
+  ParsedImageRequest,
+  'model' | 'prompt' | 'images' | 'history' | 'size' | 'resolution' | 'n' | 'groupImages'
+>;
+
 /** A request checked against its model's row: every value here is one the model's wire format takes. */
-export interface ResolvedRequest {
+export interface ResolvedRequest extends PassedOptions {
   row: ModelRow;
   prompt: string;
   images: InputImage[];
@@ -20,17 +26,6 @@ export interface ResolvedRequest {
   group: boolean;
   size?: string;
   imageSize?: Resolution;
-  quality?: string;
-  seed?: number;
-  negativePrompt?: string;
-  guidanceScale?: number;
-  temperature?: number;
-  topP?: number;
-  outputFormat?: OutputFormat;
-  watermark?: boolean;
-  optimizePrompt?: 'standard' | 'fast';
-  promptExtend?: boolean;
-  inputFidelity?: string;
 }
 
 /** One family's wire format: the body of one call that should return `imagesInCall` images. */

@@ -155,13 +155,13 @@ describe('imagine-bot generate', () => {
     it('a count the model does not allow', async () => {
       const bad = await run(['generate', 'a fox', '--model', 'gpt-image', '--n', '50'], env);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toBe('error: GPT Image 1 makes 1 to 10 images per request (got 50).\n');
+      expect(bad.stderr).toBe('error: --n: "50" is not valid; it takes a whole number from 1 to 10.\n');
     });
 
     it('an unknown option', async () => {
       const unknown = await run(['generate', 'a fox', '--colour', 'red'], env);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toMatch(/^error: Unknown option '--colour'\. Valid: --model, /);
+      expect(unknown.stderr).toMatch(/^error: Unknown flag --colour\. Valid: --model\/--m, /);
     });
 
     it('no key', async () => {
@@ -264,8 +264,8 @@ describe('imagine-bot generate', () => {
 
     it('a size the model does not make', async () => {
       await expectBadInput(
-        ['a fox', '--model', 'gpt-image', '--size', '7x9'],
-        'error: "7x9" is not a size: use an aspect ratio like 16:9 or pixels like 1024x1024. Valid: 1024x1024, 1536x1024, 1024x1536.\n',
+        ['a fox', '--model', 'gpt-image', '--size', '640x480'],
+        'error: Size 640x480 is not available on GPT Image 1. Valid: 1024x1024, 1536x1024, 1024x1536.\n',
       );
     });
 

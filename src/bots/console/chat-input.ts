@@ -1,8 +1,8 @@
+import { commands } from '../../commands/registry.js';
 import type { ButtonAction } from '../../commands/reply.js';
 
-/** Sub-commands the brain runs from text (its router picks them by first word). */
-const brainCommands = ['compare', 'models', 'settings', 'usage', 'cancel'] as const;
-type BrainCommand = (typeof brainCommands)[number];
+/** Sub-commands the brain runs from text (its router picks them by first word); help has its own line here. */
+const brainCommands = commands.filter((command) => command.subcommand && command.name !== 'help');
 
 /** Result buttons, offered as commands; `/retry` is the Retry button of a failed job (a re-roll). */
 const buttonCommands: Record<string, Exclude<ButtonAction, 'edit' | 'pick'>> = {
@@ -21,7 +21,7 @@ export type ChatInput =
   /** `/new [prompt]`, `/imagine prompt`: leave the thread; the text, if any, starts the next one. */
   | { kind: 'new'; text: string }
   | { kind: 'attach'; files: string[] }
-  | { kind: 'command'; name: BrainCommand; text: string }
+  | { kind: 'command'; name: string; text: string }
   | { kind: 'help'; text: string }
   | { kind: 'button'; action: Exclude<ButtonAction, 'edit' | 'pick'> }
   | { kind: 'pick'; number: number }
@@ -34,7 +34,10 @@ export const chatHelp = `Each line is a message in one thread: the first makes a
   /attach FILE [FILE…]    add image files to your next message (to edit or fuse them)
   /reroll /variations /upscale /delete   act on the latest result (/retry after a failure)
   /compare PROMPT         one prompt on several models; /pick N continues with result N
-  /models  /settings  /usage  /cancel  /help [command]
+  ${brainCommands
+    .filter((command) => command.name !== 'compare')
+    .map((command) => `/${command.name}`)
+    .join('  ')}  /help [command]
   /quit                   exit (or Ctrl-D); Ctrl-C cancels a running request, twice exits
   //text                  a message that starts with "/"
 `;
@@ -56,8 +59,8 @@ export function parseChatInput(line: string): ChatInput {
   if (name === 'pick') return parsePick(rest);
   const action = buttonCommands[name];
   if (action) return { kind: 'button', action };
-  const command = brainCommands.find((candidate) => candidate === name);
-  if (command) return { kind: 'command', name: command, text: rest };
+  const command = brainCommands.find((candidate) => candidate.name === name);
+  if (command) return { kind: 'command', name: command.name, text: rest };
   return { kind: 'invalid', message: `Unknown command /${word}. /help lists the commands.` };
 }
 

@@ -2,14 +2,13 @@ import { type Interaction, type Message, MessageFlags, type RepliableInteraction
 import type { CommandContext } from '../../commands/context.js';
 import { errorReply } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
+import { throttledProgress } from '../shared/throttled-progress.js';
 import { memberRoleIds, type Place } from './access.js';
 import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
 import { discordContext } from './command-context.js';
 import { deliverReplies } from './deliver.js';
 import { describeError, isTokenGone } from './discord-errors.js';
-
 import { interactionOutlet } from './outlets.js';
-import { createProgressRenderer } from './progress.js';
 
 /** Where an interaction happened, from what discord.js has cached (no REST call before the deferral). */
 export function interactionPlace(interaction: Interaction): Place & { threadId: string | null } {
@@ -57,10 +56,9 @@ export async function answerInteraction(
   }
   const outlet = interactionOutlet(bot, interaction, receivedAt);
   const place = interactionPlace(interaction);
-  const progress = createProgressRenderer({
-    show: (text) => outlet.progress(text),
+  const progress = throttledProgress((text) => outlet.progress(text), {
     now: () => bot.clock.now(),
-    minIntervalMs: bot.progressIntervalMs,
+    intervalMs: bot.progressIntervalMs,
     logger: bot.logger,
   });
   const context = discordContext(interaction.user, place, options.isAdmin, {
@@ -74,7 +72,7 @@ export async function answerInteraction(
     bot.logger.warn('Discord: a command failed', { error: describeError(error) });
     replies = [errorReply(error)];
   } finally {
-    await progress.close();
+    await progress.settle();
   }
   await deliverReplies(bot, replies, outlet, {
     ...(place.threadId && { threadId: place.threadId }),

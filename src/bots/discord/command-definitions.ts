@@ -1,5 +1,6 @@
 import {
   type APIApplicationCommandAttachmentOption,
+  type APIApplicationCommandBasicOption,
   type APIApplicationCommandIntegerOption,
   type APIApplicationCommandStringOption,
   ApplicationCommandOptionType,
@@ -9,7 +10,7 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import { commands } from '../../commands/registry.js';
-import { resolutions } from '../../core/request.js';
+import { imageOptionList } from '../../core/options/option-table.js';
 
 /*
  * The commands as Discord registers them (`imagine-bot register discord` PUTs this list). Option names are the
@@ -52,15 +53,33 @@ function attachment(name: string, description: string): APIApplicationCommandAtt
   return { type: ApplicationCommandOptionType.Attachment, name, description };
 }
 
-const imageOptions = [
-  text('model', 'Model: name or id (type to search)', { autocomplete: true }),
-  text('size', 'Aspect ratio (16:9) or size (1024x1024) of the chosen model', { autocomplete: true }),
-  choice('resolution', 'Resolution tier, where the model has tiers', resolutions),
-  integer('n', 'How many images', 1, 10),
-  integer('seed', 'Seed, where the model takes one', 0, 2_147_483_647),
-  choice('quality', 'Quality, where the model has it', ['low', 'medium', 'high', 'auto']),
-  text('negative', 'What to leave out, comma-separated (text, blur)'),
-];
+/** Discord's option for one row of the options table (names are the flags, so the brain parses them alike). */
+function tableOption(option: (typeof imageOptionList)[number]): APIApplicationCommandBasicOption {
+  const description = option.help.length <= 100 ? option.help : `${option.help.slice(0, 99)}…`;
+  const platform = option.value.platform;
+  switch (platform.type) {
+    case 'integer':
+      return integer(option.flag, description, platform.min, platform.max);
+    case 'number':
+      return {
+        type: ApplicationCommandOptionType.Number,
+        name: option.flag,
+        description,
+        min_value: platform.min,
+        max_value: platform.max,
+      };
+    case 'boolean':
+      return { type: ApplicationCommandOptionType.Boolean, name: option.flag, description };
+    default:
+      if (option.suggest) return text(option.flag, description, { autocomplete: true });
+      return platform.choices
+        ? choice(option.flag, description, platform.choices)
+        : text(option.flag, description);
+  }
+}
+
+const imageOptions = imageOptionList.map(tableOption);
+const presetOptions = imageOptionList.filter((option) => option.preset).map(tableOption);
 
 /** Guild installs, used in servers (the bot works in channels and threads, not in DMs). */
 const guildOnly = () => ({
@@ -116,7 +135,7 @@ export const commandDefinitions: RESTPostAPIApplicationCommandsJSONBody[] = [
           { name: 'this channel', value: 'channel' },
         ],
       },
-      ...imageOptions.filter((option) => option.name !== 'seed'),
+      ...presetOptions,
       text('style', "The channel's style brief, added to every new prompt"),
     ],
   },
@@ -136,12 +155,3 @@ export const commandDefinitions: RESTPostAPIApplicationCommandsJSONBody[] = [
   { name: 'cancel', description: summary('cancel'), ...guildOnly() },
   { name: editWithImagine, type: ApplicationCommandType.Message, ...guildOnly() },
 ];
-
-/** Commands whose answer is for the user alone; the others answer in the channel. */
-export const privateCommands: ReadonlySet<string> = new Set([
-  'models',
-  'settings',
-  'usage',
-  'help',
-  'cancel',
-]);

@@ -14,6 +14,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { CommandContext } from '../../commands/context.js';
+import { findCommand } from '../../commands/registry.js';
 import type { Reply } from '../../commands/reply.js';
 import { ImagineError } from '../../core/errors.js';
 import { decideAccess } from './access.js';
@@ -21,7 +22,7 @@ import { answerInteraction, interactionPlace } from './answer-interaction.js';
 import { imageAttachments, lazyAttachments } from './attachments.js';
 import { handleAutocomplete } from './autocomplete.js';
 import type { DiscordBot } from './bot.js';
-import { editWithImagine, privateCommands } from './command-definitions.js';
+import { editWithImagine } from './command-definitions.js';
 import { editModalId, instructionFieldId, messageKey, messageModalId, parseCustomId } from './ids.js';
 import { sendableChannel } from './outlets.js';
 
@@ -58,7 +59,7 @@ async function slashCommand(bot: DiscordBot, interaction: ChatInputCommandIntera
     bot,
   );
   await answerInteraction(bot, interaction, {
-    ephemeral: privateCommands.has(interaction.commandName),
+    ephemeral: findCommand(interaction.commandName)?.answersPrivately ?? true,
     isAdmin,
     run: (context) => bot.brain.command(interaction.commandName, options, attachments, context),
   });

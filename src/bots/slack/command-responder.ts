@@ -2,9 +2,9 @@ import type { RespondFn, webApi } from '@slack/bolt';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
+import { throttledProgress } from '../shared/throttled-progress.js';
 import type { SlackDeps } from './deps.js';
 import { postPublicReply } from './post-result.js';
-import { throttledProgress } from './progress.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText } from './slack-errors.js';
 

@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../commands/reply.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
+import { throttledProgress } from '../shared/throttled-progress.js';
 import type { SlackDeps } from './deps.js';
 import { postPublicReply } from './post-result.js';
-import { throttledProgress } from './progress.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText } from './slack-errors.js';
 

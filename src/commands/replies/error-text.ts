@@ -1,5 +1,6 @@
-import { cleanExcerpt, redactSecrets } from '../../core/client/classify-error.js';
+import { cleanExcerpt } from '../../core/client/classify-error.js';
 import { type ErrorCode, isImagineError } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import type { Reply } from '../reply.js';
 
 /** One of our own quota refusals (the bot's limits, not the image service's). */

@@ -1,3 +1,9 @@
+export {
+  fitToUploadLimit,
+  formatBytes,
+  resizedNote,
+  type UploadImage,
+} from '../../core/images/fit-upload.js';
 export { caption, footnote, formatSeconds } from './caption.js';
 export {
   errorReply,
@@ -7,7 +13,6 @@ export {
   type QuotaRefusal,
   quotaText,
 } from './error-text.js';
-export { fitToUploadLimit, formatBytes, resizedNote, type UploadImage } from './fit-upload.js';
 export {
   canUpscale,
   progressText,

@@ -1,4 +1,5 @@
 import { errorCodes, ImagineError } from '../../core/errors.js';
+import { fitToUploadLimit, type UploadImage } from '../../core/images/fit-upload.js';
 import { extensionFor, isImageMediaType } from '../../core/images/index.js';
 import type { Job, ProgressEvent } from '../../core/jobs/job.js';
 import type { ModelRow } from '../../core/models/index.js';
@@ -6,7 +7,6 @@ import { type Resolution, resolutions } from '../../core/request.js';
 import type { Reply, ReplyButton, ReplyImage } from '../reply.js';
 import { caption, footnote, oneLine, trimText } from './caption.js';
 import { errorText } from './error-text.js';
-import { fitToUploadLimit, type UploadImage } from './fit-upload.js';
 
 // Discord: message content ≤ 2000, alt text ≤ 1024, thread name ≤ 100 characters.
 const maxPromptText = 1800;

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { type ErrorCode, ImagineError } from '../errors.js';
+import { redactSecrets } from '../redact-secrets.js';
 
 export interface ErrorContext {
   /** HTTP status of the answer (for a wrapped `{code, msg}` body, the code when it looks like a status). */
@@ -184,17 +185,6 @@ export function retryAfterMsFromHeaders(
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
-}
-
-/** Replaces each secret, any `sk-…` token and any bearer credential with `[redacted]`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length > 0) result = result.split(secret).join('[redacted]');
-  }
-  return result
-    .replace(/\bsk-[A-Za-z0-9_*.-]{4,}/g, '[redacted]')
-    .replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
 }
 
 /** A short, single-line excerpt of a text or HTML body, fit for a message. */

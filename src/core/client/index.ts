@@ -3,7 +3,6 @@ export {
   classifyHttpError,
   cleanExcerpt,
   type ErrorContext,
-  redactSecrets,
   requestIdFromHeaders,
   retryAfterMsFromHeaders,
 } from './classify-error.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { imageRefSchema } from '../jobs/job.js';
+import { imageRefSchema } from '../images/image-ref.js';
 
 export const turnSchema = z.object({
   role: z.enum(['user', 'model']),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { imageRefSchema } from '../images/image-ref.js';
+import { storedOptionsShape } from '../options/option-schemas.js';
 
-/** An image kept in the store's blob space, by content hash. */
-export const imageRefSchema = z.object({ hash: z.string().min(1), mediaType: z.string() });
-export type ImageRef = z.infer<typeof imageRefSchema>;
+export type { ImageRef } from '../images/image-ref.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -11,25 +11,7 @@ export const jobKinds = ['imagine', 'edit', 'reroll', 'variations', 'upscale', '
 export type JobKind = (typeof jobKinds)[number];
 
 /** The request options a job ran with, after settings layers; images are blob refs, not bytes. */
-export const jobOptionsSchema = z.object({
-  model: z.string(),
-  prompt: z.string(),
-  size: z.string().optional(),
-  resolution: z.enum(['1K', '2K', '3K', '4K']).optional(),
-  quality: z.string().optional(),
-  n: z.number().int().optional(),
-  seed: z.number().int().optional(),
-  negativePrompt: z.string().optional(),
-  guidanceScale: z.number().optional(),
-  temperature: z.number().optional(),
-  topP: z.number().optional(),
-  outputFormat: z.enum(['png', 'jpeg', 'webp']).optional(),
-  watermark: z.boolean().optional(),
-  optimizePrompt: z.enum(['standard', 'fast']).optional(),
-  promptExtend: z.boolean().optional(),
-  inputFidelity: z.string().optional(),
-  groupImages: z.boolean().optional(),
-});
+export const jobOptionsSchema = z.object({ ...storedOptionsShape, model: z.string(), prompt: z.string() });
 export type JobOptions = z.infer<typeof jobOptionsSchema>;
 
 /** A platform-qualified user (`discord:1234…`, `slack:T01/U02`, `console:local`). */

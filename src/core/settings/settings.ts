@@ -1,14 +1,10 @@
 import { z } from 'zod';
+import { presetOptionsShape } from '../options/option-schemas.js';
 import type { Store } from '../store/store.js';
 
 /** What a channel (the team's brief) or a user may preset. Command options override these. */
 export const settingsSchema = z.object({
-  model: z.string().optional(),
-  size: z.string().optional(),
-  resolution: z.enum(['1K', '2K', '3K', '4K']).optional(),
-  quality: z.string().optional(),
-  n: z.number().int().min(1).max(10).optional(),
-  negativePrompt: z.string().optional(),
+  ...presetOptionsShape,
   /** Added to every new prompt: the team's style brief. */
   style: z.string().optional(),
 });

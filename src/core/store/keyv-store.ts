@@ -1,7 +1,7 @@
 import type { Keyv } from 'keyv';
 import type { ZodType } from 'zod';
-import { redactSecrets } from '../client/classify-error.js';
 import { ImagineError } from '../errors.js';
+import { redactSecrets } from '../redact-secrets.js';
 import type { ReserveResult, Store, StoreLogger } from './store.js';
 
 export type StoreBackend = 'memory' | 'sqlite' | 'redis';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   classifyHttpError,
   cleanExcerpt,
-  redactSecrets,
   retryAfterMsFromHeaders,
 } from '../../../src/core/client/classify-error.js';
+import { redactSecrets } from '../../../src/core/redact-secrets.js';
 
 const secret = 'sk-SENTINEL-do-not-leak-123';
 

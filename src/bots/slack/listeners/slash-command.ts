@@ -8,9 +8,6 @@ import { plainText } from '../slack-text.js';
 
 export const queuedNote = '⏳ Queued…';
 
-/** Sub-commands answer at once; only these make images and get the "queued" note. */
-const generating = new Set(['imagine', 'compare']);
-
 /** `/imagine <prompt> --flags` and `/imagine help|models|settings|compare|usage|cancel …`: ack first, work after. */
 export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
   bolt.command('/imagine', async ({ command, ack, respond, client }) => {
@@ -20,7 +17,7 @@ export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
       return;
     }
     const text = plainText(command.text);
-    const noteShown = generating.has(routeText(text).command.name);
+    const noteShown = routeText(text).command.makesImages;
     await ack(noteShown ? { response_type: 'ephemeral', text: queuedNote } : undefined);
     const responder = createCommandResponder(
       { client, respond, channel: command.channel_id, user: command.user_id, noteShown },

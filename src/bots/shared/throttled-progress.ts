@@ -4,37 +4,37 @@ import type { Logger } from '../../core/logger.js';
 
 export interface ProgressOptions {
   now(): number;
-  /** The least time between two renders (Slack's chat.update allows about one a second per channel). */
+  /** The least time between two renders (Discord and Slack rate-limit message edits). */
   intervalMs: number;
-  /** Stop rendering after this many (a response_url takes five posts in all). */
+  /** Stop rendering after this many (a Slack response_url takes five posts in all). */
   maxRenders?: number;
-  logger: Logger;
+  logger: Pick<Logger, 'warn'>;
 }
 
 export interface ProgressView {
   /** For `CommandContext.onProgress`: renders the event unless one was shown too recently. */
   update(event: ProgressEvent): void;
-  /** Waits for renders in flight; later events are ignored. */
+  /** Stops rendering and waits for the renders already queued, so the final reply is never overwritten by progress. */
   settle(): Promise<void>;
 }
 
 /**
- * Queue position and elapsed time, throttled: an event arriving within `intervalMs` of the last render is
- * dropped (the next one shows the newer state). Renders run one after another, never overlapping.
+ * A job's progress (queue position, then elapsed time) as throttled renders: the first event at once, later ones
+ * only `intervalMs` after the last render (the next one shows the newer state), repeats skipped; final events are
+ * left to the reply. Renders run one after another, never overlapping. Every platform adapter uses this one.
  */
 export function throttledProgress(
-  render: (text: string) => Promise<void>,
+  render: (text: string) => Promise<unknown>,
   options: ProgressOptions,
 ): ProgressView {
-  let chain = Promise.resolve();
+  let chain: Promise<void> = Promise.resolve();
   let lastText: string | undefined;
   let lastAt = Number.NEGATIVE_INFINITY;
   let renders = 0;
   let settled = false;
   return {
     update(event) {
-      // The result replaces the progress; a failure arrives as a reply of its own.
-      if (settled || event.type === 'done' || event.type === 'failed') return;
+      if (settled || event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') return;
       const text = progressText(event);
       const now = options.now();
       if (text === lastText || now - lastAt < options.intervalMs) return;
@@ -43,7 +43,10 @@ export function throttledProgress(
       lastAt = now;
       renders += 1;
       chain = chain.then(() =>
-        render(text).catch((error: unknown) => options.logger.warn('could not show progress', { error })),
+        render(text).then(
+          () => undefined,
+          (error: unknown) => options.logger.warn('could not show progress', { error }),
+        ),
       );
     },
     async settle() {

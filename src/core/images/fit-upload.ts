@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { ImagineError } from '../../core/errors.js';
-import { formatBytes } from '../../core/format-bytes.js';
+import { ImagineError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
 
 export { formatBytes };
 
