@@ -1,9 +1,10 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { z } from 'zod';
-import { restOptions } from '../bots/discord/client.js';
+import { restOptions, restUrl, startUpError } from '../bots/discord/client.js';
 import { commandDefinitions } from '../bots/discord/command-definitions.js';
 import { loadConfig } from '../config.js';
 import { ImagineError, invalidOption } from '../core/errors.js';
+import { unexpectedAnswer } from '../core/start-up-errors.js';
 import type { CliIo } from './io.js';
 
 const registeredSchema = z.array(z.object({ name: z.string() }));
@@ -38,21 +39,19 @@ export async function runRegister(argv: readonly string[], io: CliIo): Promise<n
   try {
     answer = await rest.put(route, { body: commandDefinitions });
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.status === 401) {
-      throw new ImagineError(
-        'config',
-        'Discord rejected DISCORD_TOKEN: copy the bot token again from the portal.',
-      );
-    }
-    if (error instanceof DiscordAPIError) {
+    if (error instanceof DiscordAPIError && error.status !== 401) {
       throw new ImagineError(
         'invalid_request',
         `Discord refused the commands: ${error.message} (code ${error.code}).`,
       );
     }
-    throw error;
+    throw startUpError(error, restUrl(discord.apiUrl, route));
   }
-  const names = registeredSchema.parse(answer).map((command) => command.name);
+  const registered = registeredSchema.safeParse(answer);
+  if (!registered.success) {
+    throw unexpectedAnswer(restUrl(discord.apiUrl, route), registered.error, 'DISCORD_API_URL');
+  }
+  const names = registered.data.map((command) => command.name);
   const where = discord.guildId
     ? `in server ${discord.guildId} (they appear at once)`
     : 'globally (they can take up to an hour to appear everywhere)';

@@ -30,7 +30,7 @@ export const makeRequest: RESTOptions['makeRequest'] = (url, init) => fetch(url,
 export const restOptions = (apiUrl: string): Partial<RESTOptions> => ({ api: apiUrl, makeRequest });
 
 /** The URL a REST route is requested at, for messages (`http://…/api/v10/applications/@me`). */
-const restUrl = (apiUrl: string, route: string) => `${apiUrl}/v${DefaultRestOptions.version}${route}`;
+export const restUrl = (apiUrl: string, route: string) => `${apiUrl}/v${DefaultRestOptions.version}${route}`;
 
 const applicationSchema = z.object({ id: z.string(), flags: z.number().int().default(0) });
 
