@@ -10,7 +10,7 @@ import { slackErrorCode } from './slack-errors.js';
 // https://api.slack.com/methods/auth.test: who the bot is; Bolt needs both ids to ignore the bot's own messages.
 const authTestAnswer = z.object({ user_id: z.string().min(1), bot_id: z.string().min(1) });
 
-// https://api.slack.com/authentication/token-types: the errors that mean "this token will never work".
+// https://api.slack.com/methods/auth.test#errors: the errors that mean "this token will never work".
 const refusedTokenCodes = new Set([
   'invalid_auth',
   'not_authed',
