@@ -39,10 +39,17 @@ const modelName = z
   .optional()
   .transform((value, context) => {
     const name = value === undefined || value === '' ? 'gemini-2.5-flash-image' : value;
+    // A bare prompt goes to the default model, so an edit-only model would fail every one of them.
     const row = findModel(name);
-    if (row) return row.id;
-    const valid = modelTable.map((candidate) => candidate.aliases[0] ?? candidate.id).join(', ');
-    context.addIssue({ code: 'custom', message: `DEFAULT_MODEL must be one of ${valid} (got "${name}").` });
+    if (row?.capabilities.textToImage) return row.id;
+    const valid = modelTable
+      .filter((candidate) => candidate.capabilities.textToImage)
+      .map((candidate) => candidate.aliases[0] ?? candidate.id)
+      .join(', ');
+    context.addIssue({
+      code: 'custom',
+      message: `DEFAULT_MODEL must be a model that makes images from text: ${valid} (got "${name}").`,
+    });
     return z.NEVER;
   });
 
@@ -194,7 +201,7 @@ function discordSection(values: ConfigValues): Pick<Config, 'discord'> {
     const missing = token ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
     throw new ImagineError(
       'config',
-      `${missing} is required with ${token ? 'DISCORD_TOKEN' : 'DISCORD_APPLICATION_ID'}: set both to run the Discord bot.`,
+      `${missing} is missing (Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID).`,
       { option: missing },
     );
   }
@@ -220,17 +227,17 @@ function slackSection(values: ConfigValues): Pick<Config, 'slack'> {
   } = values;
   if (!botToken && !signingSecret && !appToken) return {};
   if (!botToken) {
-    throw new ImagineError('config', 'SLACK_BOT_TOKEN is required to run the Slack bot (xoxb-…).', {
-      option: 'SLACK_BOT_TOKEN',
-    });
+    throw new ImagineError(
+      'config',
+      'SLACK_BOT_TOKEN is missing (Slack needs it with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN).',
+      { option: 'SLACK_BOT_TOKEN' },
+    );
   }
   if (!signingSecret && !appToken) {
     throw new ImagineError(
       'config',
-      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).',
-      {
-        option: 'SLACK_SIGNING_SECRET',
-      },
+      'SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) is missing (Slack needs one of them with SLACK_BOT_TOKEN).',
+      { option: 'SLACK_SIGNING_SECRET' },
     );
   }
   return {

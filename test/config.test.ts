@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { ImagineError } from '../src/core/errors.js';
+import { modelTable } from '../src/core/models/table.js';
 
 const secret = 'sk-SENTINEL-config-0042';
 
@@ -90,12 +91,32 @@ describe('config', () => {
     expect(error.message).not.toContain(secret);
   });
 
-  it('names the valid models for a bad DEFAULT_MODEL', () => {
+  // The text-to-image models, as the table's capabilities say: an edit-only model cannot answer a bare prompt.
+  const textToImage = modelTable
+    .filter((row) => row.capabilities.textToImage)
+    .map((row) => row.aliases[0] ?? row.id)
+    .join(', ');
+
+  it('names the text-to-image models for an unknown DEFAULT_MODEL', () => {
     const error = configError({ IMAGE_API_KEY: secret, DEFAULT_MODEL: 'midjourney' });
-    expect(error.message).toMatch(
-      /^DEFAULT_MODEL must be one of nano-banana, .*qwen-edit \(got "midjourney"\)\.$/,
+    expect(error.message).toBe(
+      `DEFAULT_MODEL must be a model that makes images from text: ${textToImage} (got "midjourney").`,
     );
+    expect(error.option).toBe('DEFAULT_MODEL');
   });
+
+  it.each(['seededit', 'qwen-edit', 'doubao-seededit-3-0-i2i-250628'])(
+    'refuses the edit-only model %s as DEFAULT_MODEL, naming the text-to-image ones',
+    (model) => {
+      const error = configError({ IMAGE_API_KEY: secret, DEFAULT_MODEL: model });
+      expect(error.code).toBe('config');
+      expect(error.message).toBe(
+        `DEFAULT_MODEL must be a model that makes images from text: ${textToImage} (got "${model}").`,
+      );
+      expect(error.message).toContain('nano-banana');
+      expect(error.message).not.toMatch(/seededit,|qwen-edit,/);
+    },
+  );
 });
 
 describe('platform sections', () => {
@@ -111,9 +132,6 @@ describe('platform sections', () => {
       applicationId: '1100000000000000001',
       apiUrl: 'https://discord.com/api',
     });
-    expect(configError({ IMAGE_API_KEY: secret, DISCORD_TOKEN: 'discord-token-123' }).message).toBe(
-      'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN: set both to run the Discord bot.',
-    );
   });
 
   it('configures Slack in HTTP mode or Socket Mode', () => {
@@ -134,8 +152,39 @@ describe('platform sections', () => {
       SLACK_APP_TOKEN: 'xapp-1',
     });
     expect(socket.slack?.appToken).toBe('xapp-1');
-    expect(configError({ IMAGE_API_KEY: secret, SLACK_BOT_TOKEN: 'xoxb-1' }).message).toBe(
-      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).',
-    );
+  });
+
+  it.each([
+    [
+      { DISCORD_TOKEN: 'discord-token-123' },
+      'DISCORD_APPLICATION_ID',
+      'DISCORD_APPLICATION_ID is missing (Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID).',
+    ],
+    [
+      { DISCORD_APPLICATION_ID: '1100000000000000001' },
+      'DISCORD_TOKEN',
+      'DISCORD_TOKEN is missing (Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID).',
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      'SLACK_SIGNING_SECRET',
+      'SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) is missing (Slack needs one of them with SLACK_BOT_TOKEN).',
+    ],
+    [
+      { SLACK_SIGNING_SECRET: 'shh-secret' },
+      'SLACK_BOT_TOKEN',
+      'SLACK_BOT_TOKEN is missing (Slack needs it with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN).',
+    ],
+    [
+      { SLACK_APP_TOKEN: 'xapp-1' },
+      'SLACK_BOT_TOKEN',
+      'SLACK_BOT_TOKEN is missing (Slack needs it with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN).',
+    ],
+  ])('names what is missing of half-set credentials: %j', (credentials, variable, message) => {
+    const error = configError({ IMAGE_API_KEY: secret, ...credentials });
+    expect(error.code).toBe('config');
+    expect(error.option).toBe(variable);
+    expect(error.message).toBe(message);
+    for (const value of Object.values(credentials)) expect(error.message).not.toContain(value);
   });
 });

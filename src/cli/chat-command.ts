@@ -79,8 +79,11 @@ export async function runChat(
   try {
     config = loadConfig(io.env);
   } catch (error) {
-    if (!isImagineError(error) || error.code !== 'config') throw error;
-    throw new ImagineError('config', `${error.message} To try the chat with no key: npm run demo`);
+    // The demo needs no key; it does not help with any other variable.
+    if (!isImagineError(error) || error.option !== 'IMAGE_API_KEY') throw error;
+    throw new ImagineError('config', `${error.message} To try the chat with no key: npm run demo`, {
+      option: error.option,
+    });
   }
   return chatWithConfig(config, io.env, io, terminal, args.outDir);
 }

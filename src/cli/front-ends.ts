@@ -4,14 +4,23 @@ import { startSlackBot } from '../bots/slack/index.js';
 import type { Config } from '../config.js';
 import type { CliIo } from './io.js';
 
+/** A front end that is up: what to tell the user, and how to stop it. */
+export interface RunningFrontEnd {
+  /** One line for stdout once every front end is up. */
+  readyText: string;
+  stop(): Promise<void>;
+}
+
 /** A platform the bot can serve; `npm start` runs every one whose credentials are set. */
 export interface FrontEnd {
   name: string;
   /** The variables that turn it on, as the start-up help names them. */
   variables: string;
-  isConfigured(env: NodeJS.ProcessEnv): boolean;
-  /** Runs until the front end stops, then resolves with an exit code; absent while it is not built. */
-  run?(app: App, config: Config, io: CliIo): Promise<number>;
+  /** Any of these set means the user wants this front end (the config then names what is missing). */
+  credentials: readonly string[];
+  isConfigured(config: Config): boolean;
+  /** Resolves once the platform can reach the bot; rejects with one line naming what to fix. */
+  start(app: App, config: Config): Promise<RunningFrontEnd>;
 }
 
 /** Resolves on Ctrl-C or SIGTERM (a container stop). */
@@ -27,35 +36,28 @@ export function untilInterrupted(io: CliIo): Promise<void> {
   });
 }
 
-const isSet = (env: NodeJS.ProcessEnv, name: string) => (env[name]?.trim() ?? '') !== '';
-
 export const discordFrontEnd: FrontEnd = {
   name: 'Discord',
   variables: 'DISCORD_TOKEN and DISCORD_APPLICATION_ID',
-  isConfigured: (env) => isSet(env, 'DISCORD_TOKEN') && isSet(env, 'DISCORD_APPLICATION_ID'),
-  async run(app, config, io) {
+  credentials: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  isConfigured: (config) => config.discord !== undefined,
+  async start(app, config) {
     const bot = await startDiscordBot({ app, config, logger: app.logger });
-    io.stdout('Discord bot connected. Ctrl-C stops it.\n');
-    await untilInterrupted(io);
-    await bot.stop();
-    return 0;
+    return { readyText: 'Discord bot connected.', stop: () => bot.stop() };
   },
 };
 
 export const slackFrontEnd: FrontEnd = {
   name: 'Slack',
   variables: 'SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP events) or with SLACK_APP_TOKEN (Socket Mode)',
-  isConfigured: (env) =>
-    isSet(env, 'SLACK_BOT_TOKEN') && (isSet(env, 'SLACK_SIGNING_SECRET') || isSet(env, 'SLACK_APP_TOKEN')),
-  async run(app, config, io) {
+  credentials: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'],
+  isConfigured: (config) => config.slack !== undefined,
+  async start(app, config) {
     const bot = await startSlackBot({ app, config, logger: app.logger });
     const mode = config.slack?.appToken
       ? 'Socket Mode'
       : `HTTP on port ${config.slack?.port} (/slack/events)`;
-    io.stdout(`Slack bot running (${mode}). Ctrl-C stops it.\n`);
-    await untilInterrupted(io);
-    await bot.stop();
-    return 0;
+    return { readyText: `Slack bot running (${mode}).`, stop: () => bot.stop() };
   },
 };
 

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createApp } from '../app.js';
+import { type App, createApp } from '../app.js';
 import { configSecrets, loadConfig } from '../config.js';
-import { invalidOption } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { invalidOption, isImagineError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import { runChat } from './chat-command.js';
-import { type FrontEnd, frontEnds } from './front-ends.js';
+import { type FrontEnd, frontEnds, type RunningFrontEnd, untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
 import { processTerminal, type Terminal } from './terminal.js';
 
@@ -17,9 +18,32 @@ To chat in a terminal instead: imagine-bot chat. To try the bot with no key at a
 `;
 }
 
+const isSet = (env: NodeJS.ProcessEnv, name: string) => (env[name]?.trim() ?? '') !== '';
+
+/** Stops what did start; a front end that fails to stop is logged, the others still stop. */
+async function stopAll(running: readonly RunningFrontEnd[], app: App, logger: Logger): Promise<void> {
+  const stopped = await Promise.allSettled(running.map((frontEnd) => frontEnd.stop()));
+  for (const outcome of stopped) {
+    if (outcome.status === 'rejected')
+      logger.error('a front end did not stop cleanly', { error: outcome.reason });
+  }
+  await app.close();
+}
+
+/** The cause, in one line without a secret; the exit code is 2 when a variable must change (README). */
+function describeFailure(error: unknown, secrets: readonly string[]): { text: string; exitCode: number } {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0]?.trim() || 'unknown error';
+  return {
+    text: redactSecrets(firstLine, secrets),
+    exitCode: isImagineError(error) && error.code === 'config' ? 2 : 1,
+  };
+}
+
 /**
  * `imagine-bot start` (`npm start`): every front end whose credentials are set, sharing one app. With none set,
- * the terminal chat when there is a terminal, else a note naming the variables (exit 2).
+ * the terminal chat when there is a terminal, else a note naming the variables (exit 2). All or nothing: when one
+ * front end cannot start, every other is stopped, the app closed, and each failure named in one line.
  */
 export async function runStart(
   argv: readonly string[],
@@ -30,8 +54,8 @@ export async function runStart(
   if (argv.length > 0) throw invalidOption('arguments', 'imagine-bot start takes no arguments.');
   // Credentials may sit in .env: read it before asking who is configured (variables already set win).
   if (io.env === process.env && existsSync('.env')) process.loadEnvFile('.env');
-  const configured = list.filter((frontEnd) => frontEnd.isConfigured(io.env));
-  if (configured.length === 0) {
+  const wanted = list.filter((frontEnd) => frontEnd.credentials.some((name) => isSet(io.env, name)));
+  if (wanted.length === 0) {
     if (terminal.stdinIsTty && terminal.stdoutIsTty) {
       io.stdout('No Discord or Slack credentials are set: starting the terminal chat.\n');
       return runChat([], io, terminal);
@@ -39,18 +63,30 @@ export async function runStart(
     io.stderr(noFrontEndText(list));
     return 2;
   }
-  for (const frontEnd of configured) {
-    if (!frontEnd.run) io.stderr(`${frontEnd.name} is configured, but its front end is not built yet.\n`);
-  }
-  const runnable = configured.filter((frontEnd) => frontEnd.run !== undefined);
-  if (runnable.length === 0) return 1;
+  // Half-set credentials stop here, naming the missing variable, before anything starts.
   const config = loadConfig(io.env);
-  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), sink: io.log });
+  const secrets = configSecrets(config);
+  const logger = createLogger({ level: config.logLevel, secrets, sink: io.log });
   const app = await createApp(config, { logger });
-  try {
-    const codes = await Promise.all(runnable.map((frontEnd) => frontEnd.run?.(app, config, io) ?? 1));
-    return Math.max(0, ...codes);
-  } finally {
-    await app.close();
+  const configured = list.filter((frontEnd) => frontEnd.isConfigured(config));
+  const outcomes = await Promise.allSettled(configured.map((frontEnd) => frontEnd.start(app, config)));
+  const running = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failures = outcomes.flatMap((outcome, index) =>
+    outcome.status === 'rejected' ? [{ name: configured[index]?.name, error: outcome.reason }] : [],
+  );
+  if (failures.length > 0) {
+    await stopAll(running, app, logger);
+    let exitCode = 1;
+    for (const { name, error } of failures) {
+      logger.debug(`${name} failed to start`, { error });
+      const failure = describeFailure(error, secrets);
+      io.stderr(`error: ${name} failed to start: ${failure.text}\n`);
+      exitCode = Math.max(exitCode, failure.exitCode);
+    }
+    return exitCode;
   }
+  for (const frontEnd of running) io.stdout(`${frontEnd.readyText} Ctrl-C stops it.\n`);
+  await untilInterrupted(io);
+  await stopAll(running, app, logger);
+  return 0;
 }

@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,16 +12,9 @@ import {
   startFakeSlack,
   waitFor,
 } from '../fakes/slack/index.js';
+import { freePort } from './start-support.js';
 
 const imageKey = 'sk-SENTINEL-start-slack-91b2';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 // The same entry point `npm start` uses, as a real process, in Slack's HTTP mode against the fakes.
 describe('imagine-bot start with Slack credentials', () => {

@@ -1,9 +1,11 @@
 import {
   ApplicationFlags,
   Client,
+  DefaultRestOptions,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  HTTPError,
   REST,
   RESTJSONErrorCodes,
   type RESTOptions,
@@ -13,6 +15,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { unexpectedAnswer, unreachable } from '../../core/start-up-errors.js';
 
 type DiscordConfig = NonNullable<Config['discord']>;
 
@@ -26,6 +29,9 @@ export const makeRequest: RESTOptions['makeRequest'] = (url, init) => fetch(url,
 /** REST settings shared by the client and `imagine-bot register discord`. */
 export const restOptions = (apiUrl: string): Partial<RESTOptions> => ({ api: apiUrl, makeRequest });
 
+/** The URL a REST route is requested at, for messages (`http://…/api/v10/applications/@me`). */
+export const restUrl = (apiUrl: string, route: string) => `${apiUrl}/v${DefaultRestOptions.version}${route}`;
+
 const applicationSchema = z.object({ id: z.string(), flags: z.number().int().default(0) });
 
 /** The privileged intent is on for this application (fully, or "limited" for bots under 100 servers). */
@@ -36,17 +42,29 @@ function hasMessageContent(flags: number): boolean {
   );
 }
 
-function rejectedToken(error: unknown): ImagineError | undefined {
-  if (
+/** One line naming what to fix when Discord cannot be used at start-up; other errors are returned unchanged. */
+export function startUpError(error: unknown, url: string): unknown {
+  if (error instanceof ImagineError) return error;
+  const refused =
     error instanceof DiscordAPIError &&
-    (error.status === 401 || error.code === RESTJSONErrorCodes.Unauthorized)
-  ) {
+    (error.status === 401 || error.code === RESTJSONErrorCodes.Unauthorized);
+  // discord.js names a token the gateway closed on (4004) TokenInvalid.
+  if (refused || (error instanceof Error && Reflect.get(error, 'code') === 'TokenInvalid')) {
+    const status = error instanceof DiscordAPIError ? `HTTP ${error.status}` : 'invalid token';
     return new ImagineError(
       'config',
-      'Discord rejected DISCORD_TOKEN: copy the bot token again from the portal.',
+      `DISCORD_TOKEN was refused by Discord (${status}); copy the bot token again from the Developer Portal.`,
+      { option: 'DISCORD_TOKEN', cause: error },
     );
   }
-  return undefined;
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    return new ImagineError('upstream', `${url} answered HTTP ${error.status}; check DISCORD_API_URL.`, {
+      status: error.status,
+      cause: error,
+    });
+  }
+  if (error instanceof z.ZodError) return unexpectedAnswer(url, error, 'DISCORD_API_URL');
+  return unreachable(url, error, 'DISCORD_API_URL') ?? error;
 }
 
 /**
@@ -62,7 +80,7 @@ export async function createClient(
   try {
     flags = applicationSchema.parse(await rest.get(Routes.currentApplication())).flags;
   } catch (error) {
-    throw rejectedToken(error) ?? error;
+    throw startUpError(error, restUrl(discord.apiUrl, Routes.currentApplication()));
   }
   const messageContent = hasMessageContent(flags);
   if (!messageContent) {
@@ -91,7 +109,7 @@ export async function login(client: Client, token: string, logger: Logger): Prom
     await client.login(token);
   } catch (error) {
     await client.destroy();
-    throw rejectedToken(error) ?? error;
+    throw startUpError(error, restUrl(client.rest.options.api, Routes.gatewayBot()));
   }
   await ready;
   logger.info('Discord: connected', { user: client.user?.tag, guilds: client.guilds.cache.size });

@@ -2,7 +2,8 @@ import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
-import { restOptions } from './client.js';
+import { unexpectedAnswer } from '../../core/start-up-errors.js';
+import { restOptions, restUrl, startUpError } from './client.js';
 import { commandDefinitions } from './command-definitions.js';
 
 const registeredSchema = z.array(z.object({ name: z.string() }));
@@ -20,19 +21,17 @@ export async function registerDiscordCommands(discord: NonNullable<Config['disco
   try {
     answer = await rest.put(route, { body: commandDefinitions });
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.status === 401) {
-      throw new ImagineError(
-        'config',
-        'Discord rejected DISCORD_TOKEN: copy the bot token again from the portal.',
-      );
-    }
-    if (error instanceof DiscordAPIError) {
+    if (error instanceof DiscordAPIError && error.status !== 401) {
       throw new ImagineError(
         'invalid_request',
         `Discord refused the commands: ${error.message} (code ${error.code}).`,
       );
     }
-    throw error;
+    throw startUpError(error, restUrl(discord.apiUrl, route));
   }
-  return registeredSchema.parse(answer).map((command) => command.name);
+  const registered = registeredSchema.safeParse(answer);
+  if (!registered.success) {
+    throw unexpectedAnswer(restUrl(discord.apiUrl, route), registered.error, 'DISCORD_API_URL');
+  }
+  return registered.data.map((command) => command.name);
 }

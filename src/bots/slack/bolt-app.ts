@@ -1,10 +1,9 @@
 import { App as BoltApp, webApi } from '@slack/bolt';
-import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlackConfig } from './access.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { createSignedReceiver } from './signed-receiver.js';
-import { slackErrorCode } from './slack-errors.js';
+import { checkBotToken } from './start-up-check.js';
 
 export interface BoltAppOptions {
   slack: SlackConfig;
@@ -16,11 +15,12 @@ export interface BoltAppOptions {
 
 /**
  * Bolt in HTTP mode (signed requests on /slack/events, through `createSignedReceiver`), or Socket Mode when an
- * app token is set. The Web API client talks to `slack.apiUrl`. auth.test runs here, so a bad token stops
- * start-up with one clear line.
+ * app token is set. The Web API client talks to `slack.apiUrl`. The bot token is checked here (auth.test), so a
+ * bad token, an unreachable SLACK_API_URL or a strange answer stops start-up with one clear line.
  */
 export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
   const { slack } = options;
+  const { botId, botUserId } = await checkBotToken(slack, options.logger, options.logLevel);
   const level = boltLevel(options.logLevel);
   // Always explicit: Socket Mode would otherwise set its own 100-retry policy on these shared options.
   const clientOptions: webApi.WebClientOptions = {
@@ -38,25 +38,15 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
             boltLogger: logger,
           }),
         };
-  const bolt = new BoltApp({
+  // The ids come from the check above, so Bolt asks auth.test nothing more.
+  return new BoltApp({
     token: slack.botToken,
+    botId,
+    botUserId,
+    tokenVerificationEnabled: false,
     ...transport,
     clientOptions,
     logger,
     logLevel: level,
-    deferInitialization: true,
   });
-  try {
-    await bolt.init();
-  } catch (error) {
-    const code = slackErrorCode(error);
-    throw new ImagineError(
-      'config',
-      code === undefined
-        ? `Could not reach Slack at ${slack.apiUrl} to check SLACK_BOT_TOKEN.`
-        : `Slack refused SLACK_BOT_TOKEN (${code}): check the bot token (xoxb-…) and that the app is installed.`,
-      { cause: error },
-    );
-  }
-  return bolt;
 }

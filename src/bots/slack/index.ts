@@ -11,6 +11,7 @@ import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
 import { slackFilePolicy } from './download-files.js';
 import { registerListeners } from './listeners/index.js';
+import { slackStartUpError } from './start-up-check.js';
 
 export interface SlackBotOptions {
   app: App;
@@ -34,6 +35,20 @@ export interface SlackBot {
 }
 
 const defaultProgressIntervalMs = 3000;
+
+function listenError(error: unknown, port: number): unknown {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
+  if (code === 'EADDRINUSE') {
+    return new ImagineError('config', `PORT ${port} is already in use.`, { option: 'PORT', cause: error });
+  }
+  if (typeof code === 'string') {
+    return new ImagineError('config', `could not listen on PORT ${port} (${code}).`, {
+      option: 'PORT',
+      cause: error,
+    });
+  }
+  return error;
+}
 
 /**
  * Starts the Slack front end on a ready app (`createApp`): HTTP mode on PORT, or Socket Mode when
@@ -77,12 +92,21 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   });
 
   if (slack.appToken !== undefined) {
-    await bolt.start();
+    try {
+      await bolt.start();
+    } catch (error) {
+      throw slackStartUpError(error, `${slack.apiUrl}apps.connections.open`, 'SLACK_APP_TOKEN');
+    }
     logger.info('Slack bot connected (Socket Mode)');
     return { stop: () => bolt.stop().then(() => undefined) };
   }
   const listen = options.host === undefined ? { port: slack.port } : { port: slack.port, host: options.host };
-  const server: Server = await bolt.start(listen);
+  let server: Server;
+  try {
+    server = await bolt.start(listen);
+  } catch (error) {
+    throw listenError(error, slack.port);
+  }
   const address = server.address();
   logger.info('Slack bot listening for events on /slack/events', {
     port: typeof address === 'object' && address ? address.port : slack.port,

@@ -227,4 +227,11 @@ describe('imagine-bot register discord', () => {
       'Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the Discord commands.',
     );
   });
+
+  it('names the URL it could not reach instead of "fetch failed"', async () => {
+    const route = `/v10/applications/${applicationId}/commands`;
+    await expect(runRegister(['discord'], io(env('http://127.0.0.1:1/api'), []))).rejects.toThrow(
+      `could not reach http://127.0.0.1:1/api${route} (bad port); check DISCORD_API_URL.`,
+    );
+  });
 });

@@ -137,6 +137,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     } else if (fault.kind === 'status') {
       response.writeHead(fault.status, { 'content-type': 'text/plain' });
       response.end('fake Slack failure');
+    } else if (fault.kind === 'answer') {
+      sendJson(response, 200, fault.body);
     } else {
       sendJson(response, 200, {
         ok: false,

@@ -34,4 +34,6 @@ export type SlackFault = { method: string; times?: number } & (
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'error'; error: string; needed?: string }
   | { kind: 'status'; status: number }
+  /** Any JSON Slack would never send (a wrong SLACK_API_URL, a proxy's page): status 200, this body. */
+  | { kind: 'answer'; body: Record<string, unknown> }
 );
