@@ -291,6 +291,8 @@ describe('imagine-bot generate', () => {
     expect(long.stderr).toBe(
       'error: The prompt is 4001 characters long; the limit is 4000. Shorten it and try again.\n',
     );
-    expect(fake.requests.filter((request) => JSON.stringify(request.body ?? null).includes(prompt))).toEqual([]);
+    expect(fake.requests.filter((request) => JSON.stringify(request.body ?? null).includes(prompt))).toEqual(
+      [],
+    );
   });
 });
