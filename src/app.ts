@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './core/logger.js';
 import { type AttachmentDownloader, createAttachmentDownloader } from './core/net/attachment-downloader.js';
 import { createSettingsStore } from './core/settings/settings.js';
 import { createImageBlobs } from './core/store/blobs.js';
+import { createEventClaims } from './core/store/event-claims.js';
 import { createStore } from './core/store/index.js';
 import type { Store } from './core/store/store.js';
 
@@ -68,7 +69,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
   });
   const services: BotServices = {
-    settings: {
+    config: {
       defaultModel: config.defaultModel,
       historyTurns: config.historyTurns,
       imageTtlMs: config.imageTtlMs,
@@ -77,7 +78,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     jobs,
     conversations,
-    userSettings: createSettingsStore(store),
+    presets: createSettingsStore(store),
+    claims: createEventClaims(store, logger),
     blobs,
     runner,
     quotas: createQuotas(

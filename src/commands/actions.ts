@@ -1,4 +1,3 @@
-import { turnsUpTo } from '../core/conversations/history.js';
 import { ImagineError } from '../core/errors.js';
 import type { Job } from '../core/jobs/job.js';
 import type { ModelRow } from '../core/models/model-row.js';
@@ -29,14 +28,11 @@ async function conversationForAgain(
   if (threadConversation && (!parent.historyUpTo || threadConversation === parent.conversationId)) {
     return { conversationId: threadConversation, inThread: true };
   }
-  const source = parent.historyUpTo ? await services.conversations.get(parent.conversationId) : undefined;
   const conversationId = services.newId();
-  await services.conversations.create({
+  await services.conversations.fork({
     id: conversationId,
     channelId: context.channelId,
-    turns: source && parent.historyUpTo ? turnsUpTo(source.turns, parent.historyUpTo) : [],
-    ...(parent.historyUpTo && { currentJobId: parent.historyUpTo }),
-    updatedAt: services.now(),
+    ...(parent.historyUpTo && { from: parent.conversationId, upTo: parent.historyUpTo }),
   });
   return { conversationId, inThread: false };
 }

@@ -1,7 +1,7 @@
 import type { LazyAttachment } from '../core/attachment.js';
 import { ImagineError } from '../core/errors.js';
-import type { Settings } from '../core/settings/settings.js';
 import { pressButton } from './actions.js';
+import { type Choice, modelChoices, sizeChoices } from './choices.js';
 import type { CommandContext } from './context.js';
 import { edit, editFrom } from './edit.js';
 import { imagine } from './imagine.js';
@@ -43,8 +43,19 @@ export interface Brain {
   ): Promise<Reply[] | undefined>;
   /** A result button (and the edit modal's text). */
   button(action: ButtonAction, jobId: string, context: CommandContext, text?: string): Promise<Reply[]>;
-  /** The settings in force for this user here (bot defaults → channel → user), e.g. for autocomplete. */
-  settingsFor(context: CommandContext): Promise<Settings>;
+  /** Is this thread (platform-qualified key) one of ours? Adapters ignore the others before any slow work. */
+  ownsThread(threadKey: string): Promise<boolean>;
+  /** Does this message (platform-qualified key) show one of our results? A reply to it is an edit. */
+  ownsMessage(messageKey: string): Promise<boolean>;
+  /** Models matching what the user typed, for suggestions as they type. */
+  modelChoices(typed: string): Choice[];
+  /** Sizes of the model typed so far, else of the one in force here (the user's, the channel's, the default). */
+  sizeChoices(context: CommandContext, typedModel: string | null, typed: string): Promise<Choice[]>;
+  /**
+   * Claims an event (`discord-interaction:…`, `slack-event:…`) for this process: true for the first instance to
+   * claim it, so several instances on one token or behind one URL answer each event once.
+   */
+  claimEvent(key: string, ttlMs: number): Promise<boolean>;
   /** The adapter posted a job's result: its thread continues that job's conversation, its message edits that job. */
   linkResult(jobId: string, links: { threadKey?: string; messageKey?: string }): Promise<void>;
 }
@@ -55,7 +66,7 @@ export function createBrain(services: BotServices): Brain {
     ...context,
     user: {
       ...context.user,
-      isAdmin: context.user.isAdmin || services.settings.adminIds.includes(context.user.id),
+      isAdmin: context.user.isAdmin || services.config.adminIds.includes(context.user.id),
     },
   });
   const guarded = async (work: () => Promise<Reply[]>) => {
@@ -98,9 +109,16 @@ export function createBrain(services: BotServices): Brain {
     },
     button: (action, jobId, context, text) =>
       guarded(() => pressButton(services, withAdmins(context), action, jobId, text)),
-    async settingsFor(context) {
-      return (await resolveSettings(services, context)).values;
+    ownsThread: async (threadKey) =>
+      (await services.conversations.conversationOfThread(threadKey)) !== undefined,
+    ownsMessage: async (messageKey) => (await services.conversations.jobOfMessage(messageKey)) !== undefined,
+    modelChoices,
+    async sizeChoices(context, typedModel, typed) {
+      const model =
+        typedModel ?? (await resolveSettings(services, context)).values.model ?? services.config.defaultModel;
+      return sizeChoices(model, typed);
     },
+    claimEvent: (key, ttlMs) => services.claims.claim(key, ttlMs),
     async linkResult(jobId, links) {
       const job = await services.jobs.get(jobId);
       if (!job) return;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { LazyAttachment } from '../core/attachment.js';
-import { turnsUpTo } from '../core/conversations/history.js';
 import { ImagineError } from '../core/errors.js';
 import type { Job, JobOptions } from '../core/jobs/job.js';
 import { resolveModel } from '../core/models/table.js';
@@ -9,7 +8,7 @@ import type { Command } from './command.js';
 import type { CommandContext } from './context.js';
 import { parseInlineFlags } from './flags.js';
 import { checkPrompt, newJob, readImages, storeImages, unreadImages } from './job-factory.js';
-import { type ImageOptions, imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { imageOptionsSchema } from './options.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { runWithSlot } from './run-job.js';
@@ -27,14 +26,12 @@ async function conversationFor(services: BotServices, context: CommandContext, p
     const linked = await services.conversations.conversationOfThread(context.threadId);
     if (linked) return linked;
   }
-  const source = await services.conversations.get(parent.conversationId);
   const id = services.newId();
-  await services.conversations.create({
+  await services.conversations.fork({
     id,
     channelId: context.channelId,
-    turns: source ? turnsUpTo(source.turns, parent.id) : [],
-    currentJobId: parent.id,
-    updatedAt: services.now(),
+    from: parent.conversationId,
+    upTo: parent.id,
   });
   return id;
 }
@@ -47,14 +44,13 @@ export async function editFrom(
   text: string,
   attachments: readonly LazyAttachment[],
   kind: 'edit' | 'variations' = 'edit',
-  structured: ImageOptions = {},
 ): Promise<Reply> {
   try {
     const inline = parseInlineFlags(text);
     // Images alone are an edit too: they are worked into the current image.
     const instruction =
       inline.prompt || (attachments.length > 0 ? 'Work the attached image(s) into this image.' : '');
-    const flags = { ...inline.options, ...structured };
+    const flags = inline.options;
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');
     // A variation's instruction is ours; the user's words were checked when they asked for the parent.
@@ -120,12 +116,7 @@ export const edit = {
         errorReply(new ImagineError('invalid_option', 'There is no image in this thread to edit yet.')),
       ];
     }
-    // A platform's option bag (Discord's /edit) or inline text with --flags (threads, Slack, the chat).
-    const { text = '', ...rest } = input.options ?? {};
-    const structured = input.options ? parseStructuredOptions(rest) : {};
-    const instruction = input.options ? (typeof text === 'string' ? text : '') : (input.text ?? '');
-    return [
-      await editFrom(services, context, parent, instruction, input.attachments ?? [], 'edit', structured),
-    ];
+    // Inline text with --flags: a reply in a thread (Discord, Slack, the chat).
+    return [await editFrom(services, context, parent, input.text ?? '', input.attachments ?? [])];
   },
 } satisfies Command;

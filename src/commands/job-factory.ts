@@ -17,11 +17,11 @@ export async function resolveSettings(
   command: Settings = {},
 ): Promise<ResolvedSettings> {
   const [channel, user] = await Promise.all([
-    services.userSettings.get({ kind: 'channel', id: context.channelId }),
-    services.userSettings.get({ kind: 'user', id: context.user.id }),
+    services.presets.get({ kind: 'channel', id: context.channelId }),
+    services.presets.get({ kind: 'user', id: context.user.id }),
   ]);
   return layerSettings([
-    { layer: 'default', settings: { model: services.settings.defaultModel } },
+    { layer: 'default', settings: { model: services.config.defaultModel } },
     { layer: 'channel', settings: channel },
     { layer: 'user', settings: user },
     { layer: 'command', settings: command },
@@ -41,14 +41,14 @@ export async function optionsForPrompt(
   return {
     ...layered,
     ...command,
-    model: command.model ?? layered.model ?? services.settings.defaultModel,
+    model: command.model ?? layered.model ?? services.config.defaultModel,
     prompt: styled,
   };
 }
 
 /** Refuses a prompt over the bot's limit: checked first, before a slot is taken or anything is sent. */
 export function checkPrompt(services: BotServices, prompt: string): void {
-  checkPromptLength(prompt, services.settings.maxPromptChars);
+  checkPromptLength(prompt, services.config.maxPromptChars);
 }
 
 /**
@@ -86,7 +86,7 @@ export function checkAttachments(images: readonly InputImage[]): InputImage[] {
 export async function storeImages(services: BotServices, images: readonly InputImage[]): Promise<ImageRef[]> {
   const refs: ImageRef[] = [];
   for (const image of images) {
-    const hash = await services.blobs.putImage(image.bytes, image.mediaType, services.settings.imageTtlMs);
+    const hash = await services.blobs.putImage(image.bytes, image.mediaType, services.config.imageTtlMs);
     refs.push({ hash, mediaType: image.mediaType });
   }
   return refs;

@@ -4,8 +4,9 @@ import type { Quotas } from '../core/jobs/quotas.js';
 import type { JobRunner } from '../core/jobs/runner.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import type { ImageBlobs } from '../core/store/blobs.js';
+import type { EventClaims } from '../core/store/event-claims.js';
 
-export interface BotSettings {
+export interface BotConfig {
   defaultModel: string;
   /** Most conversation turns sent to a multi-turn model. */
   historyTurns: number;
@@ -19,10 +20,13 @@ export interface BotSettings {
 
 /** Everything a command needs, injected: no command reaches for a global. */
 export interface BotServices {
-  settings: BotSettings;
+  config: BotConfig;
   jobs: JobStore;
   conversations: ConversationStore;
-  userSettings: SettingsStore;
+  /** What users and channels preset (`settings set`). */
+  presets: SettingsStore;
+  /** Events claimed once across instances (dedupe of interactions, messages, signed deliveries). */
+  claims: EventClaims;
   blobs: ImageBlobs;
   runner: JobRunner;
   quotas: Quotas;

@@ -93,8 +93,8 @@ async function set(
   // Check the result against the model before saving, so a channel can't be left with settings that always fail.
   const layered = await resolveSettings(services, context, change);
   const { style: _style, ...values } = layered.values;
-  resolveRequest({ ...values, model: values.model ?? services.settings.defaultModel, prompt: 'check' });
-  await services.userSettings.set(scope, change);
+  resolveRequest({ ...values, model: values.model ?? services.config.defaultModel, prompt: 'check' });
+  await services.presets.set(scope, change);
   return infoReply(
     `Saved ${scope.kind === 'channel' ? 'for this channel' : 'for you'}: ${Object.entries(change)
       .map(([key, value]) => `${key} = ${String(value)}`)
@@ -129,7 +129,7 @@ export const settings = {
         ];
       }
       if (action === 'reset') {
-        await services.userSettings.reset(scope);
+        await services.presets.reset(scope);
         return [infoReply(channel ? 'Channel settings reset.' : 'Your settings reset.')];
       }
       return [await set(services, context, scope, change)];

@@ -15,16 +15,13 @@ describe('ways into an edit', () => {
     return first.jobId ?? '';
   }
 
-  it("takes a slash command's option bag in a thread (Discord's /edit)", async () => {
+  it('takes inline flags in a thread reply', async () => {
     const jobId = await firstResult();
     await harness.app.brain.linkResult(jobId, { threadKey: 'console:slash' });
     const thread = harness.context({ threadId: 'console:slash' });
-    const replies = await harness.app.brain.command(
-      'edit',
-      { text: 'make it blue', model: 'gpt-image', quality: 'low' },
-      [],
-      thread,
-    );
+    const replies =
+      (await harness.app.brain.threadMessage('make it blue --model gpt-image --quality low', [], thread)) ??
+      [];
     const edited = onlyReply(replies, 'result');
     expect(harness.bodies()[1]).toStrictEqual({
       model: 'gpt-image-1',
@@ -35,8 +32,10 @@ describe('ways into an edit', () => {
       image: dataUri(harness.fake.images[0]),
     });
     expect(edited.images[0]?.bytes).toEqual(harness.fake.images[1]);
-    const bad = await harness.app.brain.command('edit', { text: 'make it red', n: 50 }, [], thread);
-    expect(onlyReply(bad, 'error').text).toBe('n: 50 is not valid; it takes a whole number from 1 to 10.');
+    const bad = (await harness.app.brain.threadMessage('make it red --n 50', [], thread)) ?? [];
+    expect(onlyReply(bad, 'error').text).toBe(
+      '--n: "50" is not valid; it takes a whole number from 1 to 10.',
+    );
   });
 
   it('says there is nothing to edit outside a bot thread', async () => {

@@ -30,7 +30,6 @@ describe('MAX_PROMPT_CHARS', () => {
     await brain.linkResult(jobId, { threadKey: 'console:long', messageKey: 'console:message-long' });
     const thread = harness.context({ threadId: 'console:long' });
     expect(error(await brain.threadMessage(tooLong, [], thread))).toBe(refusal);
-    expect(error(await brain.command('edit', { text: tooLong }, [], thread))).toBe(refusal);
     expect(error(await brain.replyToMessage('console:message-long', tooLong, [], context))).toBe(refusal);
     expect(error(await brain.button('edit', jobId, context, tooLong))).toBe(refusal);
     expect(harness.bodies()).toHaveLength(1);

@@ -1,6 +1,5 @@
 import type { Client } from 'discord.js';
 import type { Brain } from '../../commands/brain.js';
-import type { BotServices } from '../../commands/services.js';
 import type { Logger } from '../../core/logger.js';
 import type { AttachmentDownloader, AttachmentPolicy } from '../../core/net/attachment-downloader.js';
 import type { AccessRules } from './access.js';
@@ -14,8 +13,6 @@ export interface BotClock {
 export interface DiscordBot {
   client: Client;
   brain: Brain;
-  /** Read-only lookups (is this thread ours?) so a reaction shows before the slow part. */
-  services: Pick<BotServices, 'conversations' | 'settings'>;
   rules: AccessRules;
   /** The app's one downloader (its download limit is process-wide). */
   downloads: AttachmentDownloader;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Events } from 'discord.js';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
@@ -53,7 +52,6 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const bot: DiscordBot = {
     client,
     brain: options.app.brain,
-    services: options.app.services,
     rules: discord,
     downloads: options.app.downloads,
     filePolicy: discordFilePolicy(discord.apiUrl),
@@ -71,19 +69,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     inFlight.add(running);
   };
   // Several bot processes on one token all receive every event: the one that claims it in the shared store answers.
-  const owner = `${process.pid}-${randomUUID()}`;
-  const firstToClaim = async (kind: string, id: string) => {
-    try {
-      return await options.app.store.claim(`discord-${kind}:${id}`, owner, claimTtlMs);
-    } catch (error) {
-      logger.warn('Discord: could not claim an event; handling it anyway', {
-        kind,
-        id,
-        error: describeError(error),
-      });
-      return true;
-    }
-  };
+  const firstToClaim = (kind: string, id: string) =>
+    bot.brain.claimEvent(`discord-${kind}:${id}`, claimTtlMs);
   client.on(Events.InteractionCreate, (interaction) =>
     track('an interaction', async () => {
       if (await firstToClaim('interaction', interaction.id)) await handleInteraction(bot, interaction);

@@ -50,13 +50,13 @@ export async function handleMessage(bot: DiscordBot, message: Message): Promise<
     );
 
   if (thread) {
-    if (!(await bot.services.conversations.conversationOfThread(threadKey(thread.id)))) return;
+    if (!(await bot.brain.ownsThread(threadKey(thread.id)))) return;
     return work(own, (context, attachments) => bot.brain.threadMessage(text, attachments, context));
   }
   const referenced = message.reference?.messageId;
   if (referenced) {
     const key = messageKey(message.channelId, referenced);
-    if (await bot.services.conversations.jobOfMessage(key)) {
+    if (await bot.brain.ownsMessage(key)) {
       return work(own, (context, attachments) => bot.brain.replyToMessage(key, text, attachments, context));
     }
     if (mentioned) {

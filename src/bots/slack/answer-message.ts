@@ -45,7 +45,7 @@ export async function answerMessage(
   if (!deps.access.allows(place)) return;
   const threadTs =
     message.thread_ts !== undefined && message.thread_ts !== message.ts ? message.thread_ts : undefined;
-  const ours = threadTs !== undefined && (await deps.isBotThread(messageKey(message.channel, threadTs)));
+  const ours = threadTs !== undefined && (await deps.brain.ownsThread(messageKey(message.channel, threadTs)));
   if (kind === 'reply' && !ours) return;
   const responder = createThreadResponder(
     { client, channel: message.channel, user: message.user, ...(threadTs && { threadTs }) },

@@ -1,7 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { z } from 'zod';
+import type { Brain } from '../../commands/brain.js';
 import type { Logger } from '../../core/logger.js';
-import type { Store } from '../../core/store/store.js';
 import { requestTimestampToleranceSeconds, signedDeliveryProperty } from './signed-receiver.js';
 
 /** Slack retries for about 5 minutes; an hour covers every retry with room to spare. */
@@ -19,19 +19,12 @@ const signedContext = z.object({ [signedDeliveryProperty]: z.string().min(1) });
  * Slack redelivers an event it thinks went unanswered (`X-Slack-Retry-Num`), and Bolt does not deduplicate:
  * each `event_id` runs once, claimed in the shared store so it also holds across instances.
  */
-export function dedupeEvents(store: Store, logger: Logger, owner: string): Middleware<AnyMiddlewareArgs> {
+export function dedupeEvents(brain: Brain, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const envelope = eventEnvelope.safeParse(body);
     if (!envelope.success) return next();
     const eventId = envelope.data.event_id;
-    let first = true;
-    try {
-      first = await store.claim(`slack-event:${eventId}`, owner, claimTtlMs);
-    } catch (error) {
-      // Answering twice beats never answering.
-      logger.warn('could not claim a Slack event; handling it anyway', { eventId, error });
-    }
-    if (!first) {
+    if (!(await brain.claimEvent(`slack-event:${eventId}`, claimTtlMs))) {
       logger.info('duplicate Slack event ignored', { eventId, retryNum: context.retryNum });
       return;
     }
@@ -44,22 +37,12 @@ export function dedupeEvents(store: Store, logger: Logger, owner: string): Middl
  * the timestamp is in the window. Each signed delivery runs once, claimed in the shared store so it also holds
  * across instances; a replay is acked (200, empty) and does nothing. Socket Mode requests carry no signature.
  */
-export function dedupeSignedDeliveries(
-  store: Store,
-  logger: Logger,
-  owner: string,
-): Middleware<AnyMiddlewareArgs> {
+export function dedupeSignedDeliveries(brain: Brain, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const signed = signedContext.safeParse(args.context);
     if (!signed.success) return args.next();
     const delivery = signed.data[signedDeliveryProperty];
-    let first = true;
-    try {
-      first = await store.claim(`slack-delivery:${delivery}`, owner, deliveryClaimTtlMs);
-    } catch (error) {
-      logger.warn('could not claim a signed Slack request; handling it anyway', { error });
-    }
-    if (!first) {
+    if (!(await brain.claimEvent(`slack-delivery:${delivery}`, deliveryClaimTtlMs))) {
       logger.warn('replayed Slack request ignored', {
         delivery: delivery.slice(0, 16),
         type: args.body.type,

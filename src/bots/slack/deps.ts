@@ -6,8 +6,6 @@ import type { AccessPolicy } from './access.js';
 /** What every listener needs; built once in `startSlackBot`. */
 export interface SlackDeps {
   brain: Brain;
-  /** Whether a thread is one of the bot's, before its files are downloaded (replies elsewhere are ignored). */
-  isBotThread(threadKey: string): Promise<boolean>;
   access: AccessPolicy;
   logger: Logger;
   /** The app's one downloader (its download limit is process-wide). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { webApi } from '@slack/bolt';
 import type { App } from '../../app.js';
@@ -73,8 +72,6 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   });
   const deps: SlackDeps = {
     brain: app.brain,
-    isBotThread: async (threadKey) =>
-      (await app.services.conversations.conversationOfThread(threadKey)) !== undefined,
     access: createAccessPolicy(slack, config.adminIds),
     logger,
     downloads: app.downloads,
@@ -82,10 +79,9 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     now: () => clock.now(),
     progressIntervalMs: options.progressIntervalMs ?? defaultProgressIntervalMs,
   };
-  const owner = randomUUID();
   // Events first: a Slack retry of an event is a duplicate event, not a replay, whatever its signature.
-  bolt.use(dedupeEvents(app.store, logger, owner));
-  bolt.use(dedupeSignedDeliveries(app.store, logger, owner));
+  bolt.use(dedupeEvents(app.brain, logger));
+  bolt.use(dedupeSignedDeliveries(app.brain, logger));
   registerListeners(bolt, deps);
   bolt.error(async (error) => {
     logger.error('a Slack listener failed', { error });

@@ -1,6 +1,7 @@
 import { createKeyedLock } from '../keyed-lock.js';
 import type { Store } from '../store/store.js';
 import { type Conversation, conversationSchema, type Turn } from './conversation.js';
+import { turnsUpTo } from './history.js';
 
 const conversations = 'conversations';
 const threadLinks = 'thread-links';
@@ -9,6 +10,11 @@ const messageLinks = 'message-links';
 export interface ConversationStore {
   get(id: string): Promise<Conversation | undefined>;
   create(conversation: Conversation): Promise<void>;
+  /**
+   * A new conversation `id` that starts as a copy of conversation `from` up to job `upTo` (its current job); empty
+   * when either is absent. Edits and re-rolls outside their thread fork so.
+   */
+  fork(fork: { id: string; channelId: string; from?: string; upTo?: string }): Promise<void>;
   /** Appends turns (and moves the current job) in one write. */
   append(id: string, turns: Turn[], currentJobId?: string): Promise<Conversation | undefined>;
   /** A platform thread (`discord:<thread id>`, `slack:<channel>/<thread_ts>`) belongs to a conversation. */
@@ -29,6 +35,20 @@ export function createConversationStore(
   return {
     get: (id) => store.getParsed(conversations, id, conversationSchema),
     create: (conversation) => store.set(conversations, conversation.id, conversation, ttlMs),
+    async fork({ id, channelId, from, upTo }) {
+      const source =
+        from !== undefined && upTo !== undefined
+          ? await store.getParsed(conversations, from, conversationSchema)
+          : undefined;
+      const conversation: Conversation = {
+        id,
+        channelId,
+        turns: source && upTo !== undefined ? turnsUpTo(source.turns, upTo) : [],
+        ...(upTo !== undefined && { currentJobId: upTo }),
+        updatedAt: now(),
+      };
+      await store.set(conversations, id, conversation, ttlMs);
+    },
     append: (id, turns, currentJobId) =>
       lock.run(id, async () => {
         const conversation = await store.getParsed(conversations, id, conversationSchema);

@@ -229,7 +229,7 @@ describe('autocomplete on Discord', () => {
 
   it('offers the sizes of the saved model of the user when no model is typed', async () => {
     const { discord } = harness;
-    await harness.app.services.userSettings.set(
+    await harness.app.services.presets.set(
       { kind: 'user', id: `discord:${alice.id}` },
       { model: 'qwen-image-plus' },
     );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from '../../../src/bots/discord/access.js';
-import { modelChoices, sizeChoices } from '../../../src/bots/discord/autocomplete.js';
 import { buttonId, editModalId, messageModalId, parseCustomId } from '../../../src/bots/discord/ids.js';
 import { renderReply, splitText } from '../../../src/bots/discord/render-reply.js';
+import { modelChoices, sizeChoices } from '../../../src/commands/choices.js';
 import type { Reply } from '../../../src/commands/reply.js';
 
 function result(imageCount: number): Reply {

@@ -170,10 +170,8 @@ describe('access control', () => {
       'Only admins can change this channel’s settings. Leave out --channel to change your own.',
     );
     expect(await text(admin.responseId)).not.toContain('Only admins');
-    expect(await harness.app.services.userSettings.get({ kind: 'channel', id: 'slack:C0001' })).toMatchObject(
-      {
-        model: 'doubao-seedream-4-0-250828',
-      },
-    );
+    expect(await harness.app.services.presets.get({ kind: 'channel', id: 'slack:C0001' })).toMatchObject({
+      model: 'doubao-seedream-4-0-250828',
+    });
   });
 });
