@@ -5,7 +5,6 @@ import { storedOptionsShape } from '../options/option-schemas.js';
 export type { ImageRef } from '../images/image-ref.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof jobStatuses)[number];
 
 export const jobKinds = ['imagine', 'edit', 'reroll', 'variations', 'upscale', 'compare'] as const;
 export type JobKind = (typeof jobKinds)[number];
@@ -16,7 +15,6 @@ export type JobOptions = z.infer<typeof jobOptionsSchema>;
 
 /** A platform-qualified user (`discord:1234…`, `slack:T01/U02`, `console:local`). */
 export const actorSchema = z.object({ id: z.string(), name: z.string().optional() });
-export type Actor = z.infer<typeof actorSchema>;
 
 export const jobSchema = z.object({
   id: z.string(),

@@ -12,12 +12,6 @@ export type OutputFormat = (typeof outputFormats)[number];
 
 export const defaultMaxSide = 256;
 
-export const contentTypes: Record<OutputFormat, string> = {
-  png: 'image/png',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-};
-
 export interface RenderSpec {
   prompt: string;
   width: number;
