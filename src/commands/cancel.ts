@@ -7,6 +7,7 @@ export const cancel = {
   answersPrivately: true,
   makesImages: false,
   subcommand: true,
+  parameters: [],
   summary: 'Cancel your latest queued or running request.',
   help: 'cancel',
   options: z.object({}),

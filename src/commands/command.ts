@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { LazyAttachment } from '../core/attachment.js';
+import { type ImageOptionField, imageOptionList } from '../core/options/option-table.js';
 import type { CommandContext } from './context.js';
 import type { Reply } from './reply.js';
 import type { BotServices } from './services.js';
@@ -9,6 +10,23 @@ export interface CommandInput {
   text?: string;
   options?: Record<string, unknown>;
   attachments?: readonly LazyAttachment[];
+}
+
+/**
+ * One field of a command's form, as platforms with typed forms (Discord's slash commands) offer it: a row of the
+ * options table, free text, a fixed choice, or an attached image.
+ */
+export type CommandParameter =
+  | { kind: 'option'; field: ImageOptionField }
+  | { kind: 'text'; name: string; description: string; required?: boolean; maxLength?: number }
+  | { kind: 'choice'; name: string; description: string; choices: readonly { name: string; value: string }[] }
+  | { kind: 'image'; name: string; description: string };
+
+/** Every row of the options table as parameters (`presets`: only those a user or channel may preset). */
+export function imageOptionParameters(which: 'all' | 'presets'): CommandParameter[] {
+  return imageOptionList
+    .filter((option) => which === 'all' || option.preset)
+    .map((option) => ({ kind: 'option', field: option.field }));
 }
 
 /** A command is data (name, options schema, help) plus a run function; it knows no platform. */
@@ -28,5 +46,7 @@ export interface Command {
    * imagine and edit: plain text already means them.
    */
   subcommand: boolean;
+  /** Its form on platforms that give each command one (Discord); absent for a command reached only by replying in a thread (edit). */
+  parameters?: readonly CommandParameter[];
   run(input: CommandInput, context: CommandContext, services: BotServices): Promise<Reply[]>;
 }

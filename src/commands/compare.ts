@@ -47,6 +47,18 @@ export const compare = {
   answersPrivately: false,
   makesImages: true,
   subcommand: true,
+  parameters: [
+    {
+      kind: 'text',
+      name: 'prompt',
+      description: 'What the images should show',
+      required: true,
+      maxLength: 4000,
+    },
+    { kind: 'text', name: 'models', description: 'Comma-separated models (default: one per family)' },
+    { kind: 'text', name: 'size', description: 'Aspect ratio (16:9) or size (1024x1024)' },
+    { kind: 'image', name: 'image', description: 'An image to edit' },
+  ],
   summary: 'One prompt on several models at once (default: one per family), to pick a direction.',
   help: 'compare <prompt> [--models nano-banana,seedream-4,gpt-image] [--ar 16:9] …',
   options: imageOptionsSchema.extend({ prompt: z.string(), models: z.string().optional() }),

@@ -10,6 +10,12 @@ export function createHelp(list: () => readonly Command[]): Command {
     answersPrivately: true,
     makesImages: false,
     subcommand: true,
+    get parameters() {
+      const names = list().map((command) => ({ name: command.name, value: command.name }));
+      return [
+        { kind: 'choice', name: 'command', description: 'A command to explain', choices: names } as const,
+      ];
+    },
     summary: 'How to use the bot.',
     help: 'help [command]',
     options: z.object({ command: z.string().optional() }),

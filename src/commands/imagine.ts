@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ImagineError } from '../core/errors.js';
 import { resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
-import type { Command } from './command.js';
+import { type Command, imageOptionParameters } from './command.js';
 import { parseInlineFlags } from './flags.js';
 import {
   checkPrompt,
@@ -32,6 +32,19 @@ export const imagine = {
   answersPrivately: false,
   makesImages: true,
   subcommand: false,
+  parameters: [
+    {
+      kind: 'text',
+      name: 'prompt',
+      description: 'What the image should show (or what to change in the attached images)',
+      required: true,
+      maxLength: 4000,
+    },
+    ...imageOptionParameters('all'),
+    { kind: 'image', name: 'image', description: 'An image to edit' },
+    { kind: 'image', name: 'image2', description: 'A second image to combine' },
+    { kind: 'image', name: 'image3', description: 'A third image to combine' },
+  ],
   summary: 'Make images from a prompt; attach images to edit or fuse them.',
   help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] …  (attach images to edit them)',
   options: imageOptionsSchema.extend({ prompt: z.string() }),

@@ -23,6 +23,7 @@ export const models = {
   answersPrivately: true,
   makesImages: false,
   subcommand: true,
+  parameters: [],
   summary: 'Every model, what it can do and its sizes.',
   help: 'models',
   options: z.object({}),

@@ -8,7 +8,7 @@ import {
   type SettingsScope,
   settingFields,
 } from '../core/settings/settings.js';
-import type { Command } from './command.js';
+import { type Command, imageOptionParameters } from './command.js';
 import type { CommandContext } from './context.js';
 import { parseInlineFlags } from './flags.js';
 import { resolveSettings } from './job-factory.js';
@@ -107,6 +107,25 @@ export const settings = {
   answersPrivately: true,
   makesImages: false,
   subcommand: true,
+  parameters: [
+    {
+      kind: 'choice',
+      name: 'action',
+      description: 'show (default), set or reset',
+      choices: actions.map((action) => ({ name: action, value: action })),
+    },
+    {
+      kind: 'choice',
+      name: 'scope',
+      description: 'me (default) or this channel (admins)',
+      choices: [
+        { name: 'me', value: 'me' },
+        { name: 'this channel', value: 'channel' },
+      ],
+    },
+    ...imageOptionParameters('presets'),
+    { kind: 'text', name: 'style', description: "The channel's style brief, added to every new prompt" },
+  ],
   summary: 'Show, set or reset defaults for you or (admins) for this channel.',
   help: 'settings show | settings set [--channel] --model ID --ar 16:9 --res 2K --style "flat pastel" | settings reset [--channel]',
   options: imageOptionsSchema.extend({

@@ -10,6 +10,7 @@ export const usage = {
   answersPrivately: true,
   makesImages: false,
   subcommand: true,
+  parameters: [],
   summary: 'How many images you and this channel made today, and what is left.',
   help: 'usage',
   options: z.object({}),
