@@ -21,7 +21,8 @@ export type DownloadedImage = FetchedImage;
  * Fetches a result URL (valid ~24 h upstream, so it is fetched at once). Never sends our API key: the URL is a
  * presigned link on another host. Expired links and non-images are `download_failed` and not retried;
  * network trouble, timeouts and 5xx are `download_failed` and retryable. A link the guard refuses (a private
- * address, a redirect to one, a redirect off http(s)) is `download_failed`, not retried, its rule in `cause`.
+ * address or a redirect to one) is `download_failed`, not retried, its rule in `cause`; so is a redirect off
+ * http(s).
  */
 export function downloadImage(url: string, options: DownloadOptions): Promise<DownloadedImage> {
   const { maxBytes = defaultMaxDownloadBytes, timeoutMs } = options;
