@@ -5,7 +5,6 @@
 export interface AttemptSignal {
   signal: AbortSignal;
   timedOut(): boolean;
-  abort(): void;
   dispose(): void;
 }
 
@@ -21,7 +20,6 @@ export function createAttemptSignal(timeoutMs: number, parent: AbortSignal | und
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
-    abort: () => controller.abort(),
     dispose() {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onAbort);

@@ -1,12 +1,11 @@
-import { type Dispatcher, errors, interceptors, request } from 'undici';
+import { type Dispatcher, errors } from 'undici';
 import { ImagineError } from '../errors.js';
-import { sniffImageType } from '../images/sniff.js';
-import { findRefusal } from '../net/guarded-dispatcher.js';
-import { createAttemptSignal } from './attempt-signal.js';
+import { type FetchedImage, type FetchFailure, fetchImage } from '../net/fetch-image.js';
 import { cancelledError } from './retry.js';
 
 export const defaultMaxDownloadBytes = 50 * 1024 * 1024;
-const maxRedirections = 3;
+const maxRedirects = 3;
+const acceptImages = { accept: 'image/*' } as const;
 
 export interface DownloadOptions {
   /** A guarded dispatcher (`createGuardedDispatcher`): it decides which addresses may be fetched from. */
@@ -16,122 +15,77 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-export interface DownloadedImage {
-  bytes: Buffer;
-  /** From the magic bytes, never from the Content-Type header. */
-  mediaType: string;
-}
+export type DownloadedImage = FetchedImage;
 
 /**
  * Fetches a result URL (valid ~24 h upstream, so it is fetched at once). Never sends our API key: the URL is a
  * presigned link on another host. Expired links and non-images are `download_failed` and not retried;
  * network trouble, timeouts and 5xx are `download_failed` and retryable. A link the guard refuses (a private
- * address, a redirect to one, a redirect off http(s)) is `download_failed`, not retried, its rule in `cause`.
+ * address or a redirect to one) is `download_failed`, not retried, its rule in `cause`; so is a redirect off
+ * http(s).
  */
-export async function downloadImage(url: string, options: DownloadOptions): Promise<DownloadedImage> {
-  const { signal, timeoutMs, maxBytes = defaultMaxDownloadBytes } = options;
-  const target = parseHttpUrl(url);
-  if (signal?.aborted) throw cancelledError(signal.reason);
-
-  const attempt = createAttemptSignal(timeoutMs, signal);
-  let tooLarge = false;
-
-  try {
-    const response = await request(target, {
-      method: 'GET',
-      dispatcher: options.dispatcher.compose(interceptors.redirect({ maxRedirections })),
-      signal: attempt.signal,
-      headers: { accept: 'image/*' },
-    });
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      await response.body.dump().catch(() => undefined);
-      throw statusError(response.statusCode);
-    }
-    const declaredLength = Number(response.headers['content-length']);
-    if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-      tooLarge = true;
-      attempt.abort();
-      throw tooLargeError(maxBytes);
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-      total += buffer.length;
-      if (total > maxBytes) {
-        tooLarge = true;
-        attempt.abort();
-        throw tooLargeError(maxBytes);
-      }
-      chunks.push(buffer);
-    }
-    const bytes = Buffer.concat(chunks, total);
-    const mediaType = sniffImageType(bytes);
-    if (mediaType === undefined) {
-      throw new ImagineError('download_failed', 'The generated image link did not lead to an image.', {
-        status: response.statusCode,
-      });
-    }
-    return { bytes, mediaType };
-  } catch (error) {
-    if (signal?.aborted) throw cancelledError(signal.reason);
-    if (tooLarge) throw tooLargeError(maxBytes);
-    if (attempt.timedOut()) {
-      throw new ImagineError(
-        'download_failed',
-        `Downloading the generated image timed out after ${timeoutMs} ms.`,
-        {
-          retryable: true,
-        },
-      );
-    }
-    if (error instanceof ImagineError) throw error;
-    const refusal = findRefusal(error);
-    if (refusal) {
-      throw new ImagineError(
-        'download_failed',
-        'The generated image link leads to an address the bot does not download from.',
-        { cause: refusal },
-      );
-    }
-    // A redirect to a file: or other non-http(s) link: asking again will not help.
-    if (error instanceof errors.InvalidArgumentError) {
-      throw new ImagineError(
-        'download_failed',
-        'The generated image link redirected to a link that is not http(s).',
-        { cause: error },
-      );
-    }
-    throw new ImagineError(
-      'download_failed',
-      `Downloading the generated image failed: ${networkReason(error)}.`,
-      {
-        retryable: true,
-        cause: error,
-      },
-    );
-  } finally {
-    attempt.dispose();
-  }
+export function downloadImage(url: string, options: DownloadOptions): Promise<DownloadedImage> {
+  const { maxBytes = defaultMaxDownloadBytes, timeoutMs } = options;
+  return fetchImage(url, {
+    dispatcher: options.dispatcher,
+    headersFor: () => acceptImages,
+    maxBytes,
+    timeoutMs,
+    maxRedirects,
+    ...(options.signal && { signal: options.signal }),
+    fail: (failure) => resultDownloadError(failure, { maxBytes, timeoutMs }),
+  });
 }
 
-function parseHttpUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ImagineError(
-      'download_failed',
-      'The image API returned an image link that is not a valid URL.',
-    );
+function resultDownloadError(
+  failure: FetchFailure,
+  limits: { maxBytes: number; timeoutMs: number },
+): ImagineError {
+  switch (failure.kind) {
+    case 'not-http':
+      return new ImagineError(
+        'download_failed',
+        failure.protocol === undefined
+          ? 'The image API returned an image link that is not a valid URL.'
+          : `The image API returned a ${failure.protocol} link, not http(s).`,
+      );
+    case 'cancelled':
+      return cancelledError(failure.reason);
+    case 'status':
+    case 'too-many-redirects':
+      return statusError(failure.status);
+    case 'too-large':
+      return tooLargeError(limits.maxBytes);
+    case 'timeout':
+      return new ImagineError(
+        'download_failed',
+        `Downloading the generated image timed out after ${limits.timeoutMs} ms.`,
+        { retryable: true },
+      );
+    case 'not-image':
+      return new ImagineError('download_failed', 'The generated image link did not lead to an image.', {
+        status: failure.status,
+      });
+    case 'refused':
+    case 'refused-address':
+      return new ImagineError(
+        'download_failed',
+        'The generated image link leads to an address the bot does not download from.',
+        failure.kind === 'refused-address' ? { cause: failure.refusal } : {},
+      );
+    // A redirect to a file: or other non-http(s) link: asking again will not help.
+    case 'bad-redirect':
+      return new ImagineError(
+        'download_failed',
+        'The generated image link redirected to a link that is not http(s).',
+      );
+    case 'network':
+      return new ImagineError(
+        'download_failed',
+        `Downloading the generated image failed: ${networkReason(failure.error)}.`,
+        { retryable: true, cause: failure.error },
+      );
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ImagineError(
-      'download_failed',
-      `The image API returned a ${parsed.protocol} link, not http(s).`,
-    );
-  }
-  return parsed;
 }
 
 function statusError(status: number): ImagineError {

@@ -1,11 +1,12 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { LazyAttachment } from '../attachment.js';
 import { createSemaphore } from '../client/semaphore.js';
-import { ImagineError, isImagineError } from '../errors.js';
+import { ImagineError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
-import { describeBytes, sniffImageType } from '../images/index.js';
+import { describeBytes } from '../images/index.js';
 import type { Logger } from '../logger.js';
 import type { InputImage } from '../request.js';
+import { type FetchFailure, fetchImage } from './fetch-image.js';
 
 /** An origin files are read from, with the headers (a bot token) that only it is sent. */
 export interface TrustedOrigin {
@@ -60,20 +61,23 @@ export interface AttachmentDownloader {
 
 const defaultTimeoutMs = 60_000;
 const maxRedirects = 5;
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-function parseUrl(text: string, base?: URL): URL | undefined {
+function parseUrl(text: string): URL | undefined {
   try {
-    const url = new URL(text, base);
+    const url = new URL(text);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
   } catch {
     return undefined;
   }
 }
 
+function trustedOrigin(policy: AttachmentPolicy, url: URL | undefined): TrustedOrigin | undefined {
+  return url && policy.origins.find((trusted) => trusted.origin === url.origin);
+}
+
 /**
- * The one routine that reads files users attach on Slack and Discord: trusted origins only, a platform's token
- * only to its own origin (never after a redirect leaves it), a size cap checked on the declared size, the
+ * Reads the files users attach on Slack and Discord through `fetchImage`: trusted origins only, a platform's
+ * token only to its own origin (never after a redirect leaves it), a size cap checked on the declared size, the
  * content-length and the bytes as they stream, a timeout, and one semaphore bounding downloads process-wide.
  */
 export function createAttachmentDownloader(options: AttachmentDownloaderOptions): AttachmentDownloader {
@@ -93,15 +97,17 @@ export function createAttachmentDownloader(options: AttachmentDownloaderOptions)
       `Could not download "${file.name}" from ${policy.platform}${why ? ` (${why})` : ''}; attach it again.`,
       { retryable: true, ...(cause !== undefined && { cause }) },
     );
+  const notOnHome = (file: RemoteFile, policy: AttachmentPolicy) =>
+    new ImagineError('invalid_image', `Could not read "${file.name}": it is not on ${policy.home}.`);
 
   function refusal(file: RemoteFile, policy: AttachmentPolicy): ImagineError | undefined {
     const url = parseUrl(file.url);
-    if (!url || !policy.origins.some((trusted) => trusted.origin === url.origin)) {
+    if (!trustedOrigin(policy, url)) {
       options.logger?.warn('an attachment is not on a trusted origin: not downloaded', {
         platform: policy.platform,
         origin: url?.origin ?? 'not an http(s) URL',
       });
-      return new ImagineError('invalid_image', `Could not read "${file.name}": it is not on ${policy.home}.`);
+      return notOnHome(file, policy);
     }
     if (file.declaredBytes !== undefined && file.declaredBytes > maxBytes) {
       return tooLarge(file, file.declaredBytes);
@@ -109,86 +115,58 @@ export function createAttachmentDownloader(options: AttachmentDownloaderOptions)
     return undefined;
   }
 
-  async function readCapped(body: AsyncIterable<Uint8Array>, file: RemoteFile): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    // Leaving the loop by throwing destroys the stream: the rest is never read.
-    for await (const chunk of body) {
-      total += chunk.length;
-      if (total > maxBytes) throw tooLarge(file);
-      chunks.push(Buffer.from(chunk));
+  function failure(file: RemoteFile, policy: AttachmentPolicy, why: FetchFailure): ImagineError {
+    switch (why.kind) {
+      case 'not-http':
+      case 'refused':
+        return notOnHome(file, policy);
+      case 'bad-redirect':
+      case 'status':
+        return failed(file, policy, `HTTP ${why.status}`);
+      case 'too-many-redirects':
+        return failed(file, policy, 'too many redirects');
+      case 'too-large':
+        return tooLarge(file, why.declaredBytes);
+      case 'not-image':
+        return (
+          policy.explainNotImage?.(why, file) ??
+          new ImagineError(
+            'invalid_image',
+            `"${file.name}" is not an image (it looks like ${describeBytes(why.bytes)}); attach PNG, JPEG, WEBP or GIF files.`,
+          )
+        );
+      case 'timeout':
+      case 'network':
+        return unreachable(file, policy, why.error);
+      case 'refused-address':
+        return unreachable(file, policy, why.refusal);
+      case 'cancelled':
+        return unreachable(file, policy, why.reason);
     }
-    return Buffer.concat(chunks, total);
   }
 
-  async function fetchFile(file: RemoteFile, policy: AttachmentPolicy): Promise<Download> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    let url = parseUrl(file.url) as URL;
-    const first = url.origin;
-    const headers = policy.origins.find((trusted) => trusted.origin === first)?.headers ?? {};
-    let onFirstOrigin = true;
-    for (let hops = 0; hops <= maxRedirects; hops += 1) {
-      const response = await request(url, {
-        method: 'GET',
-        headers: onFirstOrigin ? headers : {},
-        signal,
-        ...(options.dispatcher && { dispatcher: options.dispatcher }),
-      });
-      const status = response.statusCode;
-      if (redirectStatuses.has(status)) {
-        await response.body.dump().catch(() => undefined);
-        const location = response.headers.location;
-        const next = typeof location === 'string' ? parseUrl(location, url) : undefined;
-        if (!next) throw failed(file, policy, `HTTP ${status}`);
-        // Like fetch: once a redirect leaves the first origin, its credentials are never sent again.
-        if (next.origin !== first) onFirstOrigin = false;
-        url = next;
-        continue;
-      }
-      if (status !== 200) {
-        await response.body.dump().catch(() => undefined);
-        throw failed(file, policy, `HTTP ${status}`);
-      }
-      const declared = Number(response.headers['content-length']);
-      if (declared > maxBytes) {
-        response.body.destroy();
-        throw tooLarge(file, declared);
-      }
-      const contentType = response.headers['content-type'];
-      return {
-        bytes: await readCapped(response.body, file),
-        contentType: typeof contentType === 'string' ? contentType : '',
-      };
-    }
-    throw failed(file, policy, 'too many redirects');
-  }
-
-  async function download(file: RemoteFile, policy: AttachmentPolicy): Promise<Download> {
-    const refused = refusal(file, policy);
-    if (refused) throw refused;
-    const release = await slots.acquire();
-    try {
-      return await fetchFile(file, policy);
-    } catch (error) {
-      if (isImagineError(error)) throw error;
-      options.logger?.info('an attachment download failed', { platform: policy.platform, error });
-      throw failed(file, policy, undefined, error);
-    } finally {
-      release();
-    }
+  function unreachable(file: RemoteFile, policy: AttachmentPolicy, error: unknown): ImagineError {
+    options.logger?.info('an attachment download failed', { platform: policy.platform, error });
+    return failed(file, policy, undefined, error);
   }
 
   async function read(file: RemoteFile, policy: AttachmentPolicy): Promise<InputImage> {
-    const downloaded = await download(file, policy);
-    const mediaType = sniffImageType(downloaded.bytes);
-    if (mediaType) return { bytes: downloaded.bytes, mediaType };
-    throw (
-      policy.explainNotImage?.(downloaded, file) ??
-      new ImagineError(
-        'invalid_image',
-        `"${file.name}" is not an image (it looks like ${describeBytes(downloaded.bytes)}); attach PNG, JPEG, WEBP or GIF files.`,
-      )
-    );
+    const refused = refusal(file, policy);
+    if (refused) throw refused;
+    return fetchImage(file.url, {
+      ...(options.dispatcher && { dispatcher: options.dispatcher }),
+      // The first link must be on a trusted origin; its headers go only to it, and not after a redirect leaves it.
+      headersFor(hop) {
+        if (!hop.onFirstOrigin) return {};
+        const trusted = trustedOrigin(policy, hop.url);
+        return trusted && (trusted.headers ?? {});
+      },
+      maxBytes,
+      timeoutMs,
+      maxRedirects,
+      slots,
+      fail: (why) => failure(file, policy, why),
+    });
   }
 
   return {
