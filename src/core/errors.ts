@@ -82,3 +82,8 @@ export function invalidOption(option: string, message: string, choices?: readonl
   const suffix = choices && choices.length > 0 ? ` Valid: ${choices.join(', ')}.` : '';
   return new ImagineError('invalid_option', `${message}${suffix}`, { option, choices });
 }
+
+/** The caller cancelled (Ctrl-C, /cancel, a closed interaction). */
+export function cancelledError(cause?: unknown): ImagineError {
+  return new ImagineError('cancelled', 'The request was cancelled.', cause === undefined ? {} : { cause });
+}

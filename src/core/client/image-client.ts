@@ -2,11 +2,12 @@ import { Agent, type Dispatcher, errors, request } from 'undici';
 import { ImagineError, isImagineError } from '../errors.js';
 import { sniffImageType } from '../images/sniff.js';
 import type { Logger } from '../logger.js';
+import { createAttemptSignal } from '../net/attempt-signal.js';
 import type { LookupAddresses } from '../net/guarded-dispatcher.js';
+import { createSemaphore } from '../net/semaphore.js';
 import type { RequestPlan, WireCall } from '../plan-types.js';
 import { redactSecrets } from '../redact-secrets.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
-import { createAttemptSignal } from './attempt-signal.js';
 import { classifyHttpError, requestIdFromHeaders } from './classify-error.js';
 import { defaultMaxDownloadBytes } from './download.js';
 import { mostInformative } from './most-informative.js';
@@ -14,7 +15,6 @@ import { decodeJsonStream } from './response-decoder.js';
 import { type ParsedImageResponse, parseImageResponse, type ReturnedImage } from './response-schema.js';
 import { createResultDownloads } from './result-downloads.js';
 import { abortableSleep, cancelledError, type Sleep, withRetries } from './retry.js';
-import { createSemaphore } from './semaphore.js';
 
 /** The part of the project's Logger the client uses, so any structural logger fits. */
 export type ClientLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

@@ -1,3 +1,4 @@
+export { createSemaphore, type Release, type Semaphore } from '../net/semaphore.js';
 export {
   classifyErrorPayload,
   classifyHttpError,
@@ -28,4 +29,3 @@ export {
   type Sleep,
   withRetries,
 } from './retry.js';
-export { createSemaphore, type Release, type Semaphore } from './semaphore.js';

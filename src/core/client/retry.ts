@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { ImagineError, isImagineError } from '../errors.js';
+import { cancelledError, type ImagineError, isImagineError } from '../errors.js';
+
+export { cancelledError };
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -16,10 +18,6 @@ export interface RetryOptions {
   now?: () => number;
   /** Called before each wait, e.g. to log it. */
   onRetry?: (error: ImagineError, attempt: number, delayMs: number) => void;
-}
-
-export function cancelledError(cause?: unknown): ImagineError {
-  return new ImagineError('cancelled', 'The request was cancelled.', cause === undefined ? {} : { cause });
 }
 
 /** Waits `ms`, or rejects with `cancelled` as soon as the signal fires. */

@@ -1,12 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { LazyAttachment } from '../attachment.js';
-import { createSemaphore } from '../client/semaphore.js';
 import { ImagineError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { describeBytes } from '../images/index.js';
 import type { Logger } from '../logger.js';
 import type { InputImage } from '../request.js';
 import { type FetchFailure, fetchImage } from './fetch-image.js';
+import { createSemaphore } from './semaphore.js';
 
 /** An origin files are read from, with the headers (a bot token) that only it is sent. */
 export interface TrustedOrigin {

@@ -1,6 +1,6 @@
 import { type Dispatcher, request } from 'undici';
-import { createAttemptSignal } from '../client/attempt-signal.js';
 import { sniffImageType } from '../images/sniff.js';
+import { createAttemptSignal } from './attempt-signal.js';
 import { findRefusal, type RefusedAddressError } from './guarded-dispatcher.js';
 
 /** Why a download gave no image; each caller words it for its own users and logs. */

@@ -1,4 +1,4 @@
-import { cancelledError } from './retry.js';
+import { cancelledError } from '../errors.js';
 
 /** Gives back the slot; calling it twice is harmless. */
 export type Release = () => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSemaphore } from '../../../src/core/client/semaphore.js';
+import { createSemaphore } from '../../../src/core/net/semaphore.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
