@@ -40,6 +40,10 @@ export interface ImageOptionSpec<Value extends OptionValue = OptionValue> {
 const define = <const Value extends OptionValue, const Spec extends ImageOptionSpec<Value>>(spec: Spec) =>
   spec;
 
+/** A switch: `--flag`, `--no-flag`, `--flag false`. */
+const onOffOption = (flag: string, help: string, takes: (row: ModelRow) => OptionSupport) =>
+  define({ flag, aliases: [], negation: `no-${flag}`, value: onOff(), help, takes });
+
 export const maxSeed = 2_147_483_647;
 
 /**
@@ -129,14 +133,11 @@ export const imageOptionTable = {
     value: choice('an image format', ['png', 'jpeg', 'webp'], { synonyms: { jpg: 'jpeg' } }),
     help: 'Output format, where the model has a choice',
   }),
-  watermark: define({
-    flag: 'watermark',
-    aliases: [],
-    negation: 'no-watermark',
-    value: onOff(),
-    help: 'Watermark (Seedream, Qwen; Seedream’s is off unless asked)',
-    takes: (row) => row.options.watermark,
-  }),
+  watermark: onOffOption(
+    'watermark',
+    'Watermark (Seedream, Qwen; Seedream’s is off unless asked)',
+    (row) => row.options.watermark,
+  ),
   optimizePrompt: define({
     flag: 'optimize-prompt',
     aliases: ['optimize'],
@@ -144,14 +145,11 @@ export const imageOptionTable = {
     help: 'Prompt optimisation (Seedream)',
     takes: (row) => row.options.optimizePrompt,
   }),
-  promptExtend: define({
-    flag: 'prompt-extend',
-    aliases: [],
-    negation: 'no-prompt-extend',
-    value: onOff(),
-    help: 'Let the model rewrite the prompt (Qwen)',
-    takes: (row) => row.options.promptExtend,
-  }),
+  promptExtend: onOffOption(
+    'prompt-extend',
+    'Let the model rewrite the prompt (Qwen)',
+    (row) => row.options.promptExtend,
+  ),
   inputFidelity: define({
     flag: 'input-fidelity',
     aliases: ['fidelity'],
@@ -159,14 +157,11 @@ export const imageOptionTable = {
     help: 'How closely an edit keeps the input (GPT Image)',
     takes: (row) => row.options.inputFidelity,
   }),
-  groupImages: define({
-    flag: 'group',
-    aliases: [],
-    negation: 'no-group',
-    value: onOff(),
-    help: 'Seedream group images: up to n related images in one call',
-    takes: (row) => row.options.groupImages,
-  }),
+  groupImages: onOffOption(
+    'group',
+    'Seedream group images: up to n related images in one call',
+    (row) => row.options.groupImages,
+  ),
 };
 
 export type ImageOptionTable = typeof imageOptionTable;
