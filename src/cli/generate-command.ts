@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { terminalSafe, terminalSafeJson } from '../bots/console/index.js';
+import { terminalSafe, terminalSafeJson } from '../bots/console/terminal-safe.js';
 import { loadConfig } from '../config.js';
 import { createImageClient } from '../core/client/index.js';
 import { ImagineError } from '../core/errors.js';
