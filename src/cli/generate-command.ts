@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import { createImageClient } from '../core/client/index.js';
 import { ImagineError } from '../core/errors.js';
 import { createImageService } from '../core/image-service.js';
-import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/index.js';
+import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/sniff.js';
 import { createLogger } from '../core/logger.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';

@@ -7,8 +7,9 @@ import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-a
 
 const bin = path.resolve('bin/imagine-bot.js');
 const recorder = path.resolve('test/support/record-loaded-modules.mjs');
-// What only the bots, the start command and the stores need: a one-shot CLI command must not pay for them.
-const heavyPackages = ['discord.js', '@slack/bolt', '@keyv/redis', 'better-sqlite3', 'keyv'];
+// What only the bots, the start command, the stores and input images need: a prompt-only generate must not pay
+// for them.
+const heavyPackages = ['discord.js', '@slack/bolt', '@keyv/redis', 'better-sqlite3', 'keyv', 'sharp'];
 
 /** Runs the CLI in a fresh process and returns the packages (node_modules folders) it loaded. */
 async function packagesLoadedBy(
