@@ -1,12 +1,6 @@
-import { terminalSafe } from './bots/console/index.js';
-import { runChat } from './cli/chat-command.js';
-import { runDemo } from './cli/demo-command.js';
+import { terminalSafe } from './bots/console/terminal-safe.js';
 import { exitCodeFor, exitCodes } from './cli/exit-codes.js';
-import { runFakeApi } from './cli/fake-api-command.js';
-import { runGenerate } from './cli/generate-command.js';
 import { type CliIo, processIo } from './cli/io.js';
-import { runRegister } from './cli/register-command.js';
-import { runStart } from './cli/start-command.js';
 
 const usage = `imagine-bot — image generation and edits for Discord, Slack and the terminal
 
@@ -21,13 +15,23 @@ Commands:
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-const commands: Record<string, Command> = {
-  start: (argv, io) => runStart(argv, io),
-  chat: (argv, io) => runChat(argv, io),
-  demo: (argv, io) => runDemo(argv, io),
-  generate: runGenerate,
-  'fake-api': runFakeApi,
-  register: runRegister,
+// Each command is imported when it runs, so `generate` never pays for discord.js, Bolt or the stores.
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => {
+    const { runStart } = await import('./cli/start-command.js');
+    return (argv, io) => runStart(argv, io);
+  },
+  chat: async () => {
+    const { runChat } = await import('./cli/chat-command.js');
+    return (argv, io) => runChat(argv, io);
+  },
+  demo: async () => {
+    const { runDemo } = await import('./cli/demo-command.js');
+    return (argv, io) => runDemo(argv, io);
+  },
+  generate: async () => (await import('./cli/generate-command.js')).runGenerate,
+  'fake-api': async () => (await import('./cli/fake-api-command.js')).runFakeApi,
+  register: async () => (await import('./cli/register-command.js')).runRegister,
 };
 
 /** Runs one CLI command and returns its exit code; failures print one clear line, never a stack or a secret. */
@@ -37,12 +41,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.stdout(usage);
     return name === undefined ? exitCodes.badInput : exitCodes.ok;
   }
-  const command = commands[name];
-  if (!command) {
+  const loadCommand = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!loadCommand) {
     io.stderr(`Unknown command "${terminalSafe(name)}".\n\n${usage}`);
     return exitCodes.badInput;
   }
   try {
+    const command = await loadCommand();
     return await command(rest, io);
   } catch (error) {
     // The message may quote the API or the command line: printed terminal-safe.

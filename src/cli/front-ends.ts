@@ -1,6 +1,4 @@
 import type { App } from '../app.js';
-import { startDiscordBot } from '../bots/discord/index.js';
-import { startSlackBot } from '../bots/slack/index.js';
 import type { Config } from '../config.js';
 import type { CliIo } from './io.js';
 
@@ -42,6 +40,8 @@ export const discordFrontEnd: FrontEnd = {
   credentials: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
   isConfigured: (config) => config.discord !== undefined,
   async start(app, config) {
+    // Loaded only when configured: discord.js is a large import that Slack-only and CLI runs never need.
+    const { startDiscordBot } = await import('../bots/discord/index.js');
     const bot = await startDiscordBot({ app, config, logger: app.logger });
     return { readyText: 'Discord bot connected.', stop: () => bot.stop() };
   },
@@ -53,6 +53,7 @@ export const slackFrontEnd: FrontEnd = {
   credentials: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'],
   isConfigured: (config) => config.slack !== undefined,
   async start(app, config) {
+    const { startSlackBot } = await import('../bots/slack/index.js');
     const bot = await startSlackBot({ app, config, logger: app.logger });
     const mode = config.slack?.appToken
       ? 'Socket Mode'

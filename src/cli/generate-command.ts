@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { terminalSafe, terminalSafeJson } from '../bots/console/index.js';
+import { terminalSafe, terminalSafeJson } from '../bots/console/terminal-safe.js';
 import { loadConfig } from '../config.js';
 import { createImageClient } from '../core/client/index.js';
 import { ImagineError } from '../core/errors.js';
 import { createImageService } from '../core/image-service.js';
-import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/index.js';
+import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/sniff.js';
 import { createLogger } from '../core/logger.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';

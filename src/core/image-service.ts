@@ -1,11 +1,12 @@
 import type { ImageClient } from './client/image-client.js';
-import { prepareInputImage } from './images/index.js';
 import { type PrepareImage, planRequest } from './plan.js';
 import type { ImageRequest } from './request.js';
 import type { ImageResult } from './result.js';
 
 /** Fits an input image to the model row's formats and byte limit (convert / downscale) with sharp. */
 export const fitImageToModel: PrepareImage = async (image, row, index) => {
+  // sharp (a native library) is loaded on the first input image: a prompt-only `generate` never pays for it.
+  const { prepareInputImage } = await import('./images/prepare-input.js');
   const prepared = await prepareInputImage(image.bytes, row.input, { index });
   const fitted = { bytes: prepared.bytes, mediaType: prepared.mediaType };
   return prepared.changed

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+
+const bin = path.resolve('bin/imagine-bot.js');
+const recorder = path.resolve('test/support/record-loaded-modules.mjs');
+// What only the bots, the start command, the stores and input images need: a prompt-only generate must not pay
+// for them.
+const heavyPackages = ['discord.js', '@slack/bolt', '@keyv/redis', 'better-sqlite3', 'keyv', 'sharp'];
+
+/** Runs the CLI in a fresh process and returns the packages (node_modules folders) it loaded. */
+async function packagesLoadedBy(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'imagine-loaded-'));
+  const file = path.join(directory, 'loaded.txt');
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', recorder, bin, ...args], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? '', LOADED_MODULES_FILE: file, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
+  });
+  const urls = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  const packages = new Set(
+    urls.flatMap((url) => {
+      const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(decodeURIComponent(url));
+      return match?.[1] ? [match[1]] : [];
+    }),
+  );
+  return { code, packages, stderr };
+}
+
+describe('a CLI command loads only what it uses', () => {
+  let fake: FakeImageApi;
+
+  beforeAll(async () => {
+    fake = await startFakeImageApi({ apiKey: 'fake' });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('generate --help loads none of the bots, nor the stores', async () => {
+    const { code, packages } = await packagesLoadedBy(['generate', '--help']);
+    expect(code).toBe(0);
+    expect(packages.has('zod')).toBe(true); // the recorder works: the option parsing did load zod
+    for (const name of heavyPackages)
+      expect({ name, loaded: packages.has(name) }).toEqual({ name, loaded: false });
+  });
+
+  it('a generate against the fake image API loads none of the bots, nor the stores', async () => {
+    const { code, packages, stderr } = await packagesLoadedBy(['generate', 'a red fox', '--out', 'out'], {
+      IMAGE_API_BASE_URL: fake.url,
+      IMAGE_API_KEY: 'fake',
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(packages.has('undici')).toBe(true);
+    for (const name of heavyPackages)
+      expect({ name, loaded: packages.has(name) }).toEqual({ name, loaded: false });
+  });
+
+  it('start with only Slack credentials never loads discord.js', async () => {
+    // Slack's credentials half set: the config names the missing variable before anything connects.
+    const { code, packages } = await packagesLoadedBy(['start'], { SLACK_BOT_TOKEN: 'xoxb-test' });
+    expect(code).toBe(2);
+    expect(packages.has('zod')).toBe(true);
+    expect(packages.has('discord.js')).toBe(false);
+  });
+});
