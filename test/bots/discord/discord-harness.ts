@@ -67,6 +67,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
     IMAGE_API_KEY: imageKey,
     IMAGE_API_MAX_RETRIES: '0',
     STORE_URL: 'memory://',
+    IMAGE_STORE_URL: 'memory://',
     USER_RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'debug',
     DISCORD_TOKEN: discordToken,
