@@ -15,7 +15,8 @@ import { type AttachmentDownloader, createAttachmentDownloader } from './core/ne
 import { createSettingsStore } from './core/settings/settings.js';
 import { createImageBlobs } from './core/store/blobs.js';
 import { createEventClaims } from './core/store/event-claims.js';
-import { createStore } from './core/store/index.js';
+import type { ImageStore } from './core/store/image-store.js';
+import { createImageStore, createStore } from './core/store/index.js';
 import type { Store } from './core/store/store.js';
 
 export interface App {
@@ -24,6 +25,8 @@ export interface App {
   /** Reads the files users attach on Slack and Discord; one per app, so its download limit is process-wide. */
   downloads: AttachmentDownloader;
   store: Store;
+  /** Image bytes (IMAGE_STORE_URL); the store keeps their hashes. */
+  imageStore: ImageStore;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface AppOverrides {
   clock?: Clock;
   /** Test seam: a ready store instead of `config.storeUrl`. */
   store?: Store;
+  /** Test seam: a ready image store instead of `config.imageStoreUrl` (the caller closes it). */
+  imageStore?: ImageStore;
   dispatcher?: Dispatcher;
   random?: () => number;
   progressIntervalMs?: number;
@@ -43,6 +48,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const clock = overrides.clock ?? systemClock();
   const store = overrides.store ?? (await createStore(config.storeUrl, { logger }));
+  const imageStore =
+    overrides.imageStore ??
+    (await createImageStore(config.imageStoreUrl, { logger }).catch(async (error: unknown) => {
+      // Nothing this app opened may outlive a failed start.
+      if (!overrides.store) await store.close();
+      throw error;
+    }));
   const client = createImageClient({
     ...config.imageApi,
     logger,
@@ -50,7 +62,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const jobs = createJobStore(store, config.imageTtlMs);
   const conversations = createConversationStore(store, config.imageTtlMs, () => clock.now());
-  const blobs = createImageBlobs(store);
+  const blobs = createImageBlobs(store, imageStore);
   const executor = createJobExecutor({
     jobs,
     conversations,
@@ -104,10 +116,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger,
     }),
     store,
+    imageStore,
     logger,
     async close() {
       await runner.close();
       await client.close();
+      if (!overrides.imageStore) await imageStore.close();
       if (!overrides.store) await store.close();
     },
   };

@@ -33,6 +33,19 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  IMAGE_STORE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      const url = value === undefined || value === '' ? 'file://data/images' : value;
+      if (/^(file:\/\/.+|memory:\/\/|redis:\/\/|rediss:\/\/)/.test(url)) return url;
+      context.addIssue({
+        code: 'custom',
+        message: 'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
+      });
+      return z.NEVER;
+    }),
   USER_CONCURRENCY: wholeNumber('USER_CONCURRENCY', 'a whole number ≥ 1', 1, 2),
   USER_RATE_LIMIT_PER_MINUTE: wholeNumber(
     'USER_RATE_LIMIT_PER_MINUTE',
@@ -81,6 +94,8 @@ export interface Config {
   imageApi: { baseUrl: string; apiKey: string; timeoutMs: number; maxRetries: number; concurrency: number };
   defaultModel: string;
   storeUrl: string;
+  /** Where image bytes live (the key-value store keeps only their hash and media type). */
+  imageStoreUrl: string;
   limits: {
     userConcurrency: number;
     userPerMinute: number;
@@ -214,6 +229,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     defaultModel: values.DEFAULT_MODEL,
     storeUrl: values.STORE_URL,
+    imageStoreUrl: values.IMAGE_STORE_URL,
     limits: {
       userConcurrency: values.USER_CONCURRENCY,
       userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,

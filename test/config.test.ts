@@ -27,6 +27,7 @@ describe('config', () => {
       },
       defaultModel: 'gemini-2.5-flash-image',
       storeUrl: 'sqlite://data/imagine-bot.sqlite',
+      imageStoreUrl: 'file://data/images',
       limits: {
         userConcurrency: 2,
         userPerMinute: 6,
@@ -82,6 +83,14 @@ describe('config', () => {
     [
       { IMAGE_API_KEY: secret, LOG_LEVEL: 'loud' },
       'LOG_LEVEL must be one of debug, info, warn, error, silent.',
+    ],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 's3://bucket' },
+      'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
+    ],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 'file://' },
+      'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
     ],
   ])('stops with one line naming the variable: %j', (env, message) => {
     const error = configError(env);

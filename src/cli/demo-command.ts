@@ -30,6 +30,7 @@ export async function runDemo(
       IMAGE_API_BASE_URL: fake.url,
       IMAGE_API_KEY: io.env.IMAGE_API_KEY?.trim() || demoKey,
       STORE_URL: io.env.STORE_URL?.trim() || 'memory://',
+      IMAGE_STORE_URL: io.env.IMAGE_STORE_URL?.trim() || 'memory://',
       USER_RATE_LIMIT_PER_MINUTE: io.env.USER_RATE_LIMIT_PER_MINUTE?.trim() || '0',
     };
     const config = parseConfig(env);

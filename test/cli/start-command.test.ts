@@ -69,7 +69,12 @@ describe('imagine-bot start', () => {
     'names what is missing of half-set credentials %j in start, chat, demo and generate (exit 2)',
     async (credentials, message) => {
       for (const argv of [['start'], ['chat'], ['demo'], ['generate', 'a red fox']]) {
-        const io = memoryIo({ IMAGE_API_KEY: 'sk-SENTINEL-half', STORE_URL: 'memory://', ...credentials });
+        const io = memoryIo({
+          IMAGE_API_KEY: 'sk-SENTINEL-half',
+          STORE_URL: 'memory://',
+          IMAGE_STORE_URL: 'memory://',
+          ...credentials,
+        });
         expect(await runCli(argv, io), argv[0]).toBe(2);
         expect(io.err.join(''), argv[0]).toBe(`error: ${message}\n`);
         expect(io.out.join(''), argv[0]).not.toContain('starting the terminal chat');

@@ -26,7 +26,12 @@ function memoryIo(env: NodeJS.ProcessEnv): CliIo & { out: string[]; err: string[
   };
 }
 
-const base = { IMAGE_API_KEY: imageKey, STORE_URL: 'memory://', LOG_LEVEL: 'silent' };
+const base = {
+  IMAGE_API_KEY: imageKey,
+  STORE_URL: 'memory://',
+  IMAGE_STORE_URL: 'memory://',
+  LOG_LEVEL: 'silent',
+};
 
 /** Runs `imagine-bot start` in this process; returns the exit code and what a person reads on stderr. */
 async function start(env: NodeJS.ProcessEnv) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/core/store/index.js';
+import { createImageStore, createStore, type ImageStore } from '../../src/core/store/index.js';
 import type { Store } from '../../src/core/store/store.js';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { dataUri, onlyReply, sentinelKey, startHarness } from '../support/bot-harness.js';
@@ -18,8 +18,10 @@ const generationBodies = (fake: FakeImageApi) =>
 
 interface Backend {
   storeUrl: string;
+  imageStoreUrl: string;
   namespace?: string;
   openStore(): Promise<Store>;
+  openImageStore(): Promise<ImageStore>;
 }
 
 /** A job made by one app still works from a new process after that app closed: buttons and threads. */
@@ -39,19 +41,22 @@ function describeRestart(name: string, backend: () => Promise<Backend>, cleanUp:
     /** The first app: makes a result, maybe links a thread, and closes. */
     async function firstApp(prompt: string, threadKey?: string): Promise<string> {
       const opened = await store.openStore();
-      const harness = await startHarness({ fake, store: opened });
+      const images = await store.openImageStore();
+      const harness = await startHarness({ fake, store: opened, imageStore: images });
       try {
         const result = onlyReply(await harness.app.brain.text(prompt, [], harness.context()), 'result');
         if (threadKey) await harness.app.brain.linkResult(result.jobId ?? '', { threadKey });
         return result.jobId ?? '';
       } finally {
         await harness.close();
+        await images.close();
         await opened.close();
       }
     }
     const environment = () => ({
       fakeUrl: fake.url,
       storeUrl: store.storeUrl,
+      imageStoreUrl: store.imageStoreUrl,
       ...(store.namespace && { namespace: store.namespace }),
     });
 
@@ -128,7 +133,13 @@ describeRestart(
     const directory = await mkdtemp(join(tmpdir(), 'imagine-bot-restart-'));
     directories.push(directory);
     const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
-    return { storeUrl, openStore: () => createStore(storeUrl) };
+    const imageStoreUrl = `file://${join(directory, 'images')}`;
+    return {
+      storeUrl,
+      imageStoreUrl,
+      openStore: () => createStore(storeUrl),
+      openImageStore: () => createImageStore(imageStoreUrl),
+    };
   },
   async () => {
     await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
@@ -139,7 +150,13 @@ const namespace = `imagine-bot-test-${randomUUID()}`;
 if (redisUrl) {
   describeRestart(
     'Redis',
-    async () => ({ storeUrl: redisUrl, namespace, openStore: () => createStore(redisUrl, { namespace }) }),
+    async () => ({
+      storeUrl: redisUrl,
+      imageStoreUrl: redisUrl,
+      namespace,
+      openStore: () => createStore(redisUrl, { namespace }),
+      openImageStore: () => createImageStore(redisUrl, { namespace }),
+    }),
     async () => {
       const client = createClient({ url: redisUrl });
       await client.connect();

@@ -4,7 +4,7 @@ import type { Reply } from '../../src/commands/reply.js';
 import { parseConfig } from '../../src/config.js';
 import { type LazyAttachment, readyAttachment } from '../../src/core/attachment.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createStore } from '../../src/core/store/index.js';
+import { createStore, type ImageStore } from '../../src/core/store/index.js';
 import type { Store } from '../../src/core/store/store.js';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 
@@ -25,10 +25,12 @@ export interface HarnessOptions {
   /** A ready store (the caller closes it), instead of `storeUrl`. */
   store?: Store;
   storeUrl?: string;
+  /** A ready image store (the caller closes it), instead of a memory one. */
+  imageStore?: ImageStore;
   /** A running fake to share (the caller closes it), e.g. across an app restart. */
   fake?: FakeImageApi;
   /** createApp seams (random, clock…); the harness brings its own logger and store. */
-  overrides?: Omit<AppOverrides, 'logger' | 'store'>;
+  overrides?: Omit<AppOverrides, 'logger' | 'store' | 'imageStore'>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -38,6 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     IMAGE_API_KEY: sentinelKey,
     IMAGE_API_MAX_RETRIES: '0',
     STORE_URL: options.storeUrl ?? 'memory://',
+    IMAGE_STORE_URL: 'memory://',
     LOG_LEVEL: 'debug',
     ...options.env,
   });
@@ -48,7 +51,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sink: (line) => logLines.push(line),
   });
   const store = options.store ?? (await createStore(config.storeUrl, { logger }));
-  const app = await createApp(config, { progressIntervalMs: 60_000, ...options.overrides, logger, store });
+  const app = await createApp(config, {
+    progressIntervalMs: 60_000,
+    ...options.overrides,
+    logger,
+    store,
+    ...(options.imageStore && { imageStore: options.imageStore }),
+  });
   return {
     fake,
     app,

@@ -25,7 +25,7 @@ const printedReplies = z.array(
 /** Runs one step in a new Node process on the same store, against the same fake image API. */
 export async function inNewProcess(
   step: RestartStep,
-  environment: { fakeUrl: string; storeUrl: string; namespace?: string },
+  environment: { fakeUrl: string; storeUrl: string; imageStoreUrl: string; namespace?: string },
 ) {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', script, JSON.stringify(step)], {
     cwd: root,
@@ -35,6 +35,7 @@ export async function inNewProcess(
       IMAGE_API_KEY: sentinelKey,
       IMAGE_API_MAX_RETRIES: '0',
       STORE_URL: environment.storeUrl,
+      IMAGE_STORE_URL: environment.imageStoreUrl,
       ...(environment.namespace && { STORE_NAMESPACE: environment.namespace }),
     },
     timeout: 60_000,

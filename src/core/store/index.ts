@@ -3,10 +3,14 @@ export {
   defaultImageTtlMs,
   type ImageBlobs,
   imageBlobNamespace,
+  imageMetadataNamespace,
   type StoredImage,
   sha256Hex,
 } from './blobs.js';
+export { createImageStore, defaultImageStoreUrl, type ImageStoreOptions } from './create-image-store.js';
 export { createStore, defaultStoreUrl } from './create-store.js';
+export type { FileImageStore } from './file-image-store.js';
+export { type ImageStore, sha256HexInChunks } from './image-store.js';
 export { SqliteKeyvAdapter, type SqliteKeyvAdapterOptions } from './sqlite-adapter.js';
 export {
   defaultStoreNamespace,

@@ -11,7 +11,7 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
 }
 
-type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createClient>;
 
 // Increment only below the limit; the window starts at the first increment (PTTL < 0: no expiry set yet).
 const reserveScript = `
@@ -113,11 +113,13 @@ export async function openRedisStore(url: URL, options: RedisStoreOptions): Prom
   });
 }
 
-async function connectWithin(
+/** Connects, or fails after `timeoutMs` with an ImagineError naming `label` and the safe URL. */
+export async function connectWithin(
   client: RedisClient,
   timeoutMs: number,
   safeUrl: string,
   secrets: readonly string[],
+  label = 'Redis store',
 ): Promise<void> {
   let lastError: unknown;
   const remember = (error: unknown) => {
@@ -139,7 +141,7 @@ async function connectWithin(
     if (client.isOpen) client.destroy();
     throw new ImagineError(
       'network',
-      `Could not connect to the Redis store at ${safeUrl}: ${errorText(lastError ?? error, secrets)}.`,
+      `Could not connect to the ${label} at ${safeUrl}: ${errorText(lastError ?? error, secrets)}.`,
       { retryable: true },
     );
   } finally {

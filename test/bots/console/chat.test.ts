@@ -14,6 +14,7 @@ function chatEnv(fake: FakeImageApi): Record<string, string> {
     IMAGE_API_KEY: key,
     IMAGE_API_MAX_RETRIES: '0',
     STORE_URL: 'memory://',
+    IMAGE_STORE_URL: 'memory://',
     LOG_LEVEL: 'silent',
     USER_RATE_LIMIT_PER_MINUTE: '0',
   };

@@ -3,6 +3,7 @@ import { type App, createApp } from '../../../src/app.js';
 import { type DiscordBotHandle, startDiscordBot } from '../../../src/bots/discord/index.js';
 import { parseConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/core/logger.js';
+import { createImageStore } from '../../../src/core/store/index.js';
 import { type FakeImageApi, startFakeImageApi } from '../../../src/dev/fake-image-api/index.js';
 import {
   applicationId,
@@ -67,6 +68,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
     IMAGE_API_KEY: imageKey,
     IMAGE_API_MAX_RETRIES: '0',
     STORE_URL: 'memory://',
+    IMAGE_STORE_URL: 'memory://',
     USER_RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'debug',
     DISCORD_TOKEN: discordToken,
@@ -79,8 +81,14 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
     secrets: [imageKey, discordToken],
     sink: (line) => logLines.push(line),
   });
+  // Opened once, like a folder on disk: a restart keeps the images its jobs point at.
+  const imageStore = await createImageStore(config.imageStoreUrl, { logger });
   const start = async () => {
-    const app = await createApp(config, { logger, progressIntervalMs: options.runnerProgressMs ?? 60_000 });
+    const app = await createApp(config, {
+      logger,
+      imageStore,
+      progressIntervalMs: options.runnerProgressMs ?? 60_000,
+    });
     const bot = await startDiscordBot({ app, config, logger, clock, stopGraceMs: 5000 });
     return { app, bot };
   };
@@ -98,6 +106,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
     async close() {
       await harness.bot.stop();
       await harness.app.close();
+      await imageStore.close();
       await discord.close();
       await images.close();
     },

@@ -32,7 +32,11 @@ describe('two Discord bot instances sharing one store', () => {
       DISCORD_API_URL: harness.discord.apiUrl,
     });
     const logger = createLogger({ level: 'silent' });
-    const app = await createApp(config, { logger, store: harness.app.store });
+    const app = await createApp(config, {
+      logger,
+      store: harness.app.store,
+      imageStore: harness.app.imageStore,
+    });
     const bot = await startDiscordBot({ app, config, logger, stopGraceMs: 5000 });
     second = {
       bot,

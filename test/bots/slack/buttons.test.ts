@@ -14,7 +14,14 @@ describe('result buttons', () => {
   let storeUrl: string;
   const harnesses: SlackHarness[] = [];
   const start = async () => {
-    const harness = await startSlackHarness({ slack, images, storeUrl });
+    // Images on disk next to the SQLite file, so a restart finds both.
+    const imageStoreUrl = `file://${join(directory, 'images')}`;
+    const harness = await startSlackHarness({
+      slack,
+      images,
+      storeUrl,
+      env: { IMAGE_STORE_URL: imageStoreUrl },
+    });
     harnesses.push(harness);
     return harness;
   };

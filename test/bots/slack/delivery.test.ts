@@ -189,6 +189,8 @@ describe('two instances sharing one store', () => {
   let slack: FakeSlack;
   let images: FakeImageApi;
   const harnesses: SlackHarness[] = [];
+  // Instances that share the store share the image folder too, as they would a disk or a Redis.
+  const sharedImages = () => ({ IMAGE_STORE_URL: `file://${join(directory, 'images')}` });
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'imagine-slack-'));
     slack = await startFakeSlack();
@@ -203,8 +205,8 @@ describe('two instances sharing one store', () => {
 
   it('runs an event once when Slack retries it at the other instance', async () => {
     const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
-    const one = await startSlackHarness({ slack, images, storeUrl });
-    const two = await startSlackHarness({ slack, images, storeUrl });
+    const one = await startSlackHarness({ slack, images, storeUrl, env: sharedImages() });
+    const two = await startSlackHarness({ slack, images, storeUrl, env: sharedImages() });
     harnesses.push(one, two);
     const first = await imagineResult(one, 'a red fox');
     const eventId = nextEventId();
@@ -221,8 +223,8 @@ describe('two instances sharing one store', () => {
 
   it('runs a slash command once when its replay reaches the other instance', async () => {
     const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
-    const one = await startSlackHarness({ slack, images, storeUrl });
-    const two = await startSlackHarness({ slack, images, storeUrl });
+    const one = await startSlackHarness({ slack, images, storeUrl, env: sharedImages() });
+    const two = await startSlackHarness({ slack, images, storeUrl, env: sharedImages() });
     harnesses.push(one, two);
     const responseUrl = slack.responseUrl();
     const body = slashCommandBody({ text: 'a replayed fox', responseUrl });

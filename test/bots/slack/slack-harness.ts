@@ -105,6 +105,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     IMAGE_API_KEY: sentinelKey,
     IMAGE_API_MAX_RETRIES: '0',
     STORE_URL: options.storeUrl ?? 'memory://',
+    IMAGE_STORE_URL: 'memory://',
     LOG_LEVEL: 'debug',
     SLACK_BOT_TOKEN: slack.botToken,
     ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: signingSecret }),

@@ -1,0 +1,83 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createImageBlobs,
+  createImageStore,
+  createStore,
+  type ImageStore,
+  imageBlobNamespace,
+  imageMetadataNamespace,
+  type Store,
+  sha256Hex,
+} from '../../../src/core/store/index.js';
+import { imageBytes } from './image-store-behaviour.js';
+
+describe('image blobs on an image store', () => {
+  let directory: string;
+  let store: Store;
+  let images: ImageStore;
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'imagine-bot-blobs-'));
+    store = await createStore('memory://');
+    images = await createImageStore(`file://${directory}`);
+  });
+  afterEach(async () => {
+    await images.close();
+    await store.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('puts the bytes in the image store and only the media type and length in the key-value store', async () => {
+    const bytes = imageBytes(200_000);
+    const hash = await createImageBlobs(store, images).putImage(bytes, 'image/png');
+    expect(hash).toBe(sha256Hex(bytes));
+    expect(await store.get(imageMetadataNamespace, hash)).toEqual({
+      mediaType: 'image/png',
+      byteLength: 200_012,
+    });
+    expect(await store.get(imageBlobNamespace, hash)).toBeUndefined();
+    expect(await readdir(join(directory, hash.slice(0, 2)))).toEqual([hash]);
+    const image = await createImageBlobs(store, images).getImage(hash);
+    expect(image?.mediaType).toBe('image/png');
+    expect(image?.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('still reads an image an older version saved as base64 in the key-value store', async () => {
+    const bytes = imageBytes(5000);
+    const hash = sha256Hex(bytes);
+    await store.set(
+      imageBlobNamespace,
+      hash,
+      { mediaType: 'image/jpeg', base64: bytes.toString('base64') },
+      60_000,
+    );
+    const image = await createImageBlobs(store, images).getImage(hash);
+    expect(image?.mediaType).toBe('image/jpeg');
+    expect(image?.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('answers undefined for an old-format image whose bytes no longer match the hash', async () => {
+    const bytes = imageBytes(100);
+    const hash = sha256Hex(bytes);
+    await store.set(imageBlobNamespace, hash, { mediaType: 'image/png', base64: 'AAAA' });
+    expect(await createImageBlobs(store, images).getImage(hash)).toBeUndefined();
+  });
+
+  it('answers undefined when the file was damaged (same length, other bytes)', async () => {
+    const bytes = imageBytes(1000);
+    const blobs = createImageBlobs(store, images);
+    const hash = await blobs.putImage(bytes, 'image/png');
+    await writeFile(join(directory, hash.slice(0, 2), hash), Buffer.alloc(bytes.byteLength));
+    expect(await blobs.getImage(hash)).toBeUndefined();
+  });
+
+  it('answers undefined when the image store lost the bytes the metadata points at', async () => {
+    const bytes = imageBytes(1000);
+    const blobs = createImageBlobs(store, images);
+    const hash = await blobs.putImage(bytes, 'image/png');
+    await rm(join(directory, hash.slice(0, 2)), { recursive: true });
+    expect(await blobs.getImage(hash)).toBeUndefined();
+  });
+});

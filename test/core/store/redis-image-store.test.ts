@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from '@keyv/redis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createImageStore, sha256Hex } from '../../../src/core/store/index.js';
+import { describeImageStoreBehaviour, imageBytes } from './image-store-behaviour.js';
+import { eventually, recordingLogger } from './store-behaviour.js';
+
+const redisUrl = process.env.REDIS_URL;
+// A unique prefix per run, removed afterwards: the server may be shared with other runs.
+const namespace = `imagine-bot-test-${randomUUID()}`;
+
+if (!redisUrl) console.warn('REDIS_URL not set: skipping Redis image store tests');
+
+describe.skipIf(!redisUrl)('redis image store', () => {
+  const url = redisUrl ?? '';
+  const open = () => createImageStore(url, { namespace, logger: recordingLogger() });
+
+  afterAll(async () => {
+    const client = createClient({ url });
+    await client.connect();
+    for await (const keys of client.scanIterator({ MATCH: `${namespace}:*`, COUNT: 500 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+    await client.close();
+  });
+
+  describeImageStoreBehaviour('redis', { open });
+
+  it('stores the raw bytes (not base64) under the namespace, with the TTL on the key', async () => {
+    const store = await open();
+    const raw = createClient({ url });
+    await raw.connect();
+    try {
+      const bytes = imageBytes(100_000);
+      const hash = sha256Hex(bytes);
+      await store.put(hash, bytes, 60_000);
+      const key = `${namespace}::image:${hash}`;
+      expect(await raw.strLen(key)).toBe(bytes.byteLength);
+      const ttl = await raw.pTTL(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  });
+
+  it('moves the expiry when the same image is stored again, without sending it again', async () => {
+    const store = await open();
+    const raw = createClient({ url });
+    await raw.connect();
+    try {
+      const bytes = imageBytes(1000);
+      const hash = sha256Hex(bytes);
+      await store.put(hash, bytes, 60_000);
+      await store.put(hash, Buffer.from('not the image'), 600_000);
+      expect(await raw.pTTL(`${namespace}::image:${hash}`)).toBeGreaterThan(60_000);
+      expect((await store.get(hash))?.equals(bytes)).toBe(true);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  });
+
+  it('forgets an image once its TTL has passed', async () => {
+    const store = await open();
+    const bytes = imageBytes(1000);
+    const hash = sha256Hex(bytes);
+    await store.put(hash, bytes, 100);
+    await eventually(
+      () => store.get(hash),
+      (image) => image === undefined,
+    );
+    await store.close();
+  });
+
+  it('answers undefined after close instead of throwing', async () => {
+    const store = await open();
+    const bytes = imageBytes(100);
+    await store.put(sha256Hex(bytes), bytes, 60_000);
+    await store.close();
+    expect(await store.get(sha256Hex(bytes))).toBeUndefined();
+  });
+});
