@@ -38,8 +38,8 @@ export const configSchema = z.object({
     .trim()
     .optional()
     .transform((value, context) => {
-      const url = value === undefined || value === '' ? 'file://data/images' : value;
-      if (/^(file:\/\/.+|memory:\/\/|redis:\/\/|rediss:\/\/)/.test(url)) return url;
+      if (value === undefined || value === '') return undefined;
+      if (/^(file:\/\/.+|memory:\/\/|redis:\/\/|rediss:\/\/)/.test(value)) return value;
       context.addIssue({
         code: 'custom',
         message: 'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
@@ -143,6 +143,15 @@ export interface Config {
 
 type ConfigValues = z.output<typeof configSchema>;
 
+/**
+ * Images live where the rest of the state lives unless told otherwise: instances that share a Redis `STORE_URL`
+ * share their images through it too (no shared disk needed), a memory store keeps them in memory, else files.
+ */
+function defaultImageStoreUrl(storeUrl: string): string {
+  if (/^rediss?:\/\//.test(storeUrl) || storeUrl.startsWith('memory://')) return storeUrl;
+  return 'file://data/images';
+}
+
 function discordSection(values: ConfigValues): Pick<Config, 'discord'> {
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = values;
   if (!token && !applicationId) return {};
@@ -229,7 +238,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     defaultModel: values.DEFAULT_MODEL,
     storeUrl: values.STORE_URL,
-    imageStoreUrl: values.IMAGE_STORE_URL,
+    imageStoreUrl: values.IMAGE_STORE_URL ?? defaultImageStoreUrl(values.STORE_URL),
     limits: {
       userConcurrency: values.USER_CONCURRENCY,
       userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,

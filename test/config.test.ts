@@ -43,6 +43,18 @@ describe('config', () => {
     });
   });
 
+  it('keeps images where the state is when IMAGE_STORE_URL is not set: Redis and memory stores, else files', () => {
+    const imagesWith = (env: Record<string, string>) =>
+      parseConfig({ IMAGE_API_KEY: secret, ...env }).imageStoreUrl;
+    expect(imagesWith({ STORE_URL: 'redis://cache:6379/2' })).toBe('redis://cache:6379/2');
+    expect(imagesWith({ STORE_URL: 'rediss://cache:6380' })).toBe('rediss://cache:6380');
+    expect(imagesWith({ STORE_URL: 'memory://' })).toBe('memory://');
+    expect(imagesWith({ STORE_URL: 'sqlite://state.sqlite' })).toBe('file://data/images');
+    expect(imagesWith({ STORE_URL: 'redis://cache:6379', IMAGE_STORE_URL: 'file:///srv/images' })).toBe(
+      'file:///srv/images',
+    );
+  });
+
   it('resolves a model alias in DEFAULT_MODEL and strips a trailing slash from the base URL', () => {
     const config = parseConfig({
       IMAGE_API_KEY: secret,
