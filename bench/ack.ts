@@ -23,6 +23,8 @@ import {
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
 const warmUpRequests = 20;
+const warmUpJobs = 4;
+const generationMs = 5000;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
 const fakesFile = fileURLToPath(new URL('./ack-fakes.ts', import.meta.url));
 const contenderFile = fileURLToPath(new URL('./ack-contender.ts', import.meta.url));
@@ -93,6 +95,18 @@ function signedCommand(slackUrl: string, text: string) {
   return { body, headers };
 }
 
+/** Clears (DELETE) or queues (POST) faults of the fake image API. */
+async function fakeFaults(dispatcher: Agent, imagesUrl: string, method: 'DELETE' | 'POST', fault?: object) {
+  const answer = await request(`${imagesUrl}/_fake/faults`, {
+    method,
+    dispatcher,
+    ...(fault && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) }),
+  });
+  await answer.body.dump();
+  if (answer.statusCode !== 200)
+    throw new Error(`the fake image API answered ${answer.statusCode} to ${method} faults`);
+}
+
 /** Sends every command at once; each latency runs from its dispatch to its answer's headers. */
 async function burst(dispatcher: Agent, url: string, commands: ReturnType<typeof signedCommand>[]) {
   let failures = 0;
@@ -133,13 +147,15 @@ async function measure(
   try {
     const { port } = await waitForReady(child, contenderReadySchema, `the ${contender} contender`);
     const url = `http://127.0.0.1:${port}/slack/events`;
-    // Warm up the process (JIT, the store, the first job), then let the warm-up jobs finish.
-    await burst(
-      dispatcher,
-      url,
-      Array.from({ length: warmUpRequests }, () => signedCommand(fakes.slackUrl, 'warm up')),
+    // Warm up the process (JIT, the store, a few whole jobs), then let the warm-up jobs finish.
+    await fakeFaults(dispatcher, fakes.imagesUrl, 'DELETE');
+    const warmUp = Array.from({ length: warmUpRequests }, (_, index) =>
+      signedCommand(fakes.slackUrl, index < warmUpJobs ? 'warm up' : 'help'),
     );
+    await burst(dispatcher, url, warmUp);
     await sleep(1500);
+    // As upstream, a generation takes seconds: the burst's own jobs do not finish during the burst.
+    await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', { kind: 'latency', ms: generationMs, times: size });
     const commands = Array.from({ length: size }, () => signedCommand(fakes.slackUrl, 'a burst fox'));
     const { latencies, failures } = await burst(dispatcher, url, commands);
     return {
