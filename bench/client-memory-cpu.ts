@@ -1,7 +1,7 @@
 /**
  * What fetching one 16 MB image, answered as 22 MB of base64 JSON, costs in CPU and memory: our streaming
  * decoder against the openai SDK and a naive `text()` + `JSON.parse` client. The server and each contender
- * run in their own process so nothing pollutes the measurement.  `npm run bench [-- --runs N]`
+ * run in their own process so nothing pollutes the measurement.  `npm run bench -- client [--runs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
