@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const benches: Record<string, string> = {
   client: 'client-memory-cpu.ts',
   cli: 'cli.ts',
+  ack: 'ack.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {

@@ -8,6 +8,11 @@ export interface ProgressOptions {
   intervalMs: number;
   /** Stop rendering after this many (a Slack response_url takes five posts in all). */
   maxRenders?: number;
+  /**
+   * When the acknowledgement already showed a "queued" note: it counts as the first render, so nothing is
+   * rendered until `intervalMs` after it (in a burst, an immediate render competes with the other acks).
+   */
+  acknowledgedAt?: number;
   logger: Pick<Logger, 'warn'>;
 }
 
@@ -19,8 +24,8 @@ export interface ProgressView {
 }
 
 /**
- * A job's progress (queue position, then elapsed time) as throttled renders: the first event at once, later ones
- * only `intervalMs` after the last render (the next one shows the newer state), repeats skipped; final events are
+ * A job's progress (queue position, then elapsed time) as throttled renders: the first event at once (or
+ * `intervalMs` after the acknowledgement that showed a note), later ones only `intervalMs` after the last render (the next one shows the newer state), repeats skipped; final events are
  * left to the reply. Renders run one after another, never overlapping. Every platform adapter uses this one.
  */
 export function throttledProgress(
@@ -29,7 +34,7 @@ export function throttledProgress(
 ): ProgressView {
   let chain: Promise<void> = Promise.resolve();
   let lastText: string | undefined;
-  let lastAt = Number.NEGATIVE_INFINITY;
+  let lastAt = options.acknowledgedAt ?? Number.NEGATIVE_INFINITY;
   let renders = 0;
   let settled = false;
   return {

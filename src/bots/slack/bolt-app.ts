@@ -1,6 +1,7 @@
 import { App as BoltApp, webApi } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import type { SlackConfig } from './access.js';
+import type { AckGate } from './ack-gate.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { createSignedReceiver } from './signed-receiver.js';
 import { checkBotToken } from './start-up-check.js';
@@ -11,6 +12,8 @@ export interface BoltAppOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The Web API client's retries; default five in five minutes (429s wait for Retry-After). */
   retryConfig?: webApi.RetryOptions;
+  /** HTTP mode: counts the requests waiting for their ack. */
+  ackGate?: AckGate;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
             signingSecret: slack.signingSecret ?? '',
             logger: options.logger,
             boltLogger: logger,
+            ...(options.ackGate && { ackGate: options.ackGate }),
           }),
         };
   // The ids come from the check above, so Bolt asks auth.test nothing more.

@@ -47,6 +47,7 @@ export function createCommandResponder(target: CommandTarget, deps: SlackDeps): 
     now: deps.now,
     intervalMs: deps.progressIntervalMs,
     maxRenders: progressPosts,
+    ...(target.noteShown && { acknowledgedAt: deps.now() }),
     logger: deps.logger,
   });
   const privately = async (message: SlackMessage) => {

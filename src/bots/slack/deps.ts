@@ -15,4 +15,6 @@ export interface SlackDeps {
   now(): number;
   /** The least time between two progress edits of one message. */
   progressIntervalMs: number;
+  /** Listeners await this after acking, before their work, so a burst's other acks go first. */
+  afterAcks(): Promise<void>;
 }

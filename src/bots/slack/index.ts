@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createAccessPolicy } from './access.js';
+import { createAckGate, noAckGate } from './ack-gate.js';
 import { createBoltApp } from './bolt-app.js';
 import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
@@ -64,9 +65,11 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   }
   const logger = (options.logger ?? app.logger).child({ frontEnd: 'slack' });
   const clock = options.clock ?? { now: () => Date.now() };
+  const ackGate = slack.appToken === undefined ? createAckGate() : noAckGate;
   const bolt = await createBoltApp({
     slack,
     logger,
+    ackGate,
     logLevel: config.logLevel,
     ...(options.retryConfig && { retryConfig: options.retryConfig }),
   });
@@ -78,6 +81,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     filePolicy: slackFilePolicy(slack.botToken, slack.apiUrl),
     now: () => clock.now(),
     progressIntervalMs: options.progressIntervalMs ?? defaultProgressIntervalMs,
+    afterAcks: () => ackGate.afterAcks(),
   };
   // Events first: a Slack retry of an event is a duplicate event, not a replay, whatever its signature.
   bolt.use(dedupeEvents(app.brain, logger));

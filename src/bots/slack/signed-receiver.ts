@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type Logger as BoltLogger, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
+import type { AckGate } from './ack-gate.js';
 
 /** Bolt refuses a request timestamp older than this; we refuse one this far ahead of our clock too. */
 export const requestTimestampToleranceSeconds = 5 * 60;
@@ -13,6 +14,8 @@ export interface SignedReceiverOptions {
   signingSecret: string;
   logger: Logger;
   boltLogger: BoltLogger;
+  /** Counts each request until it is answered, so listeners can let the acks go first. */
+  ackGate?: AckGate;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -60,6 +63,7 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
       response.end();
       return;
     }
+    options.ackGate?.track(request, response);
     boltListener(request, response);
   };
   return receiver;

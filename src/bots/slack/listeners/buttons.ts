@@ -62,6 +62,7 @@ export function registerButtons(bolt: App, deps: SlackDeps): void {
       });
       return;
     }
+    await deps.afterAcks();
     await pressButton(deps, client, {
       place,
       ...(user.username !== undefined && { userName: user.username }),

@@ -41,6 +41,7 @@ export function registerEditSubmission(bolt: App, deps: SlackDeps): void {
       return;
     }
     const threadTs = origin.threadTs;
+    await deps.afterAcks();
     await pressButton(deps, client, {
       place,
       ...(user.username !== undefined && { userName: user.username }),

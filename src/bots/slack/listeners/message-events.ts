@@ -13,6 +13,7 @@ export function registerMessageEvents(bolt: App, deps: SlackDeps): void {
   bolt.event('app_mention', async ({ event, client, context }) => {
     const message = userMessageSchema.safeParse(event);
     if (!message.success || message.data.bot_id !== undefined) return;
+    await deps.afterAcks();
     await answerMessage(message.data, environment(client, context), deps, 'prompt');
   });
 
@@ -26,6 +27,7 @@ export function registerMessageEvents(bolt: App, deps: SlackDeps): void {
     if (!direct && context.botUserId && message.text.includes(`<@${context.botUserId}>`)) return;
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     if (!inThread && !direct) return;
+    await deps.afterAcks();
     await answerMessage(message, environment(client, context), deps, inThread ? 'reply' : 'prompt');
   });
 }

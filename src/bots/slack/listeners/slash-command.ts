@@ -8,7 +8,10 @@ import { plainText } from '../slack-text.js';
 
 export const queuedNote = '⏳ Queued…';
 
-/** `/imagine <prompt> --flags` and `/imagine help|models|settings|compare|usage|cancel …`: ack first, work after. */
+/**
+ * `/imagine <prompt> --flags` and `/imagine help|models|settings|compare|usage|cancel …`: ack first, work after the
+ * acks of the requests that came with it.
+ */
 export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
   bolt.command('/imagine', async ({ command, ack, respond, client }) => {
     const place = { team: command.team_id, channel: command.channel_id, user: command.user_id };
@@ -19,6 +22,7 @@ export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
     const text = plainText(command.text);
     const noteShown = routeText(text).command.makesImages;
     await ack(noteShown ? { response_type: 'ephemeral', text: queuedNote } : undefined);
+    await deps.afterAcks();
     const responder = createCommandResponder(
       { client, respond, channel: command.channel_id, user: command.user_id, noteShown },
       deps,

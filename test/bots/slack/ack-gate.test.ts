@@ -1,0 +1,42 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, it } from 'vitest';
+import { createAckGate } from '../../../src/bots/slack/ack-gate.js';
+import { waitFor } from '../../fakes/slack/index.js';
+
+it("holds a request's work while another request still waits for its ack, then runs it", async () => {
+  const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
+  const events: string[] = [];
+  let held: ServerResponse | undefined;
+  const server = createServer((request, response) => {
+    gate.track(request, response);
+    if (request.url === '/held') {
+      held = response;
+      events.push('held arrived');
+      return;
+    }
+    response.end('acked');
+    void gate.afterAcks().then(() => events.push('work'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const heldAnswer = fetch(`${base}/held`).then((answer) => answer.text());
+    await waitFor(() => held !== undefined, 'the held request');
+    expect(await (await fetch(`${base}/quick`)).text()).toBe('acked');
+    // The quick request is answered, the held one is not: its work waits.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['held arrived']);
+    held?.end('late ack');
+    expect(await heldAnswer).toBe('late ack');
+    await waitFor(() => events.includes('work'), 'the work after the acks');
+    expect(events).toEqual(['held arrived', 'work']);
+  } finally {
+    server.close();
+  }
+});
+
+it('runs the work at once when no request is waiting', async () => {
+  const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
+  await expect(gate.afterAcks()).resolves.toBeUndefined();
+});
