@@ -81,17 +81,7 @@ export async function openRedisStore(url: URL, options: RedisStoreOptions): Prom
     throw new ImagineError('config', `STORE_URL is not a valid Redis URL (${errorText(error, secrets)}).`);
   }
 
-  let lastLogged: string | undefined;
-  client.on('error', (error: unknown) => {
-    const text = errorText(error, secrets);
-    // A reconnect loop repeats the same error every few seconds: log each new one once.
-    if (text === lastLogged) return;
-    lastLogged = text;
-    logger.warn('redis store connection error', { url: safeUrl, error: text });
-  });
-  client.on('ready', () => {
-    lastLogged = undefined;
-  });
+  logConnectionErrors(client, { logger, safeUrl, secrets, message: 'redis store connection error' });
 
   await connectWithin(client, options.connectTimeoutMs ?? 10_000, safeUrl, secrets);
 
@@ -114,6 +104,23 @@ export async function openRedisStore(url: URL, options: RedisStoreOptions): Prom
 }
 
 /** Connects, or fails after `timeoutMs` with an ImagineError naming `label` and the safe URL. */
+/** Logs a client's connection errors, each new one once: a reconnect loop repeats the same error every few seconds. */
+export function logConnectionErrors(
+  client: RedisClient,
+  options: { logger: StoreLogger; safeUrl: string; secrets: readonly string[]; message: string },
+): void {
+  let lastLogged: string | undefined;
+  client.on('error', (error: unknown) => {
+    const text = errorText(error, options.secrets);
+    if (text === lastLogged) return;
+    lastLogged = text;
+    options.logger.warn(options.message, { url: options.safeUrl, error: text });
+  });
+  client.on('ready', () => {
+    lastLogged = undefined;
+  });
+}
+
 export async function connectWithin(
   client: RedisClient,
   timeoutMs: number,

@@ -2,7 +2,7 @@ import { createClient, defaultReconnectStrategy } from '@keyv/redis';
 import { ImagineError } from '../errors.js';
 import type { ImageStore } from './image-store.js';
 import { errorText, normaliseTtl } from './keyv-store.js';
-import { connectWithin, describeRedisUrl, type RedisClient } from './redis-backend.js';
+import { connectWithin, describeRedisUrl, logConnectionErrors, type RedisClient } from './redis-backend.js';
 import type { StoreLogger } from './store.js';
 
 export interface RedisImageStoreOptions {
@@ -26,16 +26,7 @@ export async function openRedisImageStore(url: URL, options: RedisImageStoreOpti
     disableOfflineQueue: true,
     socket: { reconnectStrategy: defaultReconnectStrategy },
   });
-  let lastLogged: string | undefined;
-  client.on('error', (error: unknown) => {
-    const text = errorText(error, secrets);
-    if (text === lastLogged) return;
-    lastLogged = text;
-    logger.warn('redis image store connection error', { url: safeUrl, error: text });
-  });
-  client.on('ready', () => {
-    lastLogged = undefined;
-  });
+  logConnectionErrors(client, { logger, safeUrl, secrets, message: 'redis image store connection error' });
   await connectWithin(client, options.connectTimeoutMs ?? 10_000, safeUrl, secrets, 'Redis image store');
   const binary = client.withTypeMapping({ [blobString]: Buffer });
   const keyOf = (hash: string) => `${namespace}::image:${hash}`;
