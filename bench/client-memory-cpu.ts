@@ -41,6 +41,8 @@ interface Summary {
   cpuVsOpenai: number;
   heapVsImage: number;
   rssVsImage: number;
+  /** The worst run's peak heap + external, × the image bytes (the target holds in the worst of the runs). */
+  worstHeapVsImage: number;
 }
 
 function waitForMessage<T>(child: ChildProcess, schema: z.ZodType<T>, what: string): Promise<T> {
@@ -74,6 +76,10 @@ function medianOf(runs: readonly RunMeasurement[], field: keyof RunMeasurement):
   return median(runs.map((run) => run[field]));
 }
 
+function worstOf(runs: readonly RunMeasurement[], field: keyof RunMeasurement): number {
+  return Math.max(...runs.map((run) => run[field]));
+}
+
 function summarize(reports: readonly ContenderReport[], imageBytes: number): Summary[] {
   const openai = reports.find((report) => report.contender === 'openai');
   const openaiCpu = openai === undefined ? Number.NaN : medianOf(openai.runs, 'cpuMs');
@@ -91,6 +97,7 @@ function summarize(reports: readonly ContenderReport[], imageBytes: number): Sum
       cpuVsOpenai: cpuMs / openaiCpu,
       heapVsImage: peakHeapBytes / imageBytes,
       rssVsImage: peakRssBytes / imageBytes,
+      worstHeapVsImage: worstOf(report.runs, 'peakHeapBytes') / imageBytes,
     };
   });
 }
@@ -100,8 +107,8 @@ function markdownTable(summaries: readonly Summary[], imageBytes: number, runs: 
   const lines = [
     `Image ${megabytes(imageBytes)} MB (as ~${megabytes((imageBytes * 4) / 3)} MB base64); median of ${runs} runs.`,
     '',
-    '| contender | how | CPU ms | CPU × openai | peak heap+external MB | × image | peak RSS MB | × image | wall ms |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| contender | how | CPU ms | CPU × openai | peak heap+external MB | × image | worst × image | peak RSS MB | × image | wall ms |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...summaries.map(
       (summary) =>
         `| ${[
@@ -111,6 +118,7 @@ function markdownTable(summaries: readonly Summary[], imageBytes: number, runs: 
           summary.cpuVsOpenai.toFixed(2),
           megabytes(summary.peakHeapBytes),
           summary.heapVsImage.toFixed(2),
+          summary.worstHeapVsImage.toFixed(2),
           megabytes(summary.peakRssBytes),
           summary.rssVsImage.toFixed(2),
           summary.wallMs.toFixed(0),
@@ -123,7 +131,8 @@ function markdownTable(summaries: readonly Summary[], imageBytes: number, runs: 
     lines.push(
       '',
       `Targets for ours: CPU ≤ ${targetCpuVsOpenai}× openai: ${verdict(ours.cpuVsOpenai <= targetCpuVsOpenai)}; ` +
-        `heap+external ≤ ${targetMemoryVsImage}× image: ${verdict(ours.heapVsImage <= targetMemoryVsImage)}; ` +
+        `heap+external ≤ ${targetMemoryVsImage}× image: median ${verdict(ours.heapVsImage <= targetMemoryVsImage)}, ` +
+        `worst of ${runs} ${verdict(ours.worstHeapVsImage <= targetMemoryVsImage)}; ` +
         `RSS ≤ ${targetMemoryVsImage}× image: ${verdict(ours.rssVsImage <= targetMemoryVsImage)}.`,
     );
   }
