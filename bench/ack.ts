@@ -3,7 +3,8 @@
  * API) and against a bare Bolt app that only acks, each in its own fresh process, alternating in one run.
  * Latency is from sending a request to its answer's headers. `npm run bench -- ack [--rounds N] [--burst N]`
  */
-import { type ChildProcess, fork } from 'node:child_process';
+
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import {
   benchSigningSecret,
   contenderReadySchema,
 } from './ack-contender.js';
+import { median, waitForMessage } from './bench-support.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
@@ -45,36 +47,9 @@ interface RoundResult {
   failures: number;
 }
 
-function waitForReady<T>(child: ChildProcess, schema: z.ZodType<T>, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`${what} did not start within ${childTimeoutMs / 1000} s`));
-    }, childTimeoutMs);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      const parsed = schema.safeParse(message);
-      if (parsed.success) resolve(parsed.data);
-      else reject(new Error(`${what} sent an unexpected message: ${parsed.error.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${signal ?? code}) before it was ready`));
-    });
-  });
-}
-
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 let commandNumber = 0;
@@ -145,7 +120,12 @@ async function measure(
   );
   const dispatcher = new Agent({ connections: null });
   try {
-    const { port } = await waitForReady(child, contenderReadySchema, `the ${contender} contender`);
+    const { port } = await waitForMessage(
+      child,
+      contenderReadySchema,
+      `the ${contender} contender`,
+      childTimeoutMs,
+    );
     const url = `http://127.0.0.1:${port}/slack/events`;
     // Warm up the process (JIT, the store, a few whole jobs), then let the warm-up jobs finish.
     await fakeFaults(dispatcher, fakes.imagesUrl, 'DELETE');
@@ -211,7 +191,7 @@ async function main(): Promise<void> {
     stdio: 'inherit',
   });
   try {
-    const fakes = await waitForReady(fakesProcess, fakesReadySchema, 'the fakes');
+    const fakes = await waitForMessage(fakesProcess, fakesReadySchema, 'the fakes', childTimeoutMs);
     const results: RoundResult[] = [];
     for (let round = 0; round < rounds; round += 1) {
       // Alternating who goes first, so neither always meets a machine still busy with the other.

@@ -5,6 +5,7 @@
  * (`tsc -p tsconfig.build.json` into a temporary folder, so the repository's own dist/ is never touched).
  * `npm run bench -- cli [--runs N]`
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -21,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { median } from './bench-support.js';
 
 const targetRatio = 1.5;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -44,14 +46,6 @@ interface Summary {
   worstMs: number;
   medianVsOpenai: number;
   worstVsOpenai: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function run(

@@ -3,12 +3,14 @@
  * decoder against the openai SDK and a naive `text()` + `JSON.parse` client. The server and each contender
  * run in their own process so nothing pollutes the measurement.  `npm run bench -- client [--runs N]`
  */
-import { type ChildProcess, fork } from 'node:child_process';
+
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { median, waitForMessage } from './bench-support.js';
 import { defaultImageBytes } from './fixed-image-server.js';
 import {
   type ContenderReport,
@@ -43,33 +45,6 @@ interface Summary {
   rssVsImage: number;
   /** The worst run's peak heap + external, × the image bytes (the target holds in the worst of the runs). */
   worstHeapVsImage: number;
-}
-
-function waitForMessage<T>(child: ChildProcess, schema: z.ZodType<T>, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`${what} did not report within ${childTimeoutMs / 1000} s`));
-    }, childTimeoutMs);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      const parsed = schema.safeParse(message);
-      if (parsed.success) resolve(parsed.data);
-      else reject(new Error(`${what} sent an unexpected message: ${parsed.error.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${signal ?? code}) before reporting`));
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function medianOf(runs: readonly RunMeasurement[], field: keyof RunMeasurement): number {
@@ -153,7 +128,7 @@ async function main(): Promise<void> {
     stdio: 'inherit',
   });
   try {
-    const ready = await waitForMessage(server, serverReadySchema, 'the image server');
+    const ready = await waitForMessage(server, serverReadySchema, 'the image server', childTimeoutMs);
     const reports: ContenderReport[] = [];
     for (const contender of contenderNames) {
       console.error(`measuring ${contender}: 1 warm-up + ${runs} runs…`);
@@ -162,7 +137,9 @@ async function main(): Promise<void> {
         ['--contender', contender, '--url', ready.url, '--sha256', ready.sha256, '--runs', String(runs)],
         { cwd: rootDirectory, execArgv: ['--expose-gc', '--import', 'tsx'], stdio: 'inherit' },
       );
-      reports.push(await waitForMessage(child, contenderReportSchema, `the ${contender} contender`));
+      reports.push(
+        await waitForMessage(child, contenderReportSchema, `the ${contender} contender`, childTimeoutMs),
+      );
     }
     const summaries = summarize(reports, ready.imageBytes);
     console.log(markdownTable(summaries, ready.imageBytes, runs));
