@@ -3,6 +3,7 @@ import { createClient } from '@keyv/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createImageStore, sha256Hex } from '../../../src/core/store/index.js';
 import { describeImageStoreBehaviour, imageBytes } from './image-store-behaviour.js';
+import { removeRedisNamespace } from './redis-namespace.js';
 import { eventually, recordingLogger } from './store-behaviour.js';
 
 const redisUrl = process.env.REDIS_URL;
@@ -15,14 +16,7 @@ describe.skipIf(!redisUrl)('redis image store', () => {
   const url = redisUrl ?? '';
   const open = () => createImageStore(url, { namespace, logger: recordingLogger() });
 
-  afterAll(async () => {
-    const client = createClient({ url });
-    await client.connect();
-    for await (const keys of client.scanIterator({ MATCH: `${namespace}:*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-    await client.close();
-  });
+  afterAll(() => removeRedisNamespace(url, namespace));
 
   describeImageStoreBehaviour('redis', { open });
 

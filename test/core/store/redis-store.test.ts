@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../../src/core/store/index.js';
+import { removeRedisNamespace } from './redis-namespace.js';
 import { describeStoreBehaviour, recordingLogger } from './store-behaviour.js';
 
 const redisUrl = process.env.REDIS_URL;
@@ -14,14 +15,7 @@ describe.skipIf(!redisUrl)('redis store', () => {
   const url = redisUrl ?? '';
   const open = () => createStore(url, { namespace, logger: recordingLogger() });
 
-  afterAll(async () => {
-    const client = createClient({ url });
-    await client.connect();
-    for await (const keys of client.scanIterator({ MATCH: `${namespace}:*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-    await client.close();
-  });
+  afterAll(() => removeRedisNamespace(url, namespace));
 
   describeStoreBehaviour(url, {
     open,
