@@ -107,12 +107,12 @@ export async function openS3ImageStore(
   const now = options.now ?? Date.now;
   const { bucket, prefix } = location;
   const where = `${location.endpoint ?? 's3'}/${bucket}/${prefix}`;
+  // A custom endpoint (MinIO, a local server) mostly ignores the region, but the SDK needs one to sign.
+  const region = location.region ?? (location.endpoint === undefined ? undefined : 'us-east-1');
   const config: S3ClientConfig = {
     // Path-style (`endpoint/bucket/key`): MinIO and local servers have no per-bucket host names.
     ...(location.endpoint !== undefined && { endpoint: location.endpoint, forcePathStyle: true }),
-    ...((location.region ?? (location.endpoint && 'us-east-1')) && {
-      region: location.region ?? 'us-east-1',
-    }),
+    ...(region !== undefined && { region }),
     ...(options.credentials && { credentials: options.credentials }),
     // The SDK's default CRC checksums (2025) are refused by some S3-compatible servers; S3 needs none for these.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -200,7 +200,7 @@ export async function openS3ImageStore(
             new sdk.CopyObjectCommand({
               Bucket: bucket,
               Key: key,
-              CopySource: `${bucket}/${key}`,
+              CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
               MetadataDirective: 'REPLACE',
               Metadata: metadata,
               ContentType: 'application/octet-stream',

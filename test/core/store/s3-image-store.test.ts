@@ -47,6 +47,23 @@ describe('s3 image store on an S3-compatible server', () => {
     ]);
   });
 
+  it('moves the expiry of an image under a prefix that needs escaping, without a second upload', async () => {
+    const escaped = await openS3ImageStore(parseS3Url(local.url('bot pictures/été')), {
+      credentials: s3Credentials,
+      logger,
+      now: () => clock.now,
+      sweepIntervalMs: 0,
+    });
+    const bytes = imageBytes(5000);
+    const hash = sha256Hex(bytes);
+    await escaped.put(hash, bytes, 1000);
+    await escaped.put(hash, Buffer.from('not the image'), 60_000);
+    expect(await local.objects('bot pictures/été/')).toEqual([
+      { key: `bot pictures/été/${hash}`, bytes, metadata: { 'expires-at': String(clock.now + 60_000) } },
+    ]);
+    await escaped.close();
+  });
+
   it('puts images under images/ when the URL has no path', () => {
     expect(parseS3Url('s3://bucket?region=eu-west-1')).toEqual({
       bucket: 'bucket',
