@@ -39,10 +39,11 @@ export const configSchema = z.object({
     .optional()
     .transform((value, context) => {
       if (value === undefined || value === '') return undefined;
-      if (/^(file:\/\/.+|memory:\/\/|redis:\/\/|rediss:\/\/)/.test(value)) return value;
+      if (/^(file:\/\/.+|memory:\/\/|redis:\/\/|rediss:\/\/|s3:\/\/.+)/.test(value)) return value;
       context.addIssue({
         code: 'custom',
-        message: 'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
+        message:
+          'IMAGE_STORE_URL must start with file://PATH, memory://, redis://, rediss:// or s3://BUCKET.',
       });
       return z.NEVER;
     }),

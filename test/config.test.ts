@@ -97,12 +97,16 @@ describe('config', () => {
       'LOG_LEVEL must be one of debug, info, warn, error, silent.',
     ],
     [
-      { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 's3://bucket' },
-      'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
+      { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 'gs://bucket' },
+      'IMAGE_STORE_URL must start with file://PATH, memory://, redis://, rediss:// or s3://BUCKET.',
     ],
     [
       { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 'file://' },
-      'IMAGE_STORE_URL must start with file://PATH, memory://, redis:// or rediss://.',
+      'IMAGE_STORE_URL must start with file://PATH, memory://, redis://, rediss:// or s3://BUCKET.',
+    ],
+    [
+      { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 's3://' },
+      'IMAGE_STORE_URL must start with file://PATH, memory://, redis://, rediss:// or s3://BUCKET.',
     ],
   ])('stops with one line naming the variable: %j', (env, message) => {
     const error = configError(env);

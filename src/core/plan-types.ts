@@ -2,6 +2,7 @@ import type { Warning } from './request.js';
 
 /** One HTTP call to `POST /v1/images/generations`: the exact JSON body, and how many images it should yield. */
 export interface WireCall {
+  /** JSON values, except input images: DataUri values the client streams (JSON.stringify gives the wire text). */
   body: Record<string, unknown>;
   expectedImages: number;
 }

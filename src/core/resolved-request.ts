@@ -1,3 +1,4 @@
+import { DataUri } from './data-uri.js';
 import type { ModelRow } from './models/model-row.js';
 import type { InputImage, ParsedImageRequest, Resolution } from './request.js';
 
@@ -31,6 +32,7 @@ export interface ResolvedRequest extends PassedOptions {
 /** One family's wire format: the body of one call that should return `imagesInCall` images. */
 export type FamilyMapper = (request: ResolvedRequest, imagesInCall: number) => Record<string, unknown>;
 
-export function toDataUri(image: InputImage): string {
-  return `data:${image.mediaType};base64,${Buffer.from(image.bytes).toString('base64')}`;
+/** An input image as a data URI that the client streams; JSON.stringify gives the string the wire carries. */
+export function toDataUri(image: InputImage): DataUri {
+  return new DataUri(image.mediaType, image.bytes);
 }

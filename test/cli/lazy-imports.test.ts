@@ -9,7 +9,15 @@ const bin = path.resolve('bin/imagine-bot.js');
 const recorder = path.resolve('test/support/record-loaded-modules.mjs');
 // What only the bots, the start command, the stores and input images need: a prompt-only generate must not pay
 // for them.
-const heavyPackages = ['discord.js', '@slack/bolt', '@keyv/redis', 'better-sqlite3', 'keyv', 'sharp'];
+const heavyPackages = [
+  'discord.js',
+  '@slack/bolt',
+  '@keyv/redis',
+  'better-sqlite3',
+  'keyv',
+  'sharp',
+  '@aws-sdk/client-s3',
+];
 
 /** Runs the CLI in a fresh process and returns the packages (node_modules folders) it loaded. */
 async function packagesLoadedBy(

@@ -9,6 +9,7 @@ import type { Store } from '../../src/core/store/store.js';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { dataUri, onlyReply, sentinelKey, startHarness } from '../support/bot-harness.js';
 import { inNewProcess } from '../support/restart-process.js';
+import { type LocalS3, s3Credentials, startLocalS3 } from '../support/s3-server.js';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) console.warn('REDIS_URL not set: skipping the Redis restart tests');
@@ -20,6 +21,8 @@ interface Backend {
   storeUrl: string;
   imageStoreUrl: string;
   namespace?: string;
+  /** What the new process needs besides the URLs (credentials). */
+  env?: Record<string, string>;
   openStore(): Promise<Store>;
   openImageStore(): Promise<ImageStore>;
 }
@@ -58,6 +61,7 @@ function describeRestart(name: string, backend: () => Promise<Backend>, cleanUp:
       storeUrl: store.storeUrl,
       imageStoreUrl: store.imageStoreUrl,
       ...(store.namespace && { namespace: store.namespace }),
+      ...(store.env && { env: store.env }),
     });
 
     it('re-rolls a job made before the restart', async () => {
@@ -143,6 +147,33 @@ describeRestart(
   },
   async () => {
     await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
+  },
+);
+
+// The images in a local S3-compatible server; the new process finds its credentials where the AWS SDK looks.
+let localS3: LocalS3 | undefined;
+describeRestart(
+  'SQLite file, images in S3',
+  async () => {
+    localS3 ??= await startLocalS3();
+    const directory = await mkdtemp(join(tmpdir(), 'imagine-bot-restart-'));
+    directories.push(directory);
+    const storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
+    const imageStoreUrl = localS3.url(randomUUID());
+    return {
+      storeUrl,
+      imageStoreUrl,
+      env: {
+        AWS_ACCESS_KEY_ID: s3Credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      openStore: () => createStore(storeUrl),
+      openImageStore: () => createImageStore(imageStoreUrl, { credentials: s3Credentials }),
+    };
+  },
+  async () => {
+    await localS3?.close();
   },
 );
 

@@ -7,6 +7,8 @@ import type { ImageRequest } from '../../src/core/request.js';
 const png = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
 const image = { bytes: png, mediaType: 'image/png' };
 const dataUri = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+/** A body as the wire carries it: input images are data URIs that the client streams, JSON text here. */
+const onWire = (body: unknown): unknown => JSON.parse(JSON.stringify(body));
 
 async function rejection(request: ImageRequest): Promise<ImagineError> {
   const error = await planRequest(request).then(
@@ -209,7 +211,7 @@ describe('edits', () => {
       size: '1:1',
     });
     expect(plan.modelId).toBe('doubao-seededit-3-0-i2i-250628');
-    expect(plan.calls[0]?.body).toStrictEqual({
+    expect(onWire(plan.calls[0]?.body)).toStrictEqual({
       model: 'doubao-seededit-3-0-i2i-250628',
       prompt: 'make it blue',
       watermark: false,
@@ -223,7 +225,7 @@ describe('edits', () => {
 
   it('hands an edit from Qwen-Image to Qwen-Image-Edit with image items before the text', async () => {
     const plan = await planRequest({ model: 'qwen-image', prompt: '加一隻貓', images: [image, image] });
-    expect(plan.calls[0]?.body).toStrictEqual({
+    expect(onWire(plan.calls[0]?.body)).toStrictEqual({
       model: 'qwen-image-edit-plus',
       input: {
         messages: [{ role: 'user', content: [{ image: dataUri }, { image: dataUri }, { text: '加一隻貓' }] }],
@@ -233,7 +235,7 @@ describe('edits', () => {
 
   it('sends several GPT Image inputs as an array of data URIs', async () => {
     const plan = await planRequest({ model: 'gpt-image-1', prompt: 'fuse', images: [image, image] });
-    expect(plan.calls[0]?.body.image).toEqual([dataUri, dataUri]);
+    expect(onWire(plan.calls[0]?.body.image)).toEqual([dataUri, dataUri]);
   });
 
   it('sends Gemini history as contents turns, oldest first, then the new instruction', async () => {
@@ -247,7 +249,7 @@ describe('edits', () => {
         { role: 'model', images: [image] },
       ],
     });
-    expect(plan.calls[0]?.body.contents).toStrictEqual([
+    expect(onWire(plan.calls[0]?.body.contents)).toStrictEqual([
       { role: 'user', parts: [{ text: 'a red fox' }] },
       { role: 'model', parts: [{ image: dataUri }] },
       { role: 'user', parts: [{ text: 'add a hat' }] },

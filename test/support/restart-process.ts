@@ -25,7 +25,14 @@ const printedReplies = z.array(
 /** Runs one step in a new Node process on the same store, against the same fake image API. */
 export async function inNewProcess(
   step: RestartStep,
-  environment: { fakeUrl: string; storeUrl: string; imageStoreUrl: string; namespace?: string },
+  environment: {
+    fakeUrl: string;
+    storeUrl: string;
+    imageStoreUrl: string;
+    namespace?: string;
+    /** More variables for the new process (e.g. AWS_ACCESS_KEY_ID for an s3:// image store). */
+    env?: Record<string, string>;
+  },
 ) {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', script, JSON.stringify(step)], {
     cwd: root,
@@ -37,6 +44,7 @@ export async function inNewProcess(
       STORE_URL: environment.storeUrl,
       IMAGE_STORE_URL: environment.imageStoreUrl,
       ...(environment.namespace && { STORE_NAMESPACE: environment.namespace }),
+      ...environment.env,
     },
     timeout: 60_000,
   });

@@ -10,6 +10,7 @@ import { redactSecrets } from '../redact-secrets.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
 import { classifyHttpError, requestIdFromHeaders } from './classify-error.js';
 import { defaultMaxDownloadBytes } from './download.js';
+import { type JsonRequestBody, jsonRequestBody } from './json-request-body.js';
 import { mostInformative } from './most-informative.js';
 import { decodeJsonStream } from './response-decoder.js';
 import { type ParsedImageResponse, parseImageResponse, type ReturnedImage } from './response-schema.js';
@@ -113,12 +114,16 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     signal: AbortSignal | undefined,
     requestIds: Set<string>,
   ): Promise<CallOutcome> {
-    const response = await withRetries((attempt) => attemptCall(model, call, attempt, signal, requestIds), {
-      ...retryOptions,
-      signal,
-      onRetry: (error, attempt, delayMs) =>
-        logger.debug('image api retry', { model, attempt: attempt + 1, delayMs, code: error.code }),
-    });
+    const body = jsonRequestBody(call.body);
+    const response = await withRetries(
+      (attempt) => attemptCall(model, call, body, attempt, signal, requestIds),
+      {
+        ...retryOptions,
+        signal,
+        onRetry: (error, attempt, delayMs) =>
+          logger.debug('image api retry', { model, attempt: attempt + 1, delayMs, code: error.code }),
+      },
+    );
     const settled = await Promise.allSettled(
       response.images.map((image) => materialize(model, image, response.requestId, signal)),
     );
@@ -133,6 +138,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   async function attemptCall(
     model: string,
     call: WireCall,
+    requestBody: JsonRequestBody,
     attempt: number,
     signal: AbortSignal | undefined,
     requestIds: Set<string>,
@@ -153,8 +159,10 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
           authorization: `Bearer ${apiKey}`,
           'content-type': 'application/json',
           accept: 'application/json',
+          'content-length': String(requestBody.contentLength),
         },
-        body: JSON.stringify(call.body),
+        // Opened per attempt: a retry sends a new stream of the same bytes.
+        body: requestBody.open(),
       });
       status = response.statusCode;
       body = response.body;

@@ -1,10 +1,11 @@
+import type { DataUri } from '../data-uri.js';
 import { type FamilyMapper, type ResolvedTurn, toDataUri } from '../resolved-request.js';
 
 // Gateway doc: image-api.md "Gemini — text to image" and "image to image / edit". The gateway's examples differ by
 // mode (t2i sends prompt, n, mime_type and response_modalities; edits send `contents`), and we send what each shows.
 const mimeTypes = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
-function turnParts(turn: ResolvedTurn): Record<string, string>[] {
+function turnParts(turn: ResolvedTurn): Record<string, string | DataUri>[] {
   const text = turn.text ? [{ text: turn.text }] : [];
   return [...text, ...turn.images.map((image) => ({ image: toDataUri(image) }))];
 }

@@ -4,6 +4,7 @@ import { openFileImageStore } from './file-image-store.js';
 import type { ImageStore } from './image-store.js';
 import { createMemoryImageStore } from './memory-image-store.js';
 import { openRedisImageStore } from './redis-image-store.js';
+import { openS3ImageStore, parseS3Url, type S3ImageStoreOptions } from './s3-image-store.js';
 import { defaultStoreNamespace, type StoreLogger } from './store.js';
 
 export const defaultImageStoreUrl = 'file://data/images';
@@ -13,18 +14,21 @@ export interface ImageStoreOptions {
   namespace?: string;
   logger?: StoreLogger;
   now?: () => number;
-  /** Redis only: how long opening waits for the first connection. Default 10 s. */
+  /** Redis and S3: how long opening waits for the server. Default 10 s. */
   connectTimeoutMs?: number;
-  /** file:// only: how often expired files are removed. */
+  /** file:// and s3://: how often expired images are removed. */
   sweepIntervalMs?: number;
+  /** S3 only: a key pair instead of the AWS SDK's chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY…). */
+  credentials?: S3ImageStoreOptions['credentials'];
 }
 
-const schemes = 'file://, memory://, redis:// or rediss://';
+const schemes = 'file://, memory://, redis://, rediss:// or s3://';
 
 /**
  * Opens the image store named by `IMAGE_STORE_URL`: `file://data/images` (relative to the working directory;
  * `file:///abs/path` too), `memory://` (one process, tests), `redis://[user:password@]host:port[/db]` or
- * `rediss://`. Messages never echo a password.
+ * `rediss://`, `s3://bucket[/prefix]?endpoint=…&region=…` (credentials from the AWS SDK's chain: AWS_ACCESS_KEY_ID
+ * and AWS_SECRET_ACCESS_KEY). Messages never echo a password.
  */
 export async function createImageStore(url: string, options: ImageStoreOptions = {}): Promise<ImageStore> {
   const logger = options.logger ?? createLogger({ level: 'warn' });
@@ -46,6 +50,14 @@ export async function createImageStore(url: string, options: ImageStoreOptions =
         namespace: options.namespace ?? defaultStoreNamespace,
         logger,
         ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+      });
+    case 's3:':
+      return openS3ImageStore(parseS3Url(trimmed), {
+        logger,
+        ...(options.now && { now: options.now }),
+        ...(options.credentials && { credentials: options.credentials }),
+        ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+        ...(options.sweepIntervalMs !== undefined && { sweepIntervalMs: options.sweepIntervalMs }),
       });
     default:
       throw new ImagineError(

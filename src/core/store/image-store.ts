@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Image bytes by content hash, kept apart from the key-value store so no image is ever base64 inside JSON.
- * Backends: file:// (default), redis://, memory:// (tests). An s3:// backend is one more file implementing
- * this interface and one more case in create-image-store.ts.
+ * Backends: file:// (default), redis://, s3:// (any S3-compatible store), memory:// (tests).
  */
 export interface ImageStore {
   /** Keeps `bytes` under `hash` until `ttlMs` from now; the same hash again only moves the expiry. */

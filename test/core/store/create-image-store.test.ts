@@ -18,12 +18,17 @@ async function failure(promise: Promise<unknown>): Promise<ImagineError> {
 describe('createImageStore', () => {
   it.each([
     [
-      's3://bucket?region=eu-west-1',
-      'IMAGE_STORE_URL must start with file://, memory://, redis:// or rediss:// (got "s3:").',
+      'gs://bucket',
+      'IMAGE_STORE_URL must start with file://, memory://, redis://, rediss:// or s3:// (got "gs:").',
     ],
     [
       'data/images',
-      'IMAGE_STORE_URL must start with file://, memory://, redis:// or rediss:// (got no scheme).',
+      'IMAGE_STORE_URL must start with file://, memory://, redis://, rediss:// or s3:// (got no scheme).',
+    ],
+    ['s3://', 'IMAGE_STORE_URL s3:// needs a bucket, e.g. s3://my-images?region=eu-west-1.'],
+    [
+      's3://images?endpoint=minio:9000',
+      'IMAGE_STORE_URL endpoint must be an http:// or https:// URL, e.g. endpoint=http://minio:9000.',
     ],
     [
       'file://',
