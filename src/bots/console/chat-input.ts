@@ -1,5 +1,6 @@
 import { commands } from '../../commands/registry.js';
 import type { ButtonAction } from '../../commands/reply.js';
+import { didYouMean } from '../../core/closest-name.js';
 
 /** Sub-commands the brain runs from text (its router picks them by first word); help has its own line here. */
 const brainCommands = commands.filter((command) => command.subcommand && command.name !== 'help');
@@ -12,6 +13,20 @@ const buttonCommands: Record<string, Exclude<ButtonAction, 'edit' | 'pick'>> = {
   upscale: 'upscale',
   delete: 'delete',
 };
+
+/** Every command the chat knows, for "did you mean". */
+const chatCommandNames = [
+  'new',
+  'imagine',
+  'edit',
+  'help',
+  'attach',
+  'pick',
+  'quit',
+  'exit',
+  ...Object.keys(buttonCommands),
+  ...brainCommands.map((command) => command.name),
+];
 
 /** One line of the chat, read. */
 export type ChatInput =
@@ -61,7 +76,8 @@ export function parseChatInput(line: string): ChatInput {
   if (action) return { kind: 'button', action };
   const command = brainCommands.find((candidate) => candidate.name === name);
   if (command) return { kind: 'command', name: command.name, text: rest };
-  return { kind: 'invalid', message: `Unknown command /${word}. /help lists the commands.` };
+  const suggestion = didYouMean(name, chatCommandNames, (closest) => `/${closest}`);
+  return { kind: 'invalid', message: `Unknown command /${word}.${suggestion} /help lists the commands.` };
 }
 
 function parseAttach(text: string): ChatInput {
