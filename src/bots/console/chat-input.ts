@@ -24,6 +24,7 @@ const chatCommandNames = [
   'pick',
   'quit',
   'exit',
+  'warnings',
   ...Object.keys(buttonCommands),
   ...brainCommands.map((command) => command.name),
 ];
@@ -40,6 +41,8 @@ export type ChatInput =
   | { kind: 'help'; text: string }
   | { kind: 'button'; action: Exclude<ButtonAction, 'edit' | 'pick'> }
   | { kind: 'pick'; number: number }
+  /** `/warnings`: every warning of the latest result, where the footnote shows three. */
+  | { kind: 'warnings' }
   | { kind: 'quit' }
   /** A console command used wrongly, or an unknown one: the message says what to type. */
   | { kind: 'invalid'; message: string };
@@ -49,6 +52,7 @@ export const chatHelp = `Each line is a message in one thread: the first makes a
   /attach FILE [FILE…]    add image files to your next message (to edit or fuse them)
   /reroll /variations /upscale /delete   act on the latest result (/retry after a failure)
   /compare PROMPT         one prompt on several models; /pick N continues with result N
+  /warnings               every warning of the latest result (its footnote shows three)
   ${brainCommands
     .filter((command) => command.name !== 'compare')
     .map((command) => `/${command.name}`)
@@ -72,6 +76,7 @@ export function parseChatInput(line: string): ChatInput {
   if (name === 'help') return { kind: 'help', text: rest };
   if (name === 'attach') return parseAttach(trimmed.slice(1 + word.length));
   if (name === 'pick') return parsePick(rest);
+  if (name === 'warnings') return { kind: 'warnings' };
   const action = buttonCommands[name];
   if (action) return { kind: 'button', action };
   const command = brainCommands.find((candidate) => candidate.name === name);
