@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fitDiscordLimit } from '../../../src/bots/discord/command-definitions.js';
 import { commandDefinitions } from '../../../src/bots/discord/index.js';
+import type { CommandParameter } from '../../../src/commands/command.js';
 import { imageOptionList } from '../../../src/core/options/option-table.js';
 import { solidPng } from '../../dev/fake-image-api-helpers.js';
 import type { OptionValue } from '../../fakes/discord/payloads.js';
@@ -63,6 +65,22 @@ describe('/imagine on Discord speaks the inline flags too', () => {
     expect(generationBodies(harness.images)).toHaveLength(0);
   });
 
+  it('reads /compare the same way: its models option wins over --models in the prompt, with a footnote', async () => {
+    const sent = harness.discord.slashCommand({
+      name: 'compare',
+      user: alice,
+      options: { prompt: 'a logo --models seedream-4,qwen-image --ar 16:9', models: 'nano-banana,gpt-image' },
+    });
+    const first = await waitForAnswer(harness, sent);
+    await harness.bot.idle();
+    const bodies = generationBodies(harness.images);
+    expect(bodies.map((body) => body.model).sort()).toStrictEqual(['gemini-2.5-flash-image', 'gpt-image-1']);
+    expect(bodies.every((body) => body.prompt === 'a logo')).toBe(true);
+    expect(bodyOf(first).content).toContain(
+      '\n-# ⚠ The models option (nano-banana,gpt-image) wins over --models seedream-4,qwen-image in the prompt.',
+    );
+  });
+
   it('sends every option of the options table given as a slash option, by family', async () => {
     const seedream = await imagine(harness, {
       prompt: 'a fox',
@@ -107,5 +125,15 @@ describe("Discord's /imagine definition", () => {
       min_value: 1,
       max_value: 10,
     });
+  });
+
+  it('keeps the prompt and images and leaves the last rows to inline flags when the table outgrows 25', () => {
+    const prompt: CommandParameter = { kind: 'text', name: 'prompt', description: 'p', required: true };
+    const image: CommandParameter = { kind: 'image', name: 'image', description: 'i' };
+    const rows = imageOptionList.map((option): CommandParameter => ({ kind: 'option', field: option.field }));
+    const many = [...rows, ...rows];
+    const fitted = fitDiscordLimit([prompt, ...many, image]);
+    expect(fitted).toHaveLength(25);
+    expect(fitted).toStrictEqual([prompt, ...many.slice(0, 23), image]);
   });
 });
