@@ -48,16 +48,15 @@ type ExtraIndex = ReadonlyMap<string, ExtraTarget>;
 // `--`, and the em/en dashes chat apps turn `--` into; a single `-` works for known names only.
 const flagPattern = /^(--|[—–]-?|-)([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/iu;
 
-/** How a flag name is shown: `--model`, and a one-letter alias as the README shows it, `-m`. */
-const showFlag = (name: string, alias = false): string =>
-  alias && name.length === 1 ? `-${name}` : `--${name}`;
+/** A one-letter alias is shown as the README shows it, `-m`; longer ones as `--ar`. */
+const showAlias = (alias: string): string => (alias.length === 1 ? `-${alias}` : `--${alias}`);
 
 function flagList(extras: ExtraIndex): string[] {
   const optionFlags = optionDefinitions.map((definition) =>
     [
       `--${definition.name}`,
       ...(definition.negation ? [`--${definition.negation}`] : []),
-      ...definition.aliases.map((alias) => showFlag(alias, true)),
+      ...definition.aliases.map(showAlias),
     ].join('/'),
   );
   return [...optionFlags, ...new Set([...extras.values()].map((extra) => `--${extra.key}`))];
