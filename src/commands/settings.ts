@@ -61,7 +61,7 @@ function readInput(input: { text?: string; options?: Record<string, unknown> }):
   };
 }
 
-/** A setting by the name users type (`negative`, not `negativePrompt`); `style` is a setting of its own. */
+/** A setting by the flag users type (`negative`), not its field name; `style` is a setting of its own. */
 function settingName(field: string): string {
   return optionDefinitions.find((definition) => definition.field === field)?.name ?? field;
 }
