@@ -144,6 +144,18 @@ export interface Config {
 
 type ConfigValues = z.output<typeof configSchema>;
 
+/** Only Discord's variables: `register discord` talks to Discord alone and needs no image API key. */
+const discordSchema = configSchema.pick({
+  DISCORD_TOKEN: true,
+  DISCORD_APPLICATION_ID: true,
+  DISCORD_GUILD_ID: true,
+  DISCORD_API_URL: true,
+  DISCORD_ALLOWED_GUILDS: true,
+  DISCORD_ALLOWED_CHANNELS: true,
+  DISCORD_ALLOWED_ROLES: true,
+  DISCORD_ADMIN_ROLES: true,
+});
+
 /**
  * Images live where the rest of the state lives unless told otherwise: instances that share a Redis `STORE_URL`
  * share their images through it too (no shared disk needed), a memory store keeps them in memory, else files.
@@ -153,7 +165,7 @@ function defaultImageStoreUrl(storeUrl: string): string {
   return 'file://data/images';
 }
 
-function discordSection(values: ConfigValues): Pick<Config, 'discord'> {
+function discordSection(values: z.output<typeof discordSchema>): Pick<Config, 'discord'> {
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = values;
   if (!token && !applicationId) return {};
   if (!token || !applicationId) {
@@ -214,21 +226,24 @@ function slackSection(values: ConfigValues): Pick<Config, 'slack'> {
   };
 }
 
+/** The first issue as one line naming the variable; the API key's value never appears in it. */
+function parseValues<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const variable = String(issue?.path[0] ?? 'configuration');
+  const message = issue?.message.startsWith(variable)
+    ? issue.message
+    : `${variable}: ${issue?.message ?? 'invalid'}`;
+  throw new ImagineError('config', message, { option: variable });
+}
+
 /**
  * Parses the environment once. A missing or bad value is an ImagineError('config') whose message is one line naming
  * the variable and what it expects; the API key's value never appears in it.
  */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'configuration');
-    const message = issue?.message.startsWith(variable)
-      ? issue.message
-      : `${variable}: ${issue?.message ?? 'invalid'}`;
-    throw new ImagineError('config', message, { option: variable });
-  }
-  const values = parsed.data;
+  const values = parseValues(configSchema, env);
   return {
     imageApi: {
       baseUrl: values.IMAGE_API_BASE_URL,
@@ -262,8 +277,18 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 
 /** Loads `.env` from the working directory when present (variables already set win), then parses. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
-  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  loadEnvFile(env, envFile);
   return parseConfig(env);
+}
+
+/** Discord's section alone (undefined when its variables are not set), `.env` included, as `loadConfig` reads it. */
+export function loadDiscordConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config['discord'] {
+  loadEnvFile(env, envFile);
+  return discordSection(parseValues(discordSchema, env)).discord;
+}
+
+function loadEnvFile(env: NodeJS.ProcessEnv, envFile: string): void {
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
 }
 
 /** Every secret in the config, for log redaction. */

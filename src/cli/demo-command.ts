@@ -24,7 +24,8 @@ export async function runDemo(
   const fake = await startFakeImageApi({ host: '127.0.0.1', port: 0 });
   try {
     // The user's own settings are kept when set; the base URL is always the fake's. The fake costs nothing,
-    // so the per-minute limit (6 by default) would only get in the way of trying things.
+    // so the per-minute limit (6 by default) would only get in the way of trying things, and the daily quotas are
+    // off even when a copied .env sets them.
     const env: NodeJS.ProcessEnv = {
       ...io.env,
       IMAGE_API_BASE_URL: fake.url,
@@ -32,6 +33,8 @@ export async function runDemo(
       STORE_URL: io.env.STORE_URL?.trim() || 'memory://',
       IMAGE_STORE_URL: io.env.IMAGE_STORE_URL?.trim() || 'memory://',
       USER_RATE_LIMIT_PER_MINUTE: io.env.USER_RATE_LIMIT_PER_MINUTE?.trim() || '0',
+      USER_DAILY_QUOTA: '0',
+      CHANNEL_DAILY_QUOTA: '0',
     };
     const config = parseConfig(env);
     io.stdout(

@@ -1,5 +1,5 @@
 import { registerDiscordCommands } from '../bots/discord/register-commands.js';
-import { loadConfig } from '../config.js';
+import { loadDiscordConfig } from '../config.js';
 import { ImagineError, invalidOption } from '../core/errors.js';
 import type { CliIo } from './io.js';
 
@@ -12,7 +12,7 @@ export async function runRegister(argv: readonly string[], io: CliIo): Promise<n
       'Usage: imagine-bot register discord (Slack commands are set in the app manifest).',
     );
   }
-  const discord = loadConfig(io.env).discord;
+  const discord = loadDiscordConfig(io.env);
   if (!discord) {
     throw new ImagineError(
       'config',

@@ -1,4 +1,5 @@
 import type { LazyAttachment } from '../core/attachment.js';
+import { didYouMean } from '../core/closest-name.js';
 import { ImagineError } from '../core/errors.js';
 import { pressButton } from './actions.js';
 import { type Choice, modelChoices, sizeChoices } from './choices.js';
@@ -81,9 +82,15 @@ export function createBrain(services: BotServices): Brain {
       guarded(async () => {
         const command = findCommand(name);
         if (!command) {
-          const names = commands.map((known) => known.name).join(', ');
+          const names = commands.map((known) => known.name);
+          const suggestion = didYouMean(name, names);
           return [
-            errorReply(new ImagineError('invalid_option', `Unknown command "${name}". Commands: ${names}.`)),
+            errorReply(
+              new ImagineError(
+                'invalid_option',
+                `Unknown command "${name}".${suggestion} Commands: ${names.join(', ')}.`,
+              ),
+            ),
           ];
         }
         return command.run({ options, attachments }, withAdmins(context), services);

@@ -5,7 +5,6 @@ import { families } from '../core/models/model-row.js';
 import { modelTable, resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import type { Command } from './command.js';
-import { parseInlineFlags } from './flags.js';
 import {
   checkPrompt,
   ensureConversation,
@@ -15,7 +14,8 @@ import {
   storeImages,
   unreadImages,
 } from './job-factory.js';
-import { imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { imageOptionsSchema } from './options.js';
+import { readPromptInput } from './prompt-input.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { reserveSlot, runReserved } from './run-job.js';
@@ -28,19 +28,6 @@ export const defaultCompareModels: readonly string[] = families.flatMap((family)
   return row ? [row.id] : [];
 });
 const compareFlags = { models: { takesValue: true, aliases: ['with'] } };
-
-function readInput(input: { text?: string; options?: Record<string, unknown> }) {
-  if (input.options) {
-    const { prompt, models, ...rest } = input.options;
-    return {
-      prompt: typeof prompt === 'string' ? prompt.trim() : '',
-      models: typeof models === 'string' ? models : undefined,
-      options: parseStructuredOptions(rest),
-    };
-  }
-  const parsed = parseInlineFlags(input.text ?? '', compareFlags);
-  return { prompt: parsed.prompt, models: parsed.rest.models, options: parsed.options };
-}
 
 export const compare = {
   name: 'compare',
@@ -64,7 +51,8 @@ export const compare = {
   options: imageOptionsSchema.extend({ prompt: z.string(), models: z.string().optional() }),
   async run(input, context, services) {
     try {
-      const { prompt, models, options } = readInput(input);
+      const { prompt, rest, options, notes } = readPromptInput(input, compareFlags);
+      const { models } = rest;
       if (!prompt)
         throw new ImagineError('invalid_option', 'The prompt is empty: compare "a logo for a bakery".');
       checkPrompt(services, prompt);
@@ -92,6 +80,7 @@ export const compare = {
           kind: 'compare',
           options: jobOptions,
           userPrompt: prompt,
+          warnings: notes,
           label: row.displayName,
         });
         planned.push({ job, label: row.displayName });

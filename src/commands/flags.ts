@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/closest-name.js';
 import { ImagineError, invalidOption } from '../core/errors.js';
 import { argvTokens, type Token, tokenize } from './flag-tokens.js';
 import {
@@ -47,17 +48,38 @@ type ExtraIndex = ReadonlyMap<string, ExtraTarget>;
 // `--`, and the em/en dashes chat apps turn `--` into; a single `-` works for known names only.
 const flagPattern = /^(--|[—–]-?|-)([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/iu;
 
+/** A one-letter alias is shown as the README shows it, `-m`; longer ones as `--ar`. */
+const showAlias = (alias: string): string => (alias.length === 1 ? `-${alias}` : `--${alias}`);
+
 function flagList(extras: ExtraIndex): string[] {
   const optionFlags = optionDefinitions.map((definition) =>
-    [definition.name, ...(definition.negation ? [definition.negation] : []), ...definition.aliases]
-      .map((name) => `--${name}`)
-      .join('/'),
+    [
+      `--${definition.name}`,
+      ...(definition.negation ? [`--${definition.negation}`] : []),
+      ...definition.aliases.map(showAlias),
+    ].join('/'),
   );
   return [...optionFlags, ...new Set([...extras.values()].map((extra) => `--${extra.key}`))];
 }
 
+/** Every name a flag may be typed as, for "did you mean". */
+function flagNames(extras: ExtraIndex): string[] {
+  return [
+    ...optionDefinitions.flatMap((definition) => [
+      definition.name,
+      ...(definition.negation ? [definition.negation] : []),
+      ...definition.aliases,
+    ]),
+    ...extras.keys(),
+  ];
+}
+
 function unknownFlag(name: string, extras: ExtraIndex): ImagineError {
-  const hint = name.startsWith('no-') ? ` To leave something out, write --no ${name.slice(3)}.` : '';
+  const suggestion = didYouMean(name, flagNames(extras), (closest) => `--${closest}`);
+  const hint =
+    suggestion === '' && name.startsWith('no-')
+      ? ` To leave something out, write --no ${name.slice(3)}.`
+      : suggestion;
   return invalidOption('flags', `Unknown flag --${name}.${hint}`, flagList(extras));
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from '../core/closest-name.js';
 import type { Command } from './command.js';
 import { optionDefinitions } from './options.js';
 import { infoReply } from './reply.js';
@@ -23,8 +24,17 @@ export function createHelp(list: () => readonly Command[]): Command {
       const asked = (
         typeof input.options?.command === 'string' ? input.options.command : (input.text ?? '')
       ).trim();
-      const command = list().find((candidate) => candidate.name === asked);
+      const topic = asked.replace(/^\//, '').toLowerCase();
+      const command = list().find((candidate) => candidate.name === topic);
       if (command) return [infoReply(`${command.name}: ${command.summary}\nUsage: ${command.help}`)];
+      if (topic !== '') {
+        const names = list().map((candidate) => candidate.name);
+        return [
+          infoReply(
+            `There is no help on "${asked}".${didYouMean(topic, names)} Topics: ${names.join(', ')}.`,
+          ),
+        ];
+      }
       const commands = list()
         .map((candidate) => `• ${candidate.name} — ${candidate.summary}`)
         .join('\n');

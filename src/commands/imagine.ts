@@ -3,7 +3,6 @@ import { ImagineError } from '../core/errors.js';
 import { resolveModel } from '../core/models/table.js';
 import { resolveRequest } from '../core/resolve-request.js';
 import { type Command, imageOptionParameters } from './command.js';
-import { parseInlineFlags } from './flags.js';
 import {
   checkPrompt,
   ensureConversation,
@@ -13,19 +12,10 @@ import {
   storeImages,
   unreadImages,
 } from './job-factory.js';
-import { imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { imageOptionsSchema } from './options.js';
+import { readPromptInput } from './prompt-input.js';
 import { errorReply } from './replies/index.js';
 import { runWithSlot } from './run-job.js';
-
-/** Reads prompt and options from a platform's option bag or from inline text with --flags. */
-export function promptAndOptions(input: { text?: string; options?: Record<string, unknown> }) {
-  if (input.options) {
-    const { prompt, ...rest } = input.options;
-    return { prompt: typeof prompt === 'string' ? prompt.trim() : '', options: parseStructuredOptions(rest) };
-  }
-  const parsed = parseInlineFlags(input.text ?? '');
-  return { prompt: parsed.prompt, options: parsed.options };
-}
 
 export const imagine = {
   name: 'imagine',
@@ -50,7 +40,7 @@ export const imagine = {
   options: imageOptionsSchema.extend({ prompt: z.string() }),
   async run(input, context, services) {
     try {
-      const { prompt, options } = promptAndOptions(input);
+      const { prompt, options, notes } = readPromptInput(input);
       if (!prompt) {
         throw new ImagineError(
           'invalid_option',
@@ -71,6 +61,7 @@ export const imagine = {
             kind: 'imagine',
             options: jobOptions,
             userPrompt: prompt,
+            warnings: notes,
             inputImages: await storeImages(services, await readImages(attachments)),
           });
           await ensureConversation(services, job);

@@ -102,6 +102,8 @@ export interface NewJobFields {
   conversationId?: string;
   historyUpTo?: string;
   label?: string;
+  /** Notes known before the job runs (an option given both ways); the run adds its own after them. */
+  warnings?: string[];
 }
 
 export function newJob(services: BotServices, context: CommandContext, fields: NewJobFields): Job {
@@ -119,7 +121,7 @@ export function newJob(services: BotServices, context: CommandContext, fields: N
     ...(fields.historyUpTo !== undefined && { historyUpTo: fields.historyUpTo }),
     status: 'queued',
     resultImages: [],
-    warnings: [],
+    warnings: fields.warnings ?? [],
     ...(fields.label !== undefined && { label: fields.label }),
     createdAt: services.now(),
   };

@@ -27,6 +27,8 @@ export interface Reply {
   caption?: string;
   /** Warnings, as a short footnote. */
   footnote?: string;
+  /** Every warning in full, for a front end that can show more than the footnote (the chat's `/warnings`). */
+  warnings?: readonly string[];
   buttons: ReplyButton[];
   /** Seen only by the user who asked. */
   ephemeral: boolean;

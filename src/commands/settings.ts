@@ -12,7 +12,7 @@ import { type Command, imageOptionParameters } from './command.js';
 import type { CommandContext } from './context.js';
 import { parseInlineFlags } from './flags.js';
 import { resolveSettings } from './job-factory.js';
-import { imageOptionsSchema, parseStructuredOptions } from './options.js';
+import { imageOptionsSchema, optionDefinitions, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import { infoReply, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
@@ -61,6 +61,11 @@ function readInput(input: { text?: string; options?: Record<string, unknown> }):
   };
 }
 
+/** A setting by the flag users type (`negative`), not its field name; `style` is a setting of its own. */
+function settingName(field: string): string {
+  return optionDefinitions.find((definition) => definition.field === field)?.name ?? field;
+}
+
 function pickSettings(options: Record<string, unknown>): Settings {
   return Object.fromEntries(
     settingFields.flatMap((field) => (options[field] === undefined ? [] : [[field, options[field]]])),
@@ -72,7 +77,7 @@ async function show(services: BotServices, context: CommandContext): Promise<Rep
   const lines = settingFields.map((field) => {
     const value = values[field];
     const source = sources[field];
-    return `• ${field}: ${value === undefined ? '— (model default)' : `${String(value)} (${source ? sourceNames[source] : ''})`}`;
+    return `• ${settingName(field)}: ${value === undefined ? '— (model default)' : `${String(value)} (${source ? sourceNames[source] : ''})`}`;
   });
   return infoReply(`Settings here:\n${lines.join('\n')}`);
 }
@@ -97,7 +102,7 @@ async function set(
   await services.presets.set(scope, change);
   return infoReply(
     `Saved ${scope.kind === 'channel' ? 'for this channel' : 'for you'}: ${Object.entries(change)
-      .map(([key, value]) => `${key} = ${String(value)}`)
+      .map(([key, value]) => `${settingName(key)} = ${String(value)}`)
       .join(', ')}.`,
   );
 }

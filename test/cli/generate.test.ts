@@ -161,7 +161,7 @@ describe('imagine-bot generate', () => {
     it('an unknown option', async () => {
       const unknown = await run(['generate', 'a fox', '--colour', 'red'], env);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toMatch(/^error: Unknown flag --colour\. Valid: --model\/--m, /);
+      expect(unknown.stderr).toMatch(/^error: Unknown flag --colour\. Valid: --model\/-m, /);
     });
 
     it('no key', async () => {

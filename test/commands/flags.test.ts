@@ -4,7 +4,7 @@ import type { ImageOptions } from '../../src/commands/options.js';
 import { ImagineError } from '../../src/core/errors.js';
 
 const validFlags =
-  'Valid: --model/--m, --size/--ar/--aspect, --resolution/--res, --quality/--q, --n/--count, --seed, ' +
+  'Valid: --model/-m, --size/--ar/--aspect, --resolution/--res, --quality/-q, --n/--count, --seed, ' +
   '--negative/--no, --guidance/--cfg, --temperature/--temp, --top-p, --format, --watermark/--no-watermark, ' +
   '--optimize-prompt/--optimize, --prompt-extend/--no-prompt-extend, --input-fidelity/--fidelity, ' +
   '--group/--no-group.';
@@ -131,7 +131,13 @@ describe('parseInlineFlags', () => {
     const error = errorOf(() => parseInlineFlags('a fox --modle seedream-4'));
     expect(error.code).toBe('invalid_option');
     expect(error.option).toBe('flags');
-    expect(error.message).toBe(`Unknown flag --modle. ${validFlags}`);
+    expect(error.message).toBe(`Unknown flag --modle. Did you mean --model? ${validFlags}`);
+    expect(errorOf(() => parseInlineFlags('a fox --watermak')).message).toBe(
+      `Unknown flag --watermak. Did you mean --watermark? ${validFlags}`,
+    );
+    expect(errorOf(() => parseInlineFlags('a fox --no-watremark')).message).toBe(
+      `Unknown flag --no-watremark. Did you mean --no-watermark? ${validFlags}`,
+    );
     expect(errorOf(() => parseInlineFlags('a fox --no-text')).message).toBe(
       `Unknown flag --no-text. To leave something out, write --no text. ${validFlags}`,
     );

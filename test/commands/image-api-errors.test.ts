@@ -113,5 +113,19 @@ describe('every image API failure, as the user sees it', () => {
     expect(reply.text).toBe(
       'Unknown command "paint". Commands: imagine, edit, compare, models, settings, usage, cancel, help.',
     );
+    const typo = onlyReply(await harness.app.brain.command('modles', {}, [], harness.context()), 'error');
+    expect(typo.text).toBe(
+      'Unknown command "modles". Did you mean models? Commands: imagine, edit, compare, models, settings, usage, cancel, help.',
+    );
+  });
+
+  it('answers help on an unknown topic by saying so, suggesting the closest and listing the topics', async () => {
+    const topics = 'Topics: imagine, edit, compare, models, settings, usage, cancel, help.';
+    const typo = onlyReply(await harness.app.brain.text('help setings', [], harness.context()), 'info');
+    expect(typo.text).toBe(`There is no help on "setings". Did you mean settings? ${topics}`);
+    const structured = await harness.app.brain.command('help', { command: 'dance' }, [], harness.context());
+    expect(structured[0]?.text).toBe(`There is no help on "dance". ${topics}`);
+    const known = onlyReply(await harness.app.brain.text('help /compare', [], harness.context()), 'info');
+    expect(known.text).toMatch(/^compare: One prompt on several models/);
   });
 });

@@ -51,7 +51,7 @@ describe('settings layers', () => {
         '• resolution: — (model default)',
         '• quality: — (model default)',
         '• n: — (model default)',
-        '• negativePrompt: — (model default)',
+        '• negative: — (model default)',
         '• style: flat pastel (channel setting)',
       ].join('\n'),
     );
@@ -85,6 +85,10 @@ describe('settings layers', () => {
     const bogus = await say('settings set --model bogus');
     expect(bogus?.kind).toBe('error');
     expect(bogus?.text).toBe(unknownModel);
+    const typo = await say('settings set --model seedram-4');
+    expect(typo?.text).toMatch(
+      /^Unknown model "seedram-4"\. Did you mean seedream-4\? Valid models: nano-banana, /,
+    );
     const badRatio = await say('settings set --model nano-banana --ar 7:3');
     expect(badRatio?.kind).toBe('error');
     expect(badRatio?.text).toBe(
@@ -109,5 +113,13 @@ describe('settings layers', () => {
       ['gemini-2.5-flash-image', 'a harbour, watercolour'],
       ['gemini-2.5-flash-image', 'a harbour'],
     ]);
+  });
+
+  it('shows and saves settings by the names users type (negative, not negativePrompt)', async () => {
+    harness = await startHarness();
+    expect((await say('settings set --no "text, blur" --model qwen-image'))?.text).toBe(
+      'Saved for you: model = qwen-image-plus, negative = text, blur.',
+    );
+    expect((await say('settings show'))?.text).toContain('\n• negative: text, blur (your setting)\n');
   });
 });

@@ -1,5 +1,6 @@
 import { commands } from '../../commands/registry.js';
 import type { ButtonAction } from '../../commands/reply.js';
+import { didYouMean } from '../../core/closest-name.js';
 
 /** Sub-commands the brain runs from text (its router picks them by first word); help has its own line here. */
 const brainCommands = commands.filter((command) => command.subcommand && command.name !== 'help');
@@ -13,6 +14,21 @@ const buttonCommands: Record<string, Exclude<ButtonAction, 'edit' | 'pick'>> = {
   delete: 'delete',
 };
 
+/** Every command the chat knows, for "did you mean". */
+const chatCommandNames = [
+  'new',
+  'imagine',
+  'edit',
+  'help',
+  'attach',
+  'pick',
+  'quit',
+  'exit',
+  'warnings',
+  ...Object.keys(buttonCommands),
+  ...brainCommands.map((command) => command.name),
+];
+
 /** One line of the chat, read. */
 export type ChatInput =
   | { kind: 'empty' }
@@ -25,6 +41,8 @@ export type ChatInput =
   | { kind: 'help'; text: string }
   | { kind: 'button'; action: Exclude<ButtonAction, 'edit' | 'pick'> }
   | { kind: 'pick'; number: number }
+  /** `/warnings`: every warning of the latest result, where the footnote shows three. */
+  | { kind: 'warnings' }
   | { kind: 'quit' }
   /** A console command used wrongly, or an unknown one: the message says what to type. */
   | { kind: 'invalid'; message: string };
@@ -34,6 +52,7 @@ export const chatHelp = `Each line is a message in one thread: the first makes a
   /attach FILE [FILE…]    add image files to your next message (to edit or fuse them)
   /reroll /variations /upscale /delete   act on the latest result (/retry after a failure)
   /compare PROMPT         one prompt on several models; /pick N continues with result N
+  /warnings               every warning of the latest result (its footnote shows three)
   ${brainCommands
     .filter((command) => command.name !== 'compare')
     .map((command) => `/${command.name}`)
@@ -57,11 +76,13 @@ export function parseChatInput(line: string): ChatInput {
   if (name === 'help') return { kind: 'help', text: rest };
   if (name === 'attach') return parseAttach(trimmed.slice(1 + word.length));
   if (name === 'pick') return parsePick(rest);
+  if (name === 'warnings') return { kind: 'warnings' };
   const action = buttonCommands[name];
   if (action) return { kind: 'button', action };
   const command = brainCommands.find((candidate) => candidate.name === name);
   if (command) return { kind: 'command', name: command.name, text: rest };
-  return { kind: 'invalid', message: `Unknown command /${word}. /help lists the commands.` };
+  const suggestion = didYouMean(name, chatCommandNames, (closest) => `/${closest}`);
+  return { kind: 'invalid', message: `Unknown command /${word}.${suggestion} /help lists the commands.` };
 }
 
 function parseAttach(text: string): ChatInput {

@@ -31,6 +31,10 @@ export interface ChatSession {
   readonly busy: boolean;
   /** Stops all output: the chat is exiting. */
   mute(): void;
+  /** The user is typing on the terminal: progress stops drawing over their line until `lineEntered`. */
+  typing(): void;
+  /** A line was entered; `waits` when it must wait for the request that runs (it is acknowledged as queued). */
+  lineEntered(waits: boolean): void;
 }
 
 const nothingToPress: Record<ButtonAction, string> = {
@@ -55,6 +59,8 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   /** The job each button command acts on: the latest result that offered it. */
   const targets = new Map<ButtonAction, string>();
   let picks: string[] = [];
+  /** The latest result's warnings, in full, for `/warnings`; undefined before any result. */
+  let latestWarnings: readonly string[] | undefined;
   const filesByJob = new Map<string, string[]>();
 
   const write = (text: string) => {
@@ -95,6 +101,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         removed = await removeFiles(filesByJob.get(reply.jobId) ?? []);
         filesByJob.delete(reply.jobId);
       }
+      if (reply.kind === 'result') latestWarnings = reply.warnings ?? [];
       const pick = reply.buttons.find((button) => button.action === 'pick');
       if (pick) batchPicks.push(pick.jobId);
       else for (const button of reply.buttons) targets.set(button.action, button.jobId);
@@ -171,6 +178,8 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         return press(input.action, targets.get(input.action));
       case 'pick':
         return press('pick', picks[input.number - 1]);
+      case 'warnings':
+        return print(warningsText(latestWarnings));
       case 'invalid':
         return print(input.message);
     }
@@ -200,5 +209,18 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     mute() {
       muted = true;
     },
+    typing() {
+      progress.yieldToTyping();
+    },
+    lineEntered(waits) {
+      if (waits) print('⏳ Queued: it runs when the current request is done (/cancel stops that one).');
+      progress.resume();
+    },
   };
+}
+
+function warningsText(warnings: readonly string[] | undefined): string {
+  if (warnings === undefined) return 'There is no result yet: type a prompt first.';
+  if (warnings.length === 0) return 'The latest result has no warnings.';
+  return `Warnings of the latest result:\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`;
 }

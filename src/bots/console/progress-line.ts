@@ -10,6 +10,14 @@ export interface ProgressLine {
   clear(): void;
   /** Forgets every job: the request they belong to is over. */
   reset(): void;
+  /**
+   * The user started typing on the terminal: the line is theirs now. The progress shown so far stays as a line
+   * of its own and nothing is rewritten until `resume` (their line was entered), so what they type is never glued
+   * to the progress text nor erased by it.
+   */
+  yieldToTyping(): void;
+  /** The typed line was entered (the cursor is on a fresh line): progress is drawn again. */
+  resume(): void;
 }
 
 /**
@@ -19,8 +27,10 @@ export interface ProgressLine {
 export function createProgressLine(options: { write(text: string): void; isTty: boolean }): ProgressLine {
   const states = new Map<string, string>();
   let shown = '';
+  let typing = false;
 
   function render(): void {
+    if (typing) return;
     const text = [...states.values()].join('  ·  ');
     if (text === shown) return;
     if (options.isTty) options.write(text === '' ? rewriteLine : `${rewriteLine}${text}`);
@@ -43,6 +53,17 @@ export function createProgressLine(options: { write(text: string): void; isTty: 
     reset() {
       states.clear();
       clear();
+    },
+    yieldToTyping() {
+      if (!options.isTty || typing) return;
+      if (shown !== '') options.write('\n');
+      shown = '';
+      typing = true;
+    },
+    resume() {
+      if (!typing) return;
+      typing = false;
+      render();
     },
   };
 }

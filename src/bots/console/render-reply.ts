@@ -1,3 +1,4 @@
+import { footnote } from '../../commands/replies/index.js';
 import type { Reply, ReplyButton } from '../../commands/reply.js';
 
 /**
@@ -34,7 +35,11 @@ export function formatReply(
   for (const file of details.saved) lines.push(`  saved ${file}`);
   for (const file of details.removed) lines.push(`  removed ${file}`);
   for (const line of reply.caption?.split('\n') ?? []) lines.push(`  ${line}`);
-  for (const line of reply.footnote?.split('\n') ?? []) lines.push(`  ${line}`);
+  // Cut warnings say where to read them all.
+  const note = reply.warnings
+    ? footnote(reply.warnings, (hidden) => `+${hidden} more: /warnings shows them all`)
+    : reply.footnote;
+  for (const line of note?.split('\n') ?? []) lines.push(`  ${line}`);
   if (details.commands.length > 0) lines.push(`  actions: ${details.commands.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }

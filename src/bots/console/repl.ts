@@ -63,9 +63,18 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   listenForSignal();
   lines.on('SIGINT', interrupt);
+  // Ahead of readline's own listener, so the progress line steps aside before a typed character is echoed.
+  const onKeypress = (typed: unknown) => {
+    const code = typeof typed === 'string' ? (typed.codePointAt(0) ?? 0) : 0;
+    if (code >= 0x20 && code !== 0x7f) session.typing();
+  };
+  if (interactive) options.input.prependListener('keypress', onKeypress);
   lines.on('line', (line) => {
     interrupts = 0;
-    if (/^\s*\/cancel\s*$/i.test(line)) {
+    const cancelling = /^\s*\/cancel\s*$/i.test(line);
+    // Sent while a request runs, it waits its turn, and the user is told so (`/cancel` acts at once).
+    session.lineEntered(session.busy && !cancelling && line.trim() !== '');
+    if (cancelling) {
       void session.cancel().then(() => {
         // Idle, the prompt this line used up is due again; busy, it comes back when the job ends.
         if (interactive && !session.busy && !inputEnded) lines.prompt();
@@ -100,6 +109,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     }
   } finally {
     stopSignal();
+    options.input.removeListener('keypress', onKeypress);
     lines.close();
   }
 }

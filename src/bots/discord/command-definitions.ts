@@ -96,12 +96,31 @@ const guildOnly = () => ({
   integration_types: [ApplicationIntegrationType.GuildInstall],
 });
 
+// Discord: at most 25 options per command.
+export const maxDiscordOptions = 25;
+
+/**
+ * The parameters that fit in Discord's 25 options. Every row of the options table is a slash option while they
+ * fit (today /imagine has 20 options); should the table outgrow that, the command's own parameters (prompt,
+ * images) stay and the table's last rows (the rarely used ones) are left out: they still work as inline flags
+ * in the prompt option (`prompt:"a fox --group"`), which every command with a prompt reads.
+ */
+export function fitDiscordLimit(parameters: readonly CommandParameter[]): CommandParameter[] {
+  let room = maxDiscordOptions - parameters.filter((parameter) => parameter.kind !== 'option').length;
+  return parameters.filter((parameter) => {
+    if (parameter.kind !== 'option') return true;
+    room -= 1;
+    return room >= 0;
+  });
+}
+
 function slashCommand(command: Command & { parameters: readonly CommandParameter[] }) {
+  const parameters = fitDiscordLimit(command.parameters);
   return {
     name: command.name,
     description: short(command.summary),
     ...guildOnly(),
-    ...(command.parameters.length > 0 && { options: command.parameters.map(discordOption) }),
+    ...(parameters.length > 0 && { options: parameters.map(discordOption) }),
   };
 }
 

@@ -53,7 +53,8 @@ function replyText(reply: Reply): string {
   const lines = [reply.kind === 'error' ? `❌ ${reply.text}` : reply.text];
   // `-#` is Discord's small grey "subtext".
   if (reply.caption) lines.push(`-# ${reply.caption}`);
-  if (reply.footnote) lines.push(`-# ⚠ ${reply.footnote}`);
+  // The footnote's lines carry their own `⚠`; each is subtext.
+  for (const line of reply.footnote?.split('\n') ?? []) lines.push(`-# ${line}`);
   return lines.filter((line) => line.trim() !== '').join('\n');
 }
 

@@ -35,12 +35,18 @@ export function caption(
   return lines.join('\n');
 }
 
-/** Warnings as `⚠ …` lines, at most three, then `+N more`; undefined when there is nothing to say. */
-export function footnote(warnings: readonly string[]): string | undefined {
+/**
+ * Warnings as `⚠ …` lines, at most three, then `+N more` (or what `more` says, e.g. where to read them all);
+ * undefined when there is nothing to say.
+ */
+export function footnote(
+  warnings: readonly string[],
+  more: (hidden: number) => string = (hidden) => `+${hidden} more`,
+): string | undefined {
   const shown = warnings.map((warning) => oneLine(warning)).filter((warning) => warning !== '');
   if (shown.length === 0) return undefined;
   const lines = shown.slice(0, maxFootnoteLines).map((warning) => `⚠ ${trimText(warning, maxWarning)}`);
-  if (shown.length > maxFootnoteLines) lines.push(`+${shown.length - maxFootnoteLines} more`);
+  if (shown.length > maxFootnoteLines) lines.push(more(shown.length - maxFootnoteLines));
   return lines.join('\n');
 }
 

@@ -53,7 +53,10 @@ export async function resultReply(
     ephemeral: false,
     jobId: job.id,
   };
-  if (note !== undefined) reply.footnote = note;
+  if (note !== undefined) {
+    reply.footnote = note;
+    reply.warnings = job.warnings;
+  }
   if (options.threadName) reply.threadName = threadName(job);
   return reply;
 }

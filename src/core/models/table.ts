@@ -1,3 +1,4 @@
+import { didYouMean } from '../closest-name.js';
 import { ImagineError } from '../errors.js';
 import type { ModelRow } from './model-row.js';
 import { geminiRows } from './rows/gemini.js';
@@ -27,8 +28,13 @@ export function resolveModel(name: string): ModelRow {
   const row = findModel(name);
   if (row) return row;
   const choices = modelTable.map((candidate) => candidate.aliases[0] ?? candidate.id);
-  throw new ImagineError('unknown_model', `Unknown model "${name}". Valid models: ${choices.join(', ')}.`, {
-    choices,
-    option: 'model',
-  });
+  const suggestion = didYouMean(name, byName.keys());
+  throw new ImagineError(
+    'unknown_model',
+    `Unknown model "${name}".${suggestion} Valid models: ${choices.join(', ')}.`,
+    {
+      choices,
+      option: 'model',
+    },
+  );
 }

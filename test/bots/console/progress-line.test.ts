@@ -35,4 +35,21 @@ describe('the chat progress line', () => {
       '🎨 Working…\n',
     ]);
   });
+
+  it('leaves the line to what the user types: ends the progress line there, and draws again once it is entered', () => {
+    const written: string[] = [];
+    const line = createProgressLine({ write: (text) => written.push(text), isTty: true });
+    line.update({ jobId: 'a', type: 'running', elapsedMs: 0 });
+    line.yieldToTyping();
+    line.update({ jobId: 'a', type: 'running', elapsedMs: 3000 });
+    line.clear();
+    line.resume();
+    line.update({ jobId: 'a', type: 'running', elapsedMs: 5000 });
+    expect(written).toStrictEqual([
+      `${erase}🎨 Working…`,
+      '\n',
+      `${erase}🎨 Working… 3 s`,
+      `${erase}🎨 Working… 5 s`,
+    ]);
+  });
 });

@@ -181,8 +181,8 @@ describe('"Edit with imagine" on Discord', () => {
 });
 
 describe('imagine-bot register discord', () => {
+  // No IMAGE_API_KEY: registering talks to Discord alone.
   const env = (apiUrl: string, extra: Record<string, string> = {}) => ({
-    IMAGE_API_KEY: imageKey,
     DISCORD_TOKEN: discordToken,
     DISCORD_APPLICATION_ID: applicationId,
     DISCORD_API_URL: apiUrl,
@@ -225,6 +225,9 @@ describe('imagine-bot register discord', () => {
     await expect(runRegister(['slack'], io({}, []))).rejects.toThrow(/Usage: imagine-bot register discord/);
     await expect(runRegister(['discord'], io({ IMAGE_API_KEY: imageKey }, []))).rejects.toThrow(
       'Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the Discord commands.',
+    );
+    await expect(runRegister(['discord'], io({ DISCORD_TOKEN: discordToken }, []))).rejects.toThrow(
+      'DISCORD_APPLICATION_ID is missing (Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID).',
     );
   });
 

@@ -16,7 +16,7 @@ function result(imageCount: number): Reply {
       altText: 'a cat',
     })),
     caption: 'Seedream 4.0 · 2048x2048 · 3 s',
-    footnote: 'seed is not supported by this model',
+    footnote: '⚠ seed is not supported by this model',
     buttons: [
       { action: 'reroll', jobId: 'job', label: '🎲 Re-roll' },
       { action: 'delete', jobId: 'job', label: '🗑 Delete' },
