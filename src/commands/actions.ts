@@ -67,7 +67,9 @@ async function again(
 
 function reroll(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
   if (parent.studio?.localEnlargement !== undefined) {
-    return Promise.resolve(infoReply('A local enlargement comes out the same every time: nothing to re-roll.'));
+    return Promise.resolve(
+      infoReply('A local enlargement comes out the same every time: nothing to re-roll.'),
+    );
   }
   const row = findModel(parent.options.model);
   const seedRange = row?.options.seed;

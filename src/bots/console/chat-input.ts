@@ -22,7 +22,8 @@ const panCommands: Record<string, ChatButtonAction> = {
   down: 'pan-down',
 };
 const zoomUsage = 'Use: /zoom 1.5|2 [N] — zoom out image N (default 1) of the latest result by 1.5× or 2×.';
-const panUsage = 'Use: /pan left|right|up|down [N] — extend image N (default 1) of the latest result that way.';
+const panUsage =
+  'Use: /pan left|right|up|down [N] — extend image N (default 1) of the latest result that way.';
 
 /** One line of the chat, read. */
 export type ChatInput =
@@ -75,12 +76,15 @@ export function parseChatInput(line: string): ChatInput {
   if (name === 'pick') return parsePick(rest);
   const whole = wholeResultCommands[name];
   if (whole) {
-    if (rest !== '') return { kind: 'invalid', message: `Use: /${name} (it acts on the whole latest result).` };
+    if (rest !== '')
+      return { kind: 'invalid', message: `Use: /${name} (it acts on the whole latest result).` };
     return { kind: 'button', action: whole };
   }
   const perImage = imageCommands[name];
-  if (perImage) return withImageNumber(perImage, restWords, `Use: /${name} [N], with N an image number (1, 2…).`);
-  if (name === 'zoom') return withImageNumber(zoomCommands[restWords[0] ?? ''], restWords.slice(1), zoomUsage);
+  if (perImage)
+    return withImageNumber(perImage, restWords, `Use: /${name} [N], with N an image number (1, 2…).`);
+  if (name === 'zoom')
+    return withImageNumber(zoomCommands[restWords[0] ?? ''], restWords.slice(1), zoomUsage);
   if (name === 'pan') return withImageNumber(panCommands[restWords[0] ?? ''], restWords.slice(1), panUsage);
   const command = brainCommands.find((candidate) => candidate.name === name);
   if (command) return { kind: 'command', name: command.name, text: rest };

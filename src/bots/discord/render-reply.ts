@@ -5,7 +5,7 @@ import {
   ButtonStyle,
   type MessageMentionOptions,
 } from 'discord.js';
-import { buttonRows as rowsOf, type Reply, type ReplyButton } from '../../commands/reply.js';
+import { type Reply, type ReplyButton, buttonRows as rowsOf } from '../../commands/reply.js';
 import { buttonId } from './ids.js';
 
 // Discord's limits: 2000 characters of content, 10 files per message, 5 buttons per row, 5 rows.

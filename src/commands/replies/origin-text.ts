@@ -8,7 +8,12 @@ const labels: Partial<Record<Job['kind'], string>> = {
   upscale: 'upscale of',
 };
 
-const panLabels = { left: 'pan left of', right: 'pan right of', up: 'pan up of', down: 'pan down of' } as const;
+const panLabels = {
+  left: 'pan left of',
+  right: 'pan right of',
+  up: 'pan up of',
+  down: 'pan down of',
+} as const;
 
 /** `2×`, `1.5×` */
 const times = (factor: number) => `${Number(factor.toFixed(2))}×`;

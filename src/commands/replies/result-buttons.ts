@@ -35,20 +35,24 @@ export function resultButtons(job: Job): ReplyButton[] {
   if (count > 1) {
     const numbers = Array.from({ length: count }, (_, index) => index + 1);
     return [
-      ...numbers.map((image): ReplyButton => ({
-        action: 'upscale',
-        jobId,
-        image,
-        label: `U${image}`,
-        row: rows.upscale,
-      })),
-      ...numbers.map((image): ReplyButton => ({
-        action: 'variations',
-        jobId,
-        image,
-        label: `V${image}`,
-        row: rows.variations,
-      })),
+      ...numbers.map(
+        (image): ReplyButton => ({
+          action: 'upscale',
+          jobId,
+          image,
+          label: `U${image}`,
+          row: rows.upscale,
+        }),
+      ),
+      ...numbers.map(
+        (image): ReplyButton => ({
+          action: 'variations',
+          jobId,
+          image,
+          label: `V${image}`,
+          row: rows.variations,
+        }),
+      ),
       ...reroll,
       ...editAndDelete,
     ];

@@ -18,11 +18,7 @@ function validRange(count: number): string {
 }
 
 /** Image `number` (default 1) of `parent`; a number out of range names the valid ones, an expired image says so. */
-export async function chooseImage(
-  services: BotServices,
-  parent: Job,
-  number = 1,
-): Promise<ChosenImage> {
+export async function chooseImage(services: BotServices, parent: Job, number = 1): Promise<ChosenImage> {
   const count = parent.resultImages.length;
   if (count === 0) throw new ImagineError('invalid_option', 'That request made no image yet.');
   const ref = parent.resultImages[number - 1];

@@ -10,7 +10,10 @@ import type { BotServices } from '../services.js';
 import type { ChosenImage } from './chosen-image.js';
 
 /** The conversation of the thread this was asked in, if it is one of ours. */
-async function threadConversation(services: BotServices, context: CommandContext): Promise<string | undefined> {
+async function threadConversation(
+  services: BotServices,
+  context: CommandContext,
+): Promise<string | undefined> {
   return context.threadId ? services.conversations.conversationOfThread(context.threadId) : undefined;
 }
 

@@ -5,8 +5,8 @@ import type { CommandContext } from '../context.js';
 import type { Reply } from '../reply.js';
 import type { BotServices } from '../services.js';
 import { type ChosenImage, chooseImage } from './chosen-image.js';
-import { tierOfJob } from './upscale.js';
 import { editRowOf, runStudioEdit, type StudioEdit } from './studio-job.js';
+import { tierOfJob } from './upscale.js';
 
 export const zoomFactors = [1.5, 2] as const;
 export type ZoomFactor = (typeof zoomFactors)[number];
@@ -44,7 +44,8 @@ async function outpaint(
   };
   // The parent's tier where this model has tiers (an upscale stays 4K), in the canvas's shape.
   const parentTier = tierOfJob(parent, row);
-  const tier = parentTier !== undefined && row.resolutions.values.includes(parentTier) ? parentTier : undefined;
+  const tier =
+    parentTier !== undefined && row.resolutions.values.includes(parentTier) ? parentTier : undefined;
   const size = sizeForShape(row, canvas, tier);
   return runStudioEdit(services, context, parent, chosen, {
     kind: edit.kind,

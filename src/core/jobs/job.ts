@@ -6,7 +6,16 @@ export type { ImageRef } from '../images/image-ref.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 
-export const jobKinds = ['imagine', 'edit', 'reroll', 'variations', 'upscale', 'zoom', 'pan', 'compare'] as const;
+export const jobKinds = [
+  'imagine',
+  'edit',
+  'reroll',
+  'variations',
+  'upscale',
+  'zoom',
+  'pan',
+  'compare',
+] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** The request options a job ran with, after settings layers; images are blob refs, not bytes. */

@@ -96,7 +96,11 @@ function outputFormat(mediaType: string): 'jpeg' | 'webp' | 'png' {
 }
 
 /** The picture `factor` times larger (lanczos3), in its own format where that is JPEG, WEBP or PNG (else PNG). */
-export async function enlargeImage(bytes: Uint8Array, mediaType: string, factor: number): Promise<CanvasImage> {
+export async function enlargeImage(
+  bytes: Uint8Array,
+  mediaType: string,
+  factor: number,
+): Promise<CanvasImage> {
   const size = await imageDimensions(bytes);
   const format = outputFormat(mediaType);
   const output = await sharp(bytes)
