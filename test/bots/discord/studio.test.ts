@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { upscaleInstruction } from '../../../src/commands/studio/upscale.js';
 import { zoomInstruction } from '../../../src/commands/studio/zoom-pan.js';
 import { dataUri } from '../../support/bot-harness.js';
@@ -14,12 +15,15 @@ import {
   waitForAnswer,
 } from './discord-harness.js';
 
-interface Row {
-  type: number;
-  components: { type: number; custom_id: string; label: string }[];
-}
+const rowsSchema = z.array(
+  z.object({
+    type: z.number(),
+    components: z.array(z.object({ type: z.number(), custom_id: z.string(), label: z.string() })),
+  }),
+);
+type Row = z.infer<typeof rowsSchema>[number];
 
-const rowsOf = (body: ReturnType<typeof bodyOf>): Row[] => (body.components ?? []) as Row[];
+const rowsOf = (body: ReturnType<typeof bodyOf>): Row[] => rowsSchema.parse(body.components ?? []);
 const labelsOf = (rows: Row[]) => rows.map((row) => row.components.map((button) => button.label));
 
 async function imagine(harness: DiscordHarness, prompt: string, options: Record<string, string | number>) {
