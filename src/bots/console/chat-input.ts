@@ -49,7 +49,7 @@ export const chatHelp = `Each line is a message in one thread: the first makes a
   /upscale [N]            image N (default 1) of the latest result, bigger
   /variations [N]         variations of image N of the latest result
   /zoom 1.5|2 [N]         zoom out image N: the model fills the new border
-  /pan left|right|up|down [N]   extend image N to one side
+  /pan DIRECTION [N]      extend image N left, right, up or down
   /compare PROMPT         one prompt on several models; /pick N continues with result N
   ${brainCommands
     .filter((command) => command.name !== 'compare')
