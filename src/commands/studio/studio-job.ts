@@ -54,8 +54,8 @@ export interface StudioEdit {
   kind: JobKind;
   options: JobOptions;
   studio: Studio;
-  /** The picture sent as the edit's input: the chosen image itself, or a padded copy of it. */
-  input: () => Promise<{ bytes: Uint8Array; mediaType: string }>;
+  /** A picture made from the chosen image (zoom and pan pad it), sent instead of it; made after the slot is taken. */
+  transformInput?: () => Promise<{ bytes: Uint8Array; mediaType: string }>;
 }
 
 /**
@@ -75,8 +75,9 @@ export async function runStudioEdit(
     services,
     context,
     async () => {
-      const input = await edit.input();
-      const [inputRef] = input.bytes === chosen.bytes ? [chosen.ref] : await storeImages(services, [input]);
+      const [inputRef] = edit.transformInput
+        ? await storeImages(services, [await edit.transformInput()])
+        : [chosen.ref];
       const job = newJob(services, context, {
         kind: edit.kind,
         options: edit.options,

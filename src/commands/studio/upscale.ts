@@ -57,6 +57,5 @@ export async function upscale(
       ...(size !== undefined && { size }),
     },
     studio: { image: chosen.number },
-    input: async () => chosen,
   });
 }

@@ -31,6 +31,5 @@ export async function variations(
       prompt: `Make a variation of this image: same subject and style, new details. (${parent.userPrompt})`,
     },
     studio: { image: chosen.number },
-    input: async () => chosen,
   });
 }

@@ -56,7 +56,7 @@ async function outpaint(
       ...(tier !== undefined && row.resolutions.wire !== 'none' && { resolution: tier }),
     },
     studio: edit.studio,
-    input: () => padImage(chosen.bytes, edit.padding),
+    transformInput: () => padImage(chosen.bytes, edit.padding),
   });
 }
 
