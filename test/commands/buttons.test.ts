@@ -161,6 +161,39 @@ describe('result buttons', () => {
     expect(reply.buttons.map((button) => button.action)).not.toContain('reroll');
   });
 
+  it('pans a Seedream 4.0 result left: the canvas shape picks the 2K size 2496x1664, the grey is on the left', async () => {
+    const { app } = await start();
+    const first = onlyReply(
+      await app.brain.text('a castle --model seedream-4', [], harness.context()),
+      'result',
+    );
+    const panned = onlyReply(
+      await app.brain.button('pan-left', first.jobId ?? '', harness.context()),
+      'result',
+    );
+    const body = harness.bodies()[1];
+    expect(body).toMatchObject({ model: 'doubao-seedream-4-0-250828', size: '2496x1664', watermark: false });
+    const contents = JSON.stringify(body?.contents);
+    const sent = Buffer.from(/base64,([^"]+)"/.exec(contents)?.[1] ?? '', 'base64');
+    const original = await sharp(
+      (
+        await app.services.blobs.getImage(
+          (await app.services.jobs.get(first.jobId ?? ''))?.resultImages[0]?.hash ?? '',
+        )
+      )?.bytes,
+    ).metadata();
+    const padded = await sharp(sent).metadata();
+    const strip = Math.round((original.width ?? 0) / 2);
+    expect([padded.width, padded.height]).toStrictEqual([(original.width ?? 0) + strip, original.height]);
+    const left = await sharp(sent)
+      .extract({ left: 0, top: 0, width: strip, height: original.height ?? 0 })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    expect(new Set(left)).toStrictEqual(new Set([128]));
+    expect(panned.caption).toMatch(/^Seedream 4\.0 · 2496x1664 · .* · pan left of “a castle”$/);
+  });
+
   it('lets the requester and admins delete, and refuses anyone else', async () => {
     const { app } = await start({ ADMIN_IDS: 'console:carol' });
     const first = onlyReply(await app.brain.text('a red fox', [], harness.context()), 'result');
