@@ -22,7 +22,7 @@ const panDirections = {
 const panDirectionOf = (action: PanAction) => panDirections[action];
 
 /**
- * The conversation a re-roll or upscale joins. In the thread of the parent's conversation: that thread, so the
+ * The conversation a re-roll joins. In the thread of the parent's conversation: that thread, so the
  * result continues it. Elsewhere: a fork holding the parent's history (up to the turn it continued from), so a
  * multi-turn edit is replayed with the same conversation instead of none.
  */
