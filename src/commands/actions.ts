@@ -1,19 +1,28 @@
 import { ImagineError } from '../core/errors.js';
 import type { Job } from '../core/jobs/job.js';
-import type { ModelRow } from '../core/models/model-row.js';
 import { findModel } from '../core/models/table.js';
-import { type Resolution, resolutions } from '../core/request.js';
-import { parseSize, tierOf } from '../core/sizes.js';
 import type { CommandContext } from './context.js';
 import { editFrom } from './edit.js';
 import { newJob } from './job-factory.js';
 import { errorReply } from './replies/index.js';
-import { type ButtonAction, infoReply, type Reply } from './reply.js';
+import { type ButtonAction, infoReply, type PanAction, type Reply } from './reply.js';
 import { runJob } from './run-job.js';
 import type { BotServices } from './services.js';
+import { upscale } from './studio/upscale.js';
+import { variations } from './studio/variations.js';
+import { pan, zoomOut } from './studio/zoom-pan.js';
+
+const panDirections = {
+  'pan-left': 'left',
+  'pan-right': 'right',
+  'pan-up': 'up',
+  'pan-down': 'down',
+} as const satisfies Record<PanAction, string>;
+
+const panDirectionOf = (action: PanAction) => panDirections[action];
 
 /**
- * The conversation a re-roll or upscale joins. In the thread of the parent's conversation: that thread, so the
+ * The conversation a re-roll joins. In the thread of the parent's conversation: that thread, so the
  * result continues it. Elsewhere: a fork holding the parent's history (up to the turn it continued from), so a
  * multi-turn edit is replayed with the same conversation instead of none.
  */
@@ -41,12 +50,11 @@ async function again(
   services: BotServices,
   context: CommandContext,
   parent: Job,
-  kind: 'reroll' | 'upscale',
   change: Partial<Job['options']>,
 ) {
   const { conversationId, inThread } = await conversationForAgain(services, context, parent);
   const job = newJob(services, context, {
-    kind,
+    kind: 'reroll',
     options: { ...parent.options, ...change },
     userPrompt: parent.userPrompt,
     parentId: parent.id,
@@ -58,58 +66,16 @@ async function again(
 }
 
 function reroll(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
+  if (parent.studio?.localEnlargement !== undefined) {
+    return Promise.resolve(
+      infoReply('A local enlargement comes out the same every time: nothing to re-roll.'),
+    );
+  }
   const row = findModel(parent.options.model);
   const seedRange = row?.options.seed;
   // Same options, new seed where the model takes one; elsewhere the model picks a new one itself.
   const seed = seedRange ? Math.floor(services.random() * Math.min(seedRange.max, 2_147_483_647)) : undefined;
-  return again(services, context, parent, 'reroll', seed === undefined ? {} : { seed });
-}
-
-/** `2560x1440` → `16:9`. */
-function ratioText(width: number, height: number): string {
-  const divisor = greatestCommonDivisor(width, height);
-  return `${width / divisor}:${height / divisor}`;
-}
-
-function greatestCommonDivisor(first: number, second: number): number {
-  return second === 0 ? first : greatestCommonDivisor(second, first % second);
-}
-
-/** The tier a job ran at: asked for, the row's default, else read from its pixel size (Seedream's tiers are sizes). */
-function tierOfJob(parent: Job, row: ModelRow): Resolution | undefined {
-  const asked = parent.options.resolution ?? row.defaults.resolution;
-  if (asked) return asked;
-  const own = parseSize(parent.options.size ?? '');
-  const size = own?.kind === 'pixels' ? own : parseSize(row.defaults.size ?? '');
-  const tier = size?.kind === 'pixels' ? tierOf(size) : undefined;
-  return resolutions.find((candidate) => candidate === tier);
-}
-
-async function upscale(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
-  const row = findModel(parent.modelUsed ?? parent.options.model);
-  const offered = row?.resolutions.values ?? [];
-  const current = (row && tierOfJob(parent, row)) ?? offered[0];
-  const next = offered.find(
-    (tier) => current !== undefined && resolutions.indexOf(tier) > resolutions.indexOf(current),
-  );
-  if (!row || !next) {
-    const name = row?.displayName ?? 'This model';
-    return infoReply(
-      current ? `${name} has no resolution above ${current}.` : `${name} has no higher resolution.`,
-    );
-  }
-  // A pixel size pins the tier; its aspect ratio lets the higher tier pick its own size.
-  const size = parseSize(parent.options.size ?? '');
-  const keepShape =
-    size?.kind === 'pixels' && row.resolutions.wire === 'size-tier'
-      ? { size: ratioText(size.width, size.height) }
-      : {};
-  return again(services, context, parent, 'upscale', { resolution: next, model: row.id, ...keepShape });
-}
-
-function variations(services: BotServices, context: CommandContext, parent: Job): Promise<Reply> {
-  const instruction = `Make a variation of this image: same subject and style, new details. (${parent.userPrompt})`;
-  return editFrom(services, context, parent, instruction, [], 'variations');
+  return again(services, context, parent, seed === undefined ? {} : { seed });
 }
 
 function remove(context: CommandContext, parent: Job): Reply {
@@ -128,13 +94,17 @@ function pick(parent: Job): Reply {
   };
 }
 
-/** A result button: an action and a job id. Anyone may press re-roll etc. and gets their own job. */
+/**
+ * A result button: an action, a job id and, for per-image buttons (U2, V3) and the chat's `/upscale 2`, an image
+ * number (1 when absent). Anyone may press re-roll etc. and gets their own job.
+ */
 export async function pressButton(
   services: BotServices,
   context: CommandContext,
   action: ButtonAction,
   jobId: string,
   text = '',
+  image?: number,
 ): Promise<Reply[]> {
   const parent = await services.jobs.get(jobId);
   if (!parent) {
@@ -151,9 +121,18 @@ export async function pressButton(
     case 'reroll':
       return [await reroll(services, context, parent)];
     case 'upscale':
-      return [await upscale(services, context, parent)];
+      return [await upscale(services, context, parent, image)];
     case 'variations':
-      return [await variations(services, context, parent)];
+      return [await variations(services, context, parent, image)];
+    case 'zoom-1.5':
+      return [await zoomOut(services, context, parent, 1.5, image)];
+    case 'zoom-2':
+      return [await zoomOut(services, context, parent, 2, image)];
+    case 'pan-left':
+    case 'pan-right':
+    case 'pan-up':
+    case 'pan-down':
+      return [await pan(services, context, parent, panDirectionOf(action), image)];
     case 'edit':
       return [await editFrom(services, context, parent, text, [])];
     case 'delete':

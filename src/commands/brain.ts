@@ -42,8 +42,14 @@ export interface Brain {
     attachments: readonly LazyAttachment[],
     context: CommandContext,
   ): Promise<Reply[] | undefined>;
-  /** A result button (and the edit modal's text). */
-  button(action: ButtonAction, jobId: string, context: CommandContext, text?: string): Promise<Reply[]>;
+  /** A result button (and the edit modal's text); `image` is the image a per-image button acts on (1-based). */
+  button(
+    action: ButtonAction,
+    jobId: string,
+    context: CommandContext,
+    text?: string,
+    image?: number,
+  ): Promise<Reply[]>;
   /** Is this thread (platform-qualified key) one of ours? Adapters ignore the others before any slow work. */
   ownsThread(threadKey: string): Promise<boolean>;
   /** Does this message (platform-qualified key) show one of our results? A reply to it is an edit. */
@@ -114,8 +120,8 @@ export function createBrain(services: BotServices): Brain {
       if (!parent) return undefined;
       return guarded(async () => [await editFrom(services, withAdmins(context), parent, text, attachments)]);
     },
-    button: (action, jobId, context, text) =>
-      guarded(() => pressButton(services, withAdmins(context), action, jobId, text)),
+    button: (action, jobId, context, text, image) =>
+      guarded(() => pressButton(services, withAdmins(context), action, jobId, text, image)),
     ownsThread: async (threadKey) =>
       (await services.conversations.conversationOfThread(threadKey)) !== undefined,
     ownsMessage: async (messageKey) => (await services.conversations.jobOfMessage(messageKey)) !== undefined,

@@ -43,7 +43,6 @@ export async function editFrom(
   parent: Job,
   text: string,
   attachments: readonly LazyAttachment[],
-  kind: 'edit' | 'variations' = 'edit',
 ): Promise<Reply> {
   try {
     const inline = parseInlineFlags(text);
@@ -53,8 +52,7 @@ export async function editFrom(
     const flags = inline.options;
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');
-    // A variation's instruction is ours; the user's words were checked when they asked for the parent.
-    if (kind === 'edit') checkPrompt(services, inline.prompt);
+    checkPrompt(services, inline.prompt);
     const parentImage = parent.resultImages[0];
     if (!parentImage) throw new ImagineError('invalid_option', 'That request made no image to edit yet.');
     const row = resolveModel(flags.model ?? parent.modelUsed ?? parent.options.model);
@@ -79,10 +77,9 @@ export async function editFrom(
       const attached = await storeImages(services, await readImages(attachments));
       const conversationId = await conversationFor(services, context, parent);
       return newJob(services, context, {
-        kind,
+        kind: 'edit',
         options,
-        // A variation shows the prompt it varies, not our instruction to the model.
-        userPrompt: kind === 'variations' ? parent.userPrompt : instruction,
+        userPrompt: instruction,
         parentId: parent.id,
         conversationId,
         inputImages: multiTurn ? attached : [parentImage, ...attached],

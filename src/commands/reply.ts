@@ -1,4 +1,5 @@
 /** Platform-neutral replies: adapters turn these into Discord messages, Slack blocks or terminal lines. */
+import { z } from 'zod';
 
 export interface ReplyImage {
   bytes: Buffer;
@@ -8,14 +9,62 @@ export interface ReplyImage {
   altText: string;
 }
 
-export const buttonActions = ['reroll', 'variations', 'upscale', 'edit', 'delete', 'pick'] as const;
+export const zoomActions = ['zoom-1.5', 'zoom-2'] as const;
+export const panActions = ['pan-left', 'pan-right', 'pan-up', 'pan-down'] as const;
+export const buttonActions = [
+  'reroll',
+  'variations',
+  'upscale',
+  'edit',
+  'delete',
+  'pick',
+  ...zoomActions,
+  ...panActions,
+] as const;
 export type ButtonAction = (typeof buttonActions)[number];
+export type ZoomAction = (typeof zoomActions)[number];
+export type PanAction = (typeof panActions)[number];
 
-/** A button carries an action and a job id, nothing else, so it works after a restart. */
+/** Most images one result shows, so the most an image number on a button can be. */
+export const maxImageNumber = 10;
+
+/**
+ * What a pressed button names: an action, a job and (per-image buttons) which of its images, 1-based. Adapters
+ * read it back from the platform's ids with this schema, so a forged or old id is refused at the edge.
+ */
+export const buttonTargetSchema = z.object({
+  action: z.enum(buttonActions),
+  jobId: z.string().regex(/^[\w-]{1,64}$/),
+  image: z.coerce.number().int().min(1).max(maxImageNumber).optional(),
+});
+export type ButtonTarget = z.infer<typeof buttonTargetSchema>;
+
+/** A button carries an action, a job id and maybe an image number, nothing else, so it works after a restart. */
 export interface ReplyButton {
   action: ButtonAction;
   jobId: string;
+  /** Per-image buttons (U2, V2): the image they act on, 1-based. */
+  image?: number;
   label: string;
+  /** Buttons with the same row sit together; a platform wraps a row at its own limit. */
+  row?: number;
+}
+
+/** The buttons grouped by row, in order (a missing row is row 0). */
+export function buttonRows(buttons: readonly ReplyButton[]): ReplyButton[][] {
+  const rows: ReplyButton[][] = [];
+  let current: ReplyButton[] | undefined;
+  let currentRow: number | undefined;
+  for (const button of buttons) {
+    const row = button.row ?? 0;
+    if (current === undefined || row !== currentRow) {
+      current = [];
+      currentRow = row;
+      rows.push(current);
+    }
+    current.push(button);
+  }
+  return rows;
 }
 
 export interface Reply {

@@ -1,4 +1,6 @@
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { upscaleInstruction } from '../../src/commands/studio/upscale.js';
 import { dataUri, type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
 
 // createApp's `random` seam: a re-roll's new seed is floor(0.25 × 2147483647).
@@ -75,7 +77,7 @@ describe('result buttons', () => {
     expect(variation.images[0]?.bytes).toEqual(fake.images[1]);
   });
 
-  it('upscales Nano Banana Pro from 1K to 2K', async () => {
+  it('upscales Nano Banana Pro: its image goes to an edit at 4K, asked to stay as it is', async () => {
     const { app, fake } = await start();
     const first = onlyReply(
       await app.brain.text('a robot --model nano-banana-pro', [], harness.context()),
@@ -88,13 +90,22 @@ describe('result buttons', () => {
     );
     const [original, upscaled] = harness.bodies();
     expect(original?.image_size).toBe('1K');
-    expect(upscaled).toStrictEqual({ ...original, image_size: '2K' });
-    expect(bigger.caption).toMatch(/^Nano Banana Pro \(Gemini 3 Pro Image\) · 2K · /);
+    expect(upscaled).toStrictEqual({
+      model: 'gemini-3-pro-image-preview',
+      size: '1:1',
+      image_size: '4K',
+      response_format: 'b64_json',
+      contents: [{ role: 'user', parts: [{ text: upscaleInstruction }, { image: dataUri(fake.images[0]) }] }],
+    });
+    expect(bigger.text).toBe('“a robot”');
+    expect(bigger.caption).toMatch(
+      /^Nano Banana Pro \(Gemini 3 Pro Image\) · 1:1 · 4K · .* · upscale of “a robot”$/,
+    );
     expect(bigger.images[0]?.bytes).toEqual(fake.images[1]);
   });
 
   it('upscales Seedream from its 2K default size to a 4K size, keeping the shape', async () => {
-    const { app } = await start();
+    const { app, fake } = await start();
     const square = onlyReply(
       await app.brain.text('a castle --model seedream-4', [], harness.context()),
       'result',
@@ -108,18 +119,79 @@ describe('result buttons', () => {
       await app.brain.button('upscale', wide.jobId ?? '', harness.context()),
       'result',
     );
-    const sizes = harness.bodies().map((body) => body.size);
-    expect(sizes).toStrictEqual(['2048x2048', '2560x1440', '4096x4096', '5120x2880']);
+    const bodies = harness.bodies();
+    expect(bodies.map((body) => body.size)).toStrictEqual([
+      '2048x2048',
+      '2560x1440',
+      '4096x4096',
+      '5120x2880',
+    ]);
+    expect(bodies[3]).toStrictEqual({
+      model: 'doubao-seedream-4-0-250828',
+      prompt: upscaleInstruction,
+      size: '5120x2880',
+      watermark: false,
+      contents: [
+        {
+          role: 'user',
+          parts: [{ image: dataUri(fake.images[1], 'image/jpeg') }, { text: upscaleInstruction }],
+        },
+      ],
+    });
     expect(upscaledWide.footnote).toBeUndefined();
   });
 
-  it('says so when the model has no higher resolution', async () => {
-    const { app } = await start();
+  it('enlarges GPT Image locally (no model call) and says so', async () => {
+    const { app, fake } = await start();
     const first = onlyReply(await app.brain.text('a cat --model gpt-image', [], harness.context()), 'result');
-    expect(first.buttons.map((button) => button.action)).not.toContain('upscale');
-    const reply = onlyReply(await app.brain.button('upscale', first.jobId ?? '', harness.context()), 'info');
-    expect(reply.text).toBe('GPT Image 1 has no resolution above 1K.');
+    expect(first.buttons.map((button) => button.action)).toContain('upscale');
+    const reply = onlyReply(
+      await app.brain.button('upscale', first.jobId ?? '', harness.context()),
+      'result',
+    );
     expect(harness.bodies()).toHaveLength(1);
+    const before = await sharp(fake.images[0]).metadata();
+    const after = await sharp(reply.images[0]?.bytes).metadata();
+    expect([after.width, after.height]).toStrictEqual([(before.width ?? 0) * 2, (before.height ?? 0) * 2]);
+    expect(reply.caption).toMatch(
+      new RegExp(
+        `^GPT Image 1 · ${after.width}x${after.height} · .* · upscale of “a cat” · local 2× enlargement, no model call$`,
+      ),
+    );
+    expect(reply.buttons.map((button) => button.action)).not.toContain('reroll');
+  });
+
+  it('pans a Seedream 4.0 result left: the canvas shape picks the 2K size 2496x1664, the grey is on the left', async () => {
+    const { app } = await start();
+    const first = onlyReply(
+      await app.brain.text('a castle --model seedream-4', [], harness.context()),
+      'result',
+    );
+    const panned = onlyReply(
+      await app.brain.button('pan-left', first.jobId ?? '', harness.context()),
+      'result',
+    );
+    const body = harness.bodies()[1];
+    expect(body).toMatchObject({ model: 'doubao-seedream-4-0-250828', size: '2496x1664', watermark: false });
+    const contents = JSON.stringify(body?.contents);
+    const sent = Buffer.from(/base64,([^"]+)"/.exec(contents)?.[1] ?? '', 'base64');
+    const original = await sharp(
+      (
+        await app.services.blobs.getImage(
+          (await app.services.jobs.get(first.jobId ?? ''))?.resultImages[0]?.hash ?? '',
+        )
+      )?.bytes,
+    ).metadata();
+    const padded = await sharp(sent).metadata();
+    const strip = Math.round((original.width ?? 0) / 2);
+    expect([padded.width, padded.height]).toStrictEqual([(original.width ?? 0) + strip, original.height]);
+    const left = await sharp(sent)
+      .extract({ left: 0, top: 0, width: strip, height: original.height ?? 0 })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    expect(new Set(left)).toStrictEqual(new Set([128]));
+    expect(panned.caption).toMatch(/^Seedream 4\.0 · 2496x1664 · .* · pan left of “a castle”$/);
   });
 
   it('lets the requester and admins delete, and refuses anyone else', async () => {
@@ -214,7 +286,14 @@ describe('re-roll and upscale of a thread edit, pressed outside the thread', () 
     const [, editBody, rerollBody, upscaleBody] = harness.bodies();
     expect(editBody?.contents).toStrictEqual(history);
     expect(rerollBody).toStrictEqual(editBody);
-    expect(upscaleBody).toStrictEqual({ ...editBody, image_size: '2K' });
+    // The upscale sends the edit's image alone, not the conversation nor the prompt again.
+    expect(upscaleBody).toStrictEqual({
+      model: 'gemini-3-pro-image-preview',
+      size: '1:1',
+      image_size: '4K',
+      response_format: 'b64_json',
+      contents: [{ role: 'user', parts: [{ text: upscaleInstruction }, { image: dataUri(fake.images[1]) }] }],
+    });
     expect(rerolled.images[0]?.bytes).toEqual(fake.images[2]);
     expect(upscaled.images[0]?.bytes).toEqual(fake.images[3]);
     // Each starts a conversation of its own: its thread edits that result, not the original thread's.

@@ -136,6 +136,12 @@ describe('resultReply', () => {
       'upscale',
       'edit',
       'delete',
+      'zoom-1.5',
+      'zoom-2',
+      'pan-left',
+      'pan-right',
+      'pan-up',
+      'pan-down',
     ]);
     expect(reply.threadName).toBe(`${prompt.slice(0, 89).trimEnd()}…`);
     expect(reply.threadName?.length).toBeLessThanOrEqual(90);
@@ -152,6 +158,19 @@ describe('resultReply', () => {
     expect(reply.caption).toBe('GPT Image 1');
     expect(reply.footnote).toBeUndefined();
     expect(reply.threadName).toBeUndefined();
-    expect(reply.buttons.map((button) => button.action)).toEqual(['reroll', 'variations', 'edit', 'delete']);
+    // GPT Image has no higher tier: its upscale is a local enlargement, offered all the same.
+    expect(reply.buttons.map((button) => button.action)).toEqual([
+      'reroll',
+      'variations',
+      'upscale',
+      'edit',
+      'delete',
+      'zoom-1.5',
+      'zoom-2',
+      'pan-left',
+      'pan-right',
+      'pan-up',
+      'pan-down',
+    ]);
   });
 });

@@ -249,44 +249,69 @@ describe('footnote', () => {
 
 describe('result buttons', () => {
   const labels = (buttons: { label: string }[]) => buttons.map((button) => button.label);
+  const image = (index: number) => ({ hash: String(index).repeat(64), mediaType: 'image/png' });
 
-  it('offers Upscale for Gemini 3 Pro at 1K (its default), all carrying the job id', () => {
-    const buttons = resultButtons(makeJob(), row('gemini-pro'));
-    expect(labels(buttons)).toEqual(['🎲 Re-roll', '🔀 Variations', '⬆ Upscale', '✏ Edit', '🗑 Delete']);
+  it('offers a single image re-roll, variations, upscale, edit, delete, zoom out and pans, all on its job', () => {
+    const buttons = resultButtons(makeJob({ resultImages: [image(1)] }));
+    expect(labels(buttons)).toEqual([
+      '🎲 Re-roll',
+      '🔀 Variations',
+      '⬆ Upscale',
+      '✏ Edit',
+      '🗑 Delete',
+      'Zoom out 1.5×',
+      'Zoom out 2×',
+      '⬅️',
+      '➡️',
+      '⬆️',
+      '⬇️',
+    ]);
     expect(buttons.map((button) => button.action)).toEqual([
       'reroll',
       'variations',
       'upscale',
       'edit',
       'delete',
+      'zoom-1.5',
+      'zoom-2',
+      'pan-left',
+      'pan-right',
+      'pan-up',
+      'pan-down',
     ]);
-    expect(buttons.every((button) => button.jobId === 'job123')).toBe(true);
+    expect(buttons.every((button) => button.jobId === 'job123' && button.image === undefined)).toBe(true);
   });
 
-  it('offers no Upscale for Gemini 3 Pro at 4K', () => {
-    const job = makeJob({
-      options: { model: 'gemini-3-pro-image-preview', prompt: 'a red fox', resolution: '4K' },
-    });
-    expect(labels(resultButtons(job, row('gemini-pro')))).toEqual([
+  it('offers U1…U4 and V1…V4 on four images, each naming its image, then re-roll, edit and delete', () => {
+    const buttons = resultButtons(makeJob({ resultImages: [1, 2, 3, 4].map(image) }));
+    expect(labels(buttons)).toEqual([
+      'U1',
+      'U2',
+      'U3',
+      'U4',
+      'V1',
+      'V2',
+      'V3',
+      'V4',
       '🎲 Re-roll',
-      '🔀 Variations',
       '✏ Edit',
       '🗑 Delete',
     ]);
+    expect(buttons.slice(0, 8).map((button) => [button.action, button.image])).toEqual([
+      ['upscale', 1],
+      ['upscale', 2],
+      ['upscale', 3],
+      ['upscale', 4],
+      ['variations', 1],
+      ['variations', 2],
+      ['variations', 3],
+      ['variations', 4],
+    ]);
   });
 
-  it('offers no Upscale for GPT Image, nor without a row', () => {
-    const job = makeJob({ options: { model: 'gpt-image-1', prompt: 'a red fox' } });
-    expect(labels(resultButtons(job, row('gpt-image')))).not.toContain('⬆ Upscale');
-    expect(labels(resultButtons(job, undefined))).not.toContain('⬆ Upscale');
-  });
-
-  it("reads Seedream's tier from its default size", () => {
-    const seedream4 = row('doubao-seedream-4-0-250828');
-    const atDefault = makeJob({ options: { model: seedream4.id, prompt: 'x' } });
-    const at4K = makeJob({ options: { model: seedream4.id, prompt: 'x', size: '4096x4096' } });
-    expect(labels(resultButtons(atDefault, seedream4))).toContain('⬆ Upscale');
-    expect(labels(resultButtons(at4K, seedream4))).not.toContain('⬆ Upscale');
+  it('offers no re-roll on a local enlargement (it would come out the same)', () => {
+    const job = makeJob({ resultImages: [image(1)], studio: { image: 2, localEnlargement: 2 } });
+    expect(labels(resultButtons(job))).not.toContain('🎲 Re-roll');
   });
 });
 

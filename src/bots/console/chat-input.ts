@@ -5,14 +5,26 @@ import { didYouMean } from '../../core/closest-name.js';
 /** Sub-commands the brain runs from text (its router picks them by first word); help has its own line here. */
 const brainCommands = commands.filter((command) => command.subcommand && command.name !== 'help');
 
-/** Result buttons, offered as commands; `/retry` is the Retry button of a failed job (a re-roll). */
-const buttonCommands: Record<string, Exclude<ButtonAction, 'edit' | 'pick'>> = {
+export type ChatButtonAction = Exclude<ButtonAction, 'edit' | 'pick'>;
+
+/** Result buttons that act on the whole result; `/retry` is the Retry button of a failed job (a re-roll). */
+const wholeResultCommands: Record<string, ChatButtonAction> = {
   reroll: 'reroll',
   retry: 'reroll',
-  variations: 'variations',
-  upscale: 'upscale',
   delete: 'delete',
 };
+/** Result buttons that act on one image: `/upscale 2`, `/variations 3` (image 1 when no number is given). */
+const imageCommands: Record<string, ChatButtonAction> = { upscale: 'upscale', variations: 'variations' };
+const zoomCommands: Record<string, ChatButtonAction> = { '1.5': 'zoom-1.5', '2': 'zoom-2' };
+const panCommands: Record<string, ChatButtonAction> = {
+  left: 'pan-left',
+  right: 'pan-right',
+  up: 'pan-up',
+  down: 'pan-down',
+};
+const zoomUsage = 'Use: /zoom 1.5|2 [N] — zoom out image N (default 1) of the latest result by 1.5× or 2×.';
+const panUsage =
+  'Use: /pan left|right|up|down [N] — extend image N (default 1) of the latest result that way.';
 
 /** Every command the chat knows, for "did you mean". */
 const chatCommandNames = [
@@ -25,7 +37,10 @@ const chatCommandNames = [
   'quit',
   'exit',
   'warnings',
-  ...Object.keys(buttonCommands),
+  'zoom',
+  'pan',
+  ...Object.keys(wholeResultCommands),
+  ...Object.keys(imageCommands),
   ...brainCommands.map((command) => command.name),
 ];
 
@@ -39,7 +54,8 @@ export type ChatInput =
   | { kind: 'attach'; files: string[] }
   | { kind: 'command'; name: string; text: string }
   | { kind: 'help'; text: string }
-  | { kind: 'button'; action: Exclude<ButtonAction, 'edit' | 'pick'> }
+  /** `image`: which image of the latest result (1-based), for the commands that act on one. */
+  | { kind: 'button'; action: ChatButtonAction; image?: number }
   | { kind: 'pick'; number: number }
   /** `/warnings`: every warning of the latest result, where the footnote shows three. */
   | { kind: 'warnings' }
@@ -50,7 +66,11 @@ export type ChatInput =
 export const chatHelp = `Each line is a message in one thread: the first makes an image, the next ones edit it.
   /new [prompt]           start a new thread (the next line makes a new image)
   /attach FILE [FILE…]    add image files to your next message (to edit or fuse them)
-  /reroll /variations /upscale /delete   act on the latest result (/retry after a failure)
+  /reroll /delete         act on the latest result (/retry after a failure)
+  /upscale [N]            image N (default 1) of the latest result, bigger
+  /variations [N]         variations of image N of the latest result
+  /zoom 1.5|2 [N]         zoom out image N: the model fills the new border
+  /pan DIRECTION [N]      extend image N left, right, up or down
   /compare PROMPT         one prompt on several models; /pick N continues with result N
   /warnings               every warning of the latest result (its footnote shows three)
   ${brainCommands
@@ -77,8 +97,18 @@ export function parseChatInput(line: string): ChatInput {
   if (name === 'attach') return parseAttach(trimmed.slice(1 + word.length));
   if (name === 'pick') return parsePick(rest);
   if (name === 'warnings') return { kind: 'warnings' };
-  const action = buttonCommands[name];
-  if (action) return { kind: 'button', action };
+  const whole = wholeResultCommands[name];
+  if (whole) {
+    if (rest !== '')
+      return { kind: 'invalid', message: `Use: /${name} (it acts on the whole latest result).` };
+    return { kind: 'button', action: whole };
+  }
+  const perImage = imageCommands[name];
+  if (perImage)
+    return withImageNumber(perImage, restWords, `Use: /${name} [N], with N an image number (1, 2…).`);
+  if (name === 'zoom')
+    return withImageNumber(zoomCommands[restWords[0] ?? ''], restWords.slice(1), zoomUsage);
+  if (name === 'pan') return withImageNumber(panCommands[restWords[0] ?? ''], restWords.slice(1), panUsage);
   const command = brainCommands.find((candidate) => candidate.name === name);
   if (command) return { kind: 'command', name: command.name, text: rest };
   const suggestion = didYouMean(name, chatCommandNames, (closest) => `/${closest}`);
@@ -94,6 +124,20 @@ function parseAttach(text: string): ChatInput {
   if (named.length === 0)
     return { kind: 'invalid', message: 'Use: /attach FILE [FILE…] (PNG, JPEG, WEBP…).' };
   return { kind: 'attach', files: named };
+}
+
+/** A per-image command with its optional image number; the brain checks the number against the result. */
+function withImageNumber(
+  action: ChatButtonAction | undefined,
+  words: readonly string[],
+  usage: string,
+): ChatInput {
+  if (action === undefined || words.length > 1) return { kind: 'invalid', message: usage };
+  const [text] = words;
+  if (text === undefined) return { kind: 'button', action };
+  const image = Number(text);
+  if (!/^\d+$/.test(text) || image < 1) return { kind: 'invalid', message: usage };
+  return { kind: 'button', action, image };
 }
 
 function parsePick(text: string): ChatInput {

@@ -1,7 +1,7 @@
 import type { Brain } from '../../commands/brain.js';
 import type { CommandContext } from '../../commands/context.js';
 import { errorText } from '../../commands/replies/index.js';
-import type { ButtonAction, Reply } from '../../commands/reply.js';
+import { type ButtonAction, panActions, type Reply, zoomActions } from '../../commands/reply.js';
 import { type LazyAttachment, readyAttachment } from '../../core/attachment.js';
 import { readAttachments } from './attachments.js';
 import { type ChatInput, chatHelp, parseChatInput } from './chat-input.js';
@@ -44,7 +44,16 @@ const nothingToPress: Record<ButtonAction, string> = {
   delete: 'There is no result to delete.',
   edit: 'There is no result to edit yet: type a prompt first.',
   pick: 'There is no such /compare result: /pick takes the number shown after one.',
+  'zoom-1.5': 'There is no result to zoom out of yet: type a prompt first.',
+  'zoom-2': 'There is no result to zoom out of yet: type a prompt first.',
+  'pan-left': 'There is no result to pan yet: type a prompt first.',
+  'pan-right': 'There is no result to pan yet: type a prompt first.',
+  'pan-up': 'There is no result to pan yet: type a prompt first.',
+  'pan-down': 'There is no result to pan yet: type a prompt first.',
 };
+
+/** Zoom and pan act on any image of the latest result (`/zoom 2 3`), though only single images show buttons. */
+const outpaintActions = [...zoomActions, ...panActions];
 
 /**
  * The console adapter: lines in, brain calls, replies out as text and files. The chat is one thread at a time:
@@ -104,7 +113,11 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       if (reply.kind === 'result') latestWarnings = reply.warnings ?? [];
       const pick = reply.buttons.find((button) => button.action === 'pick');
       if (pick) batchPicks.push(pick.jobId);
-      else for (const button of reply.buttons) targets.set(button.action, button.jobId);
+      else {
+        for (const button of reply.buttons) targets.set(button.action, button.jobId);
+        const upscale = reply.buttons.find((button) => button.action === 'upscale');
+        if (upscale) for (const action of outpaintActions) targets.set(action, upscale.jobId);
+      }
       const commands = buttonCommands(reply, pick ? batchPicks.length : undefined);
       print(formatReply(reply, { saved, removed, commands }));
       // A reply that names a thread starts a conversation: this chat's thread from now on.
@@ -138,9 +151,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     await show((await working(() => brain.imagine(text, images, context()))) ?? []);
   }
 
-  async function press(action: ButtonAction, jobId: string | undefined): Promise<void> {
+  async function press(action: ButtonAction, jobId: string | undefined, image?: number): Promise<void> {
     if (jobId === undefined) return print(nothingToPress[action]);
-    await show((await working(() => brain.button(action, jobId, context()))) ?? []);
+    await show((await working(() => brain.button(action, jobId, context(), undefined, image))) ?? []);
   }
 
   async function attach(files: readonly string[]): Promise<void> {
@@ -175,7 +188,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         if (input.text === '') print(`${chatHelp}\n`);
         return show(await brain.text(`help ${input.text}`.trim(), [], context()));
       case 'button':
-        return press(input.action, targets.get(input.action));
+        return press(input.action, targets.get(input.action), input.image);
       case 'pick':
         return press('pick', picks[input.number - 1]);
       case 'warnings':

@@ -2,12 +2,16 @@ import { footnote } from '../../commands/replies/index.js';
 import type { Reply, ReplyButton } from '../../commands/reply.js';
 
 /**
- * The commands a reply's buttons become. A compare result offers only `/pick N`: its other buttons would act on
- * whichever result came last, which is not the one the user is looking at.
+ * The commands a reply's buttons become, each once: per-image buttons (U1…U4) become `/upscale N` with the valid
+ * numbers after them. A compare result offers only `/pick N`: its other buttons would act on whichever result came
+ * last, which is not the one the user is looking at.
  */
 export function buttonCommands(reply: Reply, pickNumber: number | undefined): string[] {
   if (pickNumber !== undefined) return [`/pick ${pickNumber}`];
-  return reply.buttons.flatMap((button) => commandFor(reply, button));
+  const commands = [...new Set(reply.buttons.flatMap((button) => commandFor(reply, button)))];
+  const numbers = reply.buttons.flatMap((button) => (button.image === undefined ? [] : [button.image]));
+  if (numbers.length > 0) commands.push(`(N: 1–${Math.max(...numbers)})`);
+  return commands;
 }
 
 function commandFor(reply: Reply, button: ReplyButton): string[] {
@@ -16,8 +20,17 @@ function commandFor(reply: Reply, button: ReplyButton): string[] {
       return [reply.kind === 'error' ? '/retry' : '/reroll'];
     case 'variations':
     case 'upscale':
+      return [button.image === undefined ? `/${button.action}` : `/${button.action} N`];
     case 'delete':
-      return [`/${button.action}`];
+      return ['/delete'];
+    case 'zoom-1.5':
+    case 'zoom-2':
+      return ['/zoom 1.5|2'];
+    case 'pan-left':
+    case 'pan-right':
+    case 'pan-up':
+    case 'pan-down':
+      return ['/pan left|right|up|down'];
     case 'pick':
     case 'edit':
       // Editing is typing the next line; picks are numbered by the caller.

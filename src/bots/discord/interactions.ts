@@ -99,7 +99,7 @@ async function openMessageModal(interaction: MessageContextMenuCommandInteractio
 async function button(bot: DiscordBot, interaction: ButtonInteraction, isAdmin: boolean) {
   const parsed = parseCustomId(interaction.customId);
   if (parsed?.kind !== 'button') return;
-  const { action, jobId } = parsed;
+  const { action, jobId, image } = parsed;
   // The edit modal must be the first answer: no deferral before it.
   if (action === 'edit')
     return interaction.showModal(instructionModal(editModalId(jobId), 'Edit this image'));
@@ -107,7 +107,7 @@ async function button(bot: DiscordBot, interaction: ButtonInteraction, isAdmin: 
     ephemeral: action === 'delete',
     isAdmin,
     sourceMessage: interaction.message,
-    run: (context) => bot.brain.button(action, jobId, context),
+    run: (context) => bot.brain.button(action, jobId, context, undefined, image),
   });
 }
 

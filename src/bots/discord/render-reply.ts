@@ -5,13 +5,14 @@ import {
   ButtonStyle,
   type MessageMentionOptions,
 } from 'discord.js';
-import type { Reply, ReplyButton } from '../../commands/reply.js';
+import { type Reply, type ReplyButton, buttonRows as rowsOf } from '../../commands/reply.js';
 import { buttonId } from './ids.js';
 
 // Discord's limits: 2000 characters of content, 10 files per message, 5 buttons per row, 5 rows.
 const maxContent = 2000;
 const maxFiles = 10;
 const buttonsPerRow = 5;
+const maxRows = 5;
 
 /** One Discord message, ready for editReply, followUp or channel.send. */
 export interface MessageData {
@@ -72,19 +73,22 @@ export function splitText(text: string): string[] {
   return chunks;
 }
 
+/** Each reply row as one action row, wrapped at 5 buttons; rows past the fifth are left out. */
 function buttonRows(buttons: readonly ReplyButton[]): ActionRowBuilder<ButtonBuilder>[] {
-  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
-  for (let start = 0; start < buttons.length && rows.length < 5; start += buttonsPerRow) {
-    const row = new ActionRowBuilder<ButtonBuilder>();
-    for (const button of buttons.slice(start, start + buttonsPerRow)) {
-      row.addComponents(
+  const chunks = rowsOf(buttons).flatMap((row) => {
+    const wrapped: ReplyButton[][] = [];
+    for (let start = 0; start < row.length; start += buttonsPerRow)
+      wrapped.push(row.slice(start, start + buttonsPerRow));
+    return wrapped;
+  });
+  return chunks.slice(0, maxRows).map((chunk) =>
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      chunk.map((button) =>
         new ButtonBuilder()
-          .setCustomId(buttonId(button.action, button.jobId))
+          .setCustomId(buttonId(button))
           .setLabel(button.label)
           .setStyle(button.action === 'delete' ? ButtonStyle.Danger : ButtonStyle.Secondary),
-      );
-    }
-    rows.push(row);
-  }
-  return rows;
+      ),
+    ),
+  );
 }

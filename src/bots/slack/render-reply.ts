@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyButton } from '../../commands/reply.js';
+import { buttonRows, type Reply, type ReplyButton } from '../../commands/reply.js';
 import { slackUserOf } from './slack-ids.js';
 import { escapeText, trimForBlock } from './slack-text.js';
 
@@ -11,13 +11,22 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-/** Action ids are `imagine:<action>`; the value is the job id alone, so a button works after a restart. */
+/**
+ * Action ids are `imagine:<action>`, or `imagine:<action>:<image>` for per-image buttons (an action id must be
+ * unique in its message); the value is the job id alone, so a button works after a restart.
+ */
 export const actionIdPrefix = 'imagine:';
+/** Slack: an actions block holds at most 25 elements. */
+const maxActionsPerBlock = 25;
+
+export function actionId(button: Pick<ReplyButton, 'action' | 'image'>): string {
+  return `${actionIdPrefix}${button.action}${button.image === undefined ? '' : `:${button.image}`}`;
+}
 
 function button(reply: ReplyButton): types.Button {
   return {
     type: 'button',
-    action_id: `${actionIdPrefix}${reply.action}`,
+    action_id: actionId(reply),
     text: { type: 'plain_text', text: reply.label, emoji: true },
     value: reply.jobId,
     ...(reply.action === 'delete' && { style: 'danger' as const }),
@@ -45,9 +54,17 @@ export function renderReply(reply: Reply): SlackMessage {
       elements: notes.map((note) => ({ type: 'mrkdwn', text: trimForBlock(escapeText(note)) })),
     });
   }
-  if (reply.buttons.length > 0) {
-    blocks.push({ type: 'actions', block_id: 'imagine-buttons', elements: reply.buttons.map(button) });
-  }
+  // One actions block per row of buttons (upscales, variations, actions, zoom, pan).
+  const rows = buttonRows(reply.buttons).flatMap((row) => {
+    const chunks: ReplyButton[][] = [];
+    for (let start = 0; start < row.length; start += maxActionsPerBlock)
+      chunks.push(row.slice(start, start + maxActionsPerBlock));
+    return chunks;
+  });
+  rows.forEach((row, index) => {
+    const blockId = index === 0 ? 'imagine-buttons' : `imagine-buttons-${index + 1}`;
+    blocks.push({ type: 'actions', block_id: blockId, elements: row.map(button) });
+  });
   return { text: body, blocks };
 }
 

@@ -13,10 +13,6 @@ export {
   type QuotaRefusal,
   quotaText,
 } from './error-text.js';
-export {
-  canUpscale,
-  progressText,
-  type ResultReplyOptions,
-  resultButtons,
-  resultReply,
-} from './result-reply.js';
+export { originText } from './origin-text.js';
+export { resultButtons } from './result-buttons.js';
+export { progressText, type ResultReplyOptions, resultReply } from './result-reply.js';

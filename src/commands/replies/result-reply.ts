@@ -3,10 +3,11 @@ import { fitToUploadLimit, type UploadImage } from '../../core/images/fit-upload
 import { extensionFor, isImageMediaType } from '../../core/images/index.js';
 import type { Job, ProgressEvent } from '../../core/jobs/job.js';
 import type { ModelRow } from '../../core/models/index.js';
-import { type Resolution, resolutions } from '../../core/request.js';
-import type { Reply, ReplyButton, ReplyImage } from '../reply.js';
+import type { Reply, ReplyImage } from '../reply.js';
 import { caption, footnote, oneLine, trimText } from './caption.js';
 import { errorText } from './error-text.js';
+import { originText } from './origin-text.js';
+import { resultButtons } from './result-buttons.js';
 
 // Discord: message content ≤ 2000, alt text ≤ 1024, thread name ≤ 100 characters.
 const maxPromptText = 1800;
@@ -49,7 +50,7 @@ export async function resultReply(
     text: `“${trimText(prompt, maxPromptText)}”`,
     images: replyImages,
     caption: caption(job, row, captionOptions),
-    buttons: resultButtons(job, row),
+    buttons: resultButtons(job),
     ephemeral: false,
     jobId: job.id,
   };
@@ -59,54 +60,6 @@ export async function resultReply(
   }
   if (options.threadName) reply.threadName = threadName(job);
   return reply;
-}
-
-const originLabels: Partial<Record<Job['kind'], string>> = {
-  edit: 'edit of',
-  reroll: 're-roll of',
-  variations: 'variation of',
-  upscale: 'upscale of',
-};
-
-/** `re-roll of “a red fox”`: where a result came from. */
-function originText(job: Job, parent: Job): string {
-  const label = originLabels[job.kind] ?? 'from';
-  return `${label} “${trimText(oneLine(parent.userPrompt), 60)}”`;
-}
-
-/** Re-roll, Variations, Upscale (only when the model has a higher resolution tier), Edit, Delete. */
-export function resultButtons(job: Job, row: ModelRow | undefined): ReplyButton[] {
-  const jobId = job.id;
-  const buttons: ReplyButton[] = [
-    { action: 'reroll', jobId, label: '🎲 Re-roll' },
-    { action: 'variations', jobId, label: '🔀 Variations' },
-  ];
-  if (row !== undefined && canUpscale(job, row))
-    buttons.push({ action: 'upscale', jobId, label: '⬆ Upscale' });
-  buttons.push({ action: 'edit', jobId, label: '✏ Edit' }, { action: 'delete', jobId, label: '🗑 Delete' });
-  return buttons;
-}
-
-/** True when the row offers a resolution tier above the one this job ran at. */
-export function canUpscale(job: Job, row: ModelRow): boolean {
-  const offered = row.resolutions.values.map((value) => resolutions.indexOf(value));
-  if (offered.length === 0) return false;
-  const current = currentResolution(job, row);
-  const currentIndex = current === undefined ? Math.min(...offered) : resolutions.indexOf(current);
-  return offered.some((index) => index > currentIndex);
-}
-
-/** The job's tier: asked for, the row's default, or read from a `WxH` size (Seedream sends tiers as sizes). */
-function currentResolution(job: Job, row: ModelRow): Resolution | undefined {
-  const asked = job.options.resolution ?? row.defaults.resolution;
-  if (asked !== undefined) return asked;
-  const size = /^(\d+)\s*[x*]\s*(\d+)$/i.exec(job.options.size ?? row.defaults.size ?? '');
-  if (!size) return undefined;
-  const side = Math.sqrt(Number(size[1]) * Number(size[2]));
-  if (side <= 1536) return '1K';
-  if (side <= 2560) return '2K';
-  if (side <= 3584) return '3K';
-  return '4K';
 }
 
 function threadName(job: Job): string {

@@ -6,7 +6,16 @@ export type { ImageRef } from '../images/image-ref.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 
-export const jobKinds = ['imagine', 'edit', 'reroll', 'variations', 'upscale', 'compare'] as const;
+export const jobKinds = [
+  'imagine',
+  'edit',
+  'reroll',
+  'variations',
+  'upscale',
+  'zoom',
+  'pan',
+  'compare',
+] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** The request options a job ran with, after settings layers; images are blob refs, not bytes. */
@@ -15,6 +24,20 @@ export type JobOptions = z.infer<typeof jobOptionsSchema>;
 
 /** A platform-qualified user (`discord:1234…`, `slack:T01/U02`, `console:local`). */
 export const actorSchema = z.object({ id: z.string(), name: z.string().optional() });
+
+export const panDirections = ['left', 'right', 'up', 'down'] as const;
+export type PanDirection = (typeof panDirections)[number];
+
+/** Upscales, variations, zooms and pans: which of the parent's images was worked on, and how. */
+export const studioSchema = z.object({
+  /** 1-based, among the parent's result images. */
+  image: z.number().int().min(1),
+  zoom: z.number().optional(),
+  pan: z.enum(panDirections).optional(),
+  /** Enlarged here (sharp) by this factor, with no model call: the family has no higher tier. */
+  localEnlargement: z.number().optional(),
+});
+export type Studio = z.infer<typeof studioSchema>;
 
 export const jobSchema = z.object({
   id: z.string(),
@@ -41,6 +64,7 @@ export const jobSchema = z.object({
   warnings: z.array(z.string()).default([]),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
+  studio: studioSchema.optional(),
   /** Compare jobs: a label shown with the result. */
   label: z.string().optional(),
   createdAt: z.number(),

@@ -56,6 +56,11 @@ export interface ModelRow {
     multiTurn: boolean;
     /** The family's model an edit switches to when this one cannot edit. */
     editModel?: ModelId;
+    /**
+     * The family's model an upscale goes to when this one has no higher tier worth asking for. Absent: a model that
+     * edits and has resolution tiers upscales itself; any other is enlarged locally (see upscale-target.ts).
+     */
+    upscaleModel?: ModelId;
   };
   output: {
     /** How more than one image is obtained: native `n`, Seedream group images, or parallel single calls. */

@@ -56,7 +56,9 @@ describe('imagine-bot chat, through stdin and stdout', () => {
     expect(path.dirname(file)).toBe(outDir);
     expect(await readFile(file)).toEqual(image(fake, 0));
     expect(stdout).toContain('“a red fox in the snow”\n');
-    expect(stdout).toContain('  actions: /reroll /variations /upscale /delete\n');
+    expect(stdout).toContain(
+      '  actions: /reroll /variations /upscale /delete /zoom 1.5|2 /pan left|right|up|down\n',
+    );
     const [body] = bodies(fake);
     expect(body).toMatchObject({ model: 'gemini-2.5-flash-image', prompt: 'a red fox in the snow' });
     expect(body?.contents).toBeUndefined();

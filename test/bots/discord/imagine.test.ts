@@ -58,9 +58,13 @@ describe('/imagine on Discord', () => {
     expect(body.allowed_mentions).toStrictEqual({ parse: [], replied_user: false });
     const ids = customIds(body);
     const jobId = ids[0]?.split(':')[2] ?? '';
-    expect(ids).toStrictEqual(
-      ['reroll', 'variations', 'upscale', 'edit', 'delete'].map((action) => `imagine:${action}:${jobId}`),
-    );
+    expect(ids).toStrictEqual([
+      ...['upscale:1', 'upscale:2', 'variations:1', 'variations:2'].map((button) => {
+        const [action, image] = button.split(':');
+        return `imagine:${action}:${jobId}:${image}`;
+      }),
+      ...['reroll', 'edit', 'delete'].map((action) => `imagine:${action}:${jobId}`),
+    ]);
 
     const message = discord.world.messages.get(discord.world.originals.get(sent.token) ?? '');
     expect(thread.path).toBe(`/channels/${generalChannelId}/messages/${message?.id}/threads`);

@@ -75,11 +75,22 @@ describe('Discord replies', () => {
   });
 
   it('reads back the custom ids it writes, and nothing else', () => {
-    expect(parseCustomId(buttonId('upscale', 'Ab-_9'))).toStrictEqual({
+    expect(parseCustomId(buttonId({ action: 'upscale', jobId: 'Ab-_9' }))).toStrictEqual({
       kind: 'button',
       action: 'upscale',
       jobId: 'Ab-_9',
     });
+    expect(buttonId({ action: 'variations', jobId: 'Ab-_9', image: 3 })).toBe('imagine:variations:Ab-_9:3');
+    expect(parseCustomId('imagine:variations:Ab-_9:3')).toStrictEqual({
+      kind: 'button',
+      action: 'variations',
+      jobId: 'Ab-_9',
+      image: 3,
+    });
+    expect(parseCustomId('imagine:zoom-2:Ab-_9')).toMatchObject({ action: 'zoom-2', jobId: 'Ab-_9' });
+    for (const forged of ['imagine:upscale:job:0', 'imagine:upscale:job:11', 'imagine:upscale:job:x']) {
+      expect(parseCustomId(forged)).toBeUndefined();
+    }
     expect(parseCustomId(editModalId('Ab-_9'))).toStrictEqual({ kind: 'edit-modal', jobId: 'Ab-_9' });
     expect(parseCustomId(messageModalId('13', '16'))).toStrictEqual({
       kind: 'message-modal',

@@ -45,23 +45,31 @@ describe('/imagine', () => {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Seedream 4\.0 · 2560x1440 · /) }],
       },
-      {
-        type: 'actions',
-        block_id: 'imagine-buttons',
-        elements: [
+      ...[
+        [
+          ['upscale:1', 'U1'],
+          ['upscale:2', 'U2'],
+        ],
+        [
+          ['variations:1', 'V1'],
+          ['variations:2', 'V2'],
+        ],
+        [
           ['reroll', '🎲 Re-roll'],
-          ['variations', '🔀 Variations'],
-          ['upscale', '⬆ Upscale'],
           ['edit', '✏ Edit'],
           ['delete', '🗑 Delete'],
-        ].map(([action, label]) => ({
+        ],
+      ].map((row, index) => ({
+        type: 'actions',
+        block_id: index === 0 ? 'imagine-buttons' : `imagine-buttons-${index + 1}`,
+        elements: row.map(([action, label]) => ({
           type: 'button',
           action_id: `imagine:${action}`,
           text: { type: 'plain_text', text: label, emoji: true },
           value: jobId,
           ...(action === 'delete' && { style: 'danger' }),
         })),
-      },
+      })),
     ]);
 
     const postedTs = slack.messages()[0]?.ts ?? '';
@@ -130,7 +138,12 @@ describe('/imagine', () => {
       '*Seedream 4.0* — “a cat”',
     ]);
     for (const post of posts) {
-      const actions: { action_id: string }[] = JSON.parse(post.params.blocks ?? '[]').at(-1).elements;
+      const blocks: { type: string; elements?: { action_id: string }[] }[] = JSON.parse(
+        post.params.blocks ?? '[]',
+      );
+      const actions = blocks
+        .filter((block) => block.type === 'actions')
+        .flatMap((block) => block.elements ?? []);
       expect(actions.map((action) => action.action_id)).toContain('imagine:pick');
     }
     await waitFor(

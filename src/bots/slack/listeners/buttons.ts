@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { type ButtonAction, buttonActions } from '../../../commands/reply.js';
+import { type ButtonTarget, buttonTargetSchema } from '../../../commands/reply.js';
 import { refusalText } from '../access.js';
 import type { SlackDeps } from '../deps.js';
 import { editModal } from '../edit-modal.js';
@@ -23,9 +23,16 @@ const blockActionsSchema = z.object({
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
 
-function buttonAction(actionId: string): ButtonAction | undefined {
-  const name = actionId.slice(actionIdPrefix.length);
-  return buttonActions.find((action) => action === name);
+/** `imagine:upscale:2` with the job id as its value → what the button names; undefined when it is not ours. */
+function buttonTarget(actionId: string, value: string | undefined): ButtonTarget | undefined {
+  const [action, image, ...rest] = actionId.slice(actionIdPrefix.length).split(':');
+  if (rest.length > 0) return undefined;
+  const target = buttonTargetSchema.safeParse({
+    action,
+    jobId: value,
+    ...(image !== undefined && { image }),
+  });
+  return target.success ? target.data : undefined;
 }
 
 /**
@@ -39,10 +46,10 @@ export function registerButtons(bolt: App, deps: SlackDeps): void {
     if (!parsed.success) return;
     const { user, container, actions } = parsed.data;
     const [pressed] = actions;
-    const action = pressed && buttonAction(pressed.action_id);
-    const jobId = pressed?.value;
+    const target = pressed && buttonTarget(pressed.action_id, pressed.value);
     const channel = parsed.data.channel?.id ?? container?.channel_id;
-    if (!action || !jobId || !channel) return;
+    if (!target || !channel) return;
+    const { action, jobId, image } = target;
     const place = {
       team: parsed.data.team?.id ?? user.team_id ?? context.teamId ?? '',
       channel,
@@ -69,6 +76,7 @@ export function registerButtons(bolt: App, deps: SlackDeps): void {
       ...(threadTs && { threadTs }),
       action,
       jobId,
+      ...(image !== undefined && { image }),
       ...(messageTs && { sourceTs: messageTs }),
     });
   });

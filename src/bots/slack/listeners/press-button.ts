@@ -12,6 +12,8 @@ export interface ButtonPress {
   threadTs?: string;
   action: ButtonAction;
   jobId: string;
+  /** Per-image buttons: which image (1-based). */
+  image?: number;
   /** The edit modal's text. */
   text?: string;
   /** The message the button was on (deleted when the brain says so). */
@@ -39,7 +41,7 @@ export async function pressButton(
     deps.access,
   );
   await responder.deliver(
-    await deps.brain.button(press.action, press.jobId, context, press.text),
+    await deps.brain.button(press.action, press.jobId, context, press.text, press.image),
     press.sourceTs,
   );
 }

@@ -36,7 +36,14 @@ export const geminiRows: readonly ModelRow[] = [
     displayName: 'Nano Banana (Gemini 2.5 Flash Image)',
     aliases: ['nano-banana', 'gemini-flash', 'gemini'],
     summary: 'Fast; text-to-image, edits, fusion of up to 3 images, multi-turn conversation.',
-    capabilities: { textToImage: true, edit: true, maxInputImages: 3, multiTurn: true },
+    // Renders ~1024 px whatever tier is asked (upstream-notes "Sizes"): its upscales go to 3 Pro.
+    capabilities: {
+      textToImage: true,
+      edit: true,
+      maxInputImages: 3,
+      multiTurn: true,
+      upscaleModel: 'gemini-3-pro-image-preview',
+    },
   },
   {
     ...shared,
