@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { dirname, join } from 'node:path';
 import { ImagineError } from '../errors.js';
 import { type ImageStore, sha256Pattern } from './image-store.js';
+import { periodicSweep } from './periodic-sweep.js';
 import type { StoreLogger } from './store.js';
 
 export interface FileImageStoreOptions {
@@ -39,7 +40,6 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
   const { directory, logger } = options;
   const now = options.now ?? Date.now;
   const pathOf = (hash: string) => join(directory, hash.slice(0, 2), hash);
-  let sweeping: Promise<number> | undefined;
 
   async function write(path: string, bytes: Uint8Array, expiresAt: Date): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
@@ -76,24 +76,13 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
     return removed;
   }
 
-  function sweep(): Promise<number> {
-    sweeping ??= sweepOnce().finally(() => {
-      sweeping = undefined;
-    });
-    return sweeping;
-  }
-
-  const intervalMs = options.sweepIntervalMs ?? defaultSweepIntervalMs;
-  const timer =
-    intervalMs > 0
-      ? setInterval(() => {
-          sweep().catch((error: unknown) => {
-            logger.warn('image store sweep failed', { directory, error: String(error) });
-          });
-        }, intervalMs)
-      : undefined;
-  // The sweep is housekeeping: it must not keep a finished process alive.
-  timer?.unref();
+  const sweeper = periodicSweep(
+    sweepOnce,
+    options.sweepIntervalMs ?? defaultSweepIntervalMs,
+    (error: unknown) => {
+      logger.warn('image store sweep failed', { directory, error: String(error) });
+    },
+  );
 
   return {
     async put(hash, bytes, ttlMs) {
@@ -131,11 +120,10 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
       }
     },
 
-    sweep,
+    sweep: sweeper.sweep,
 
     async close() {
-      clearInterval(timer);
-      await sweeping?.catch(() => undefined);
+      await sweeper.stop();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ImagineError } from '../errors.js';
 import { type ImageStore, sha256Pattern } from './image-store.js';
 import { normaliseTtl } from './keyv-store.js';
+import { periodicSweep } from './periodic-sweep.js';
 import type { StoreLogger } from './store.js';
 
 /** Where the images go: `s3://bucket[/prefix]?endpoint=…&region=…`, parsed by `parseS3Url`. */
@@ -136,8 +137,6 @@ export async function openS3ImageStore(
     throw openError(error, where);
   }
 
-  let sweeping: Promise<number> | undefined;
-
   async function sweepOnce(): Promise<number> {
     let removed = 0;
     let continuationToken: string | undefined;
@@ -168,24 +167,13 @@ export async function openS3ImageStore(
     return removed;
   }
 
-  function sweep(): Promise<number> {
-    sweeping ??= sweepOnce().finally(() => {
-      sweeping = undefined;
-    });
-    return sweeping;
-  }
-
-  const intervalMs = options.sweepIntervalMs ?? defaultSweepIntervalMs;
-  const timer =
-    intervalMs > 0
-      ? setInterval(() => {
-          sweep().catch((error: unknown) => {
-            logger.warn('image store sweep failed', { store: where, error: describeError(error) });
-          });
-        }, intervalMs)
-      : undefined;
-  // The sweep is housekeeping: it must not keep a finished process alive.
-  timer?.unref();
+  const sweeper = periodicSweep(
+    sweepOnce,
+    options.sweepIntervalMs ?? defaultSweepIntervalMs,
+    (error: unknown) => {
+      logger.warn('image store sweep failed', { store: where, error: describeError(error) });
+    },
+  );
 
   return {
     async put(hash, bytes, ttlMs) {
@@ -252,11 +240,10 @@ export async function openS3ImageStore(
       }
     },
 
-    sweep,
+    sweep: sweeper.sweep,
 
     async close() {
-      clearInterval(timer);
-      await sweeping?.catch(() => undefined);
+      await sweeper.stop();
       client.destroy();
     },
   };
