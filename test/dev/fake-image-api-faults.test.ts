@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type FakeImageApi, renderFor, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
-import { imagesOf, itemsOf, jsonOf, plainSchema, post } from './fake-image-api-helpers.js';
+import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import {
+  expectedLast,
+  imagesOf,
+  itemsOf,
+  jsonOf,
+  plainSchema,
+  post,
+  smallSide,
+} from './fake-image-api-helpers.js';
 
 let api: FakeImageApi;
 
 beforeAll(async () => {
-  api = await startFakeImageApi();
+  api = await startFakeImageApi({ maxSide: smallSide });
 });
 afterAll(() => api.close());
 beforeEach(() => {
@@ -210,7 +218,7 @@ describe('slow answers', () => {
   it('answers the normal image once the latency has passed', async () => {
     api.fault({ kind: 'latency', ms: 1 });
     const [image] = await imagesOf(await post(api, body));
-    expect(image?.equals(await renderFor('a lighthouse'))).toBe(true);
+    expect(image?.equals((await expectedLast(api))[0] ?? Buffer.alloc(0))).toBe(true);
   });
 
   it('never answers a hung request, and close() ends it', async () => {
@@ -236,6 +244,28 @@ describe('control endpoints', () => {
     expect((await post(api, body)).status).toBe(503);
     expect(await control('DELETE', '/_fake/faults')).toEqual({ status: 200, json: { cleared: true } });
     expect((await post(api, body)).status).toBe(200);
+  });
+
+  it('lists the faults left over from earlier requests on GET, with the requests each still applies to', async () => {
+    expect(await control('GET', '/_fake/faults')).toEqual({ status: 200, json: { faults: [] } });
+    await control('POST', '/_fake/faults', { kind: 'status', status: 503, times: 2 });
+    await control('POST', '/_fake/faults', { kind: 'latency', ms: 1 });
+    expect((await post(api, body)).status).toBe(503);
+    const leftover = {
+      faults: [
+        { fault: { kind: 'status', status: 503, times: 2 }, remaining: 1 },
+        { fault: { kind: 'latency', ms: 1 }, remaining: 1 },
+      ],
+    };
+    expect(await control('GET', '/_fake/faults')).toEqual({ status: 200, json: leftover });
+    expect(api.pendingFaults()).toEqual(leftover.faults);
+    expect((await post(api, body)).status).toBe(503);
+    expect((await post(api, body)).status).toBe(200);
+    expect(await control('GET', '/_fake/faults')).toEqual({ status: 200, json: { faults: [] } });
+    // DELETE clears what is left.
+    await control('POST', '/_fake/faults', { kind: 'hang', times: 3 });
+    await control('DELETE', '/_fake/faults');
+    expect(await control('GET', '/_fake/faults')).toEqual({ status: 200, json: { faults: [] } });
   });
 
   it('rejects a fault of the wrong shape, naming the problem', async () => {

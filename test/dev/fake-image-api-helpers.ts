@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { FakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import { expectedImagesFor, type FakeImageApi } from '../../src/dev/fake-image-api/index.js';
 
 export const itemSchema = z.strictObject({
   url: z.string(),
@@ -75,3 +75,20 @@ export const pngMagic = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0
 export const jpegMagic = Buffer.from([0xff, 0xd8, 0xff]);
 
 export { docExamples } from '../support/doc-examples.js';
+
+/** The longest side the test fakes draw at, so tests stay fast (the demo draws full size). */
+export const smallSide = 256;
+
+/** What the fake answered its last generation request, recomputed from the body and the seeds it recorded. */
+export async function expectedLast(
+  api: FakeImageApi,
+  maxSide: number | undefined = smallSide,
+): Promise<Buffer[]> {
+  const last = api.requests.findLast((request) => request.path === '/v1/images/generations');
+  return expectedImagesFor(last?.body, { maxSide, seeds: last?.seeds });
+}
+
+/** Decoded RGB pixels, to compare pictures rather than encodings. */
+export function pixelsOf(image: Buffer | undefined): Promise<Buffer> {
+  return sharp(image).removeAlpha().raw().toBuffer();
+}

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   body: unknown;
   model?: string;
   family?: string;
+  /** The seed each answered image was drawn with (picked by the fake when the body sent none). */
+  seeds?: number[];
   /** Epoch milliseconds. */
   at: number;
 }
@@ -39,7 +41,8 @@ export class FakeState {
   private answers = 0;
 
   constructor(
-    readonly maxSide: number,
+    /** Longest side of rendered images; undefined draws the size each request resolves to. */
+    readonly maxSide: number | undefined,
     readonly apiKey: string | undefined,
   ) {}
 

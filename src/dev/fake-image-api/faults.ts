@@ -47,6 +47,11 @@ export class FaultQueue {
     this.queued.length = 0;
   }
 
+  /** Faults still waiting for requests, in the order they apply, each with the requests it still applies to. */
+  pending(): { fault: Fault; remaining: number }[] {
+    return this.queued.map((entry) => ({ fault: entry.fault, remaining: entry.remaining }));
+  }
+
   /** The fault for this generation request, if one is queued. */
   take(): Fault | undefined {
     const head = this.queued[0];

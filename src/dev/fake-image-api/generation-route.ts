@@ -9,7 +9,13 @@ import {
   type Fault,
   gatewayError,
 } from './faults.js';
-import { missingThoughtSignature, planGeneration, renderGeneration } from './generation.js';
+import {
+  missingThoughtSignature,
+  outputSize,
+  planGeneration,
+  renderGeneration,
+  tooLarge,
+} from './generation.js';
 import { type AnswerItem, sendJson, sendText, writeImagesAnswer } from './response-writer.js';
 import { familyOf, parseGenerationBody } from './wire-schemas.js';
 
@@ -132,9 +138,17 @@ export async function handleGeneration(
   let produced: Buffer[];
   try {
     const fixed = state.fixedImage;
-    produced = fixed
-      ? Array.from({ length: plan.count }, () => fixed)
-      : await renderGeneration(plan, state.maxSide);
+    if (fixed) {
+      produced = Array.from({ length: plan.count }, () => fixed);
+    } else {
+      const problem = tooLarge(await outputSize(plan, state.maxSide));
+      if (problem) return send(response, invalidRequest(problem));
+      const rendered = await renderGeneration(plan, { maxSide: state.maxSide });
+      produced = rendered.images;
+      record.seeds = rendered.seeds;
+      // Not in the gateway's answer: lets a caller of the fake see the seeds it picked.
+      response.setHeader('x-fake-seeds', rendered.seeds.join(','));
+    }
   } catch (error) {
     // Magic bytes can look right on bytes sharp cannot decode (a truncated PNG).
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,22 +1,34 @@
+import { randomInt } from 'node:crypto';
 import sharp from 'sharp';
 import type { DecodedImage } from './data-uri-image.js';
-import { defaultMaxSide, type OutputFormat, outputDimensions, renderImage } from './render.js';
+import {
+  capSize,
+  maxPixels,
+  type PixelSize,
+  parsePair,
+  resolvePixelSize,
+  type SizeRequest,
+  type Tier,
+  tierArea,
+  tierSides,
+} from './pixel-size.js';
+import { type OutputFormat, renderImage } from './render.js';
 import { type GenerationRequest, parseGenerationBody } from './wire-schemas.js';
 
 /** What one valid request asks the fake to produce, whatever its family's wire shape. */
 export interface GenerationPlan {
+  model: string;
   prompt: string;
   inputs: DecodedImage[];
   count: number;
   format: OutputFormat;
   size: SizeRequest;
+  /** The seed sent, if the family takes one and it is not "random" (-1). */
+  seed: number | undefined;
   revisedPrompt: string;
   /** How `auto` delivery answers this request: Seedream "usually returns a URL", the others base64. */
   autoDelivery: 'url' | 'b64_json';
 }
-
-/** A ratio or a pixel size from the request, or "follow the last input image". */
-type SizeRequest = { kind: 'ratio' | 'pixels'; width: number; height: number } | { kind: 'input' };
 
 interface Turn {
   role: string;
@@ -34,12 +46,22 @@ function imagesOf(contents: readonly Turn[]): DecodedImage[] {
   return contents.flatMap((turn) => turn.parts.flatMap((part) => (part.image ? [part.image] : [])));
 }
 
-function parseSize(size: string, separator: string, kind: 'ratio' | 'pixels'): SizeRequest {
-  const [width, height] = size.split(separator).map(Number);
-  return { kind, width: width || 1, height: height || 1 };
+function pixels(text: string, separator: string): SizeRequest {
+  return { kind: 'pixels', ...parsePair(text, separator) };
 }
 
-const square: SizeRequest = { kind: 'ratio', width: 1, height: 1 };
+const oneK = tierArea('1K');
+
+const seedreamTiers = ['1K', '2K', '4K'] as const satisfies readonly Tier[];
+
+/** Seedream's size: `WxH`, a tier (square, the ratio then lives in the prompt) or `adaptive` to the input. */
+function seedreamSize(size: string, hasInputs: boolean): SizeRequest {
+  if (size.includes('x')) return pixels(size, 'x');
+  if (size === 'adaptive') return hasInputs ? { kind: 'input', area: oneK } : pixels('1024x1024', 'x');
+  const tier = seedreamTiers.find((candidate) => candidate === size) ?? '2K';
+  const side = tierSides[tier];
+  return { kind: 'pixels', width: side, height: side };
+}
 
 /** Qwen's `prompt_extend` rewrite, made visible as `revised_prompt`. */
 export function extendPrompt(prompt: string): string {
@@ -52,12 +74,19 @@ export function planGeneration(request: GenerationRequest): GenerationPlan {
       const { body } = request;
       const contents = body.contents ?? [];
       const inputs = imagesOf(contents);
+      const area = tierArea(body.image_size ?? '1K');
+      const ratio = parsePair(body.size ?? '1:1', ':');
       return {
+        model: body.model,
         prompt: body.prompt ?? lastUserText(contents),
         inputs,
         count: 1,
         format: body.mime_type === 'image/jpeg' ? 'jpeg' : 'png',
-        size: body.size ? parseSize(body.size, ':', 'ratio') : inputs.length > 0 ? { kind: 'input' } : square,
+        size:
+          body.size === undefined && inputs.length > 0
+            ? { kind: 'input', area }
+            : { kind: 'ratio', ...ratio, area },
+        seed: undefined,
         revisedPrompt: '',
         autoDelivery: 'b64_json',
       };
@@ -66,8 +95,8 @@ export function planGeneration(request: GenerationRequest): GenerationPlan {
       const { body } = request;
       const contents = body.contents ?? [];
       const inputs = imagesOf(contents);
-      const size = body.size ?? '2048x2048';
       return {
+        model: body.model,
         prompt: body.prompt ?? lastUserText(contents),
         inputs,
         count:
@@ -76,11 +105,8 @@ export function planGeneration(request: GenerationRequest): GenerationPlan {
             : 1,
         // Ark always answers JPEG.
         format: 'jpeg',
-        size: size.includes('x')
-          ? parseSize(size, 'x', 'pixels')
-          : size === 'adaptive' && inputs.length > 0
-            ? { kind: 'input' }
-            : square,
+        size: seedreamSize(body.size ?? '2048x2048', inputs.length > 0),
+        seed: body.seed === undefined || body.seed < 0 ? undefined : body.seed,
         revisedPrompt: '',
         autoDelivery: 'url',
       };
@@ -89,11 +115,13 @@ export function planGeneration(request: GenerationRequest): GenerationPlan {
       const { body } = request;
       const size = body.size === undefined || body.size === 'auto' ? '1024x1024' : body.size;
       return {
+        model: body.model,
         prompt: body.prompt,
         inputs: body.image === undefined ? [] : Array.isArray(body.image) ? body.image : [body.image],
         count: body.n ?? 1,
         format: body.output_format ?? 'png',
-        size: parseSize(size, 'x', 'pixels'),
+        size: pixels(size, 'x'),
+        seed: undefined,
         revisedPrompt: '',
         autoDelivery: 'b64_json',
       };
@@ -104,12 +132,19 @@ export function planGeneration(request: GenerationRequest): GenerationPlan {
       const prompt = content.flatMap((item) => (item.text ? [item.text] : [])).join('\n');
       const inputs = content.flatMap((item) => (item.image ? [item.image] : []));
       const size = body.parameters?.size;
+      const seed = body.parameters?.seed;
       return {
+        model: body.model,
         prompt,
         inputs,
         count: 1,
         format: 'png',
-        size: size ? parseSize(size, '*', 'pixels') : inputs.length > 0 ? { kind: 'input' } : square,
+        size: size
+          ? pixels(size, '*')
+          : inputs.length > 0
+            ? { kind: 'input', area: oneK }
+            : pixels('1328*1328', '*'),
+        seed: seed === undefined ? undefined : Number(seed),
         // DashScope rewrites the prompt unless told not to (prompt_extend defaults to true).
         revisedPrompt: body.parameters?.prompt_extend === false ? '' : extendPrompt(prompt),
         autoDelivery: body.response_format === 'url' ? 'url' : 'b64_json',
@@ -134,33 +169,75 @@ export function missingThoughtSignature(request: GenerationRequest): string | un
   return undefined;
 }
 
-async function dimensionsFor(
-  plan: GenerationPlan,
-  maxSide: number,
-): Promise<{ width: number; height: number }> {
-  if (plan.size.kind !== 'input')
-    return outputDimensions(plan.size.width, plan.size.height, maxSide, plan.size.kind);
+/** The pixel size this plan's images have: what the request resolves to, scaled down to `maxSide` if set. */
+export async function outputSize(plan: GenerationPlan, maxSide: number | undefined): Promise<PixelSize> {
   const last = plan.inputs.at(-1);
-  const metadata = last ? await sharp(last.bytes).metadata() : { width: 1, height: 1 };
-  return outputDimensions(metadata.width || 1, metadata.height || 1, maxSide, 'ratio');
+  const metadata = plan.size.kind === 'input' && last ? await sharp(last.bytes).metadata() : undefined;
+  const input = metadata ? { width: metadata.width || 1, height: metadata.height || 1 } : undefined;
+  return capSize(resolvePixelSize(plan.size, input), maxSide);
 }
 
-/** Renders every image of a plan, in order; variant i differs from variant 0 for the same prompt. */
-export async function renderGeneration(plan: GenerationPlan, maxSide = defaultMaxSide): Promise<Buffer[]> {
-  const { width, height } = await dimensionsFor(plan, maxSide);
+/** Why the fake will not draw a size this large (a real model would not either), or undefined. */
+export function tooLarge(size: PixelSize): string | undefined {
+  if (size.width * size.height <= maxPixels) return undefined;
+  return `size: ${size.width}x${size.height} is over the ${maxPixels / 1_000_000}-megapixel limit`;
+}
+
+export interface RenderOptions {
+  /** Longest side of the images; unset draws the size the request resolves to. */
+  maxSide?: number | undefined;
+  /** The seed of each image, when the request sent none (what a recorded request says was picked). */
+  seeds?: readonly number[] | undefined;
+}
+
+export interface RenderedGeneration {
+  images: Buffer[];
+  /** The seed each image was drawn with; picked at random when the request sent none. */
+  seeds: number[];
+}
+
+const maxSeed = 2_147_483_647;
+
+/** Renders every image of a plan, in order; image i differs from image 0 even with the same seed. */
+export async function renderGeneration(
+  plan: GenerationPlan,
+  options: RenderOptions = {},
+): Promise<RenderedGeneration> {
+  const { width, height } = await outputSize(plan, options.maxSide);
   const inputs = plan.inputs.map((input) => input.bytes);
   const images: Buffer[] = [];
+  const seeds: number[] = [];
   for (let variant = 0; variant < plan.count; variant++) {
+    const seed = plan.seed ?? options.seeds?.[variant] ?? randomInt(maxSeed);
+    seeds.push(seed);
     images.push(
-      await renderImage({ prompt: plan.prompt, width, height, format: plan.format, inputs, variant }),
+      await renderImage({
+        model: plan.model,
+        seed,
+        seedPicked: plan.seed === undefined,
+        prompt: plan.prompt,
+        width,
+        height,
+        format: plan.format,
+        inputs,
+        variant,
+        count: plan.count,
+      }),
     );
   }
-  return images;
+  return { images, seeds };
 }
 
-/** The exact images the fake answers for a request body (what tests compare against). */
-export async function expectedImagesFor(body: unknown, maxSide = defaultMaxSide): Promise<Buffer[]> {
+/**
+ * The exact images the fake answers for a request body (what tests compare against). A body without a seed
+ * needs the seeds the fake picked: `seeds` of its recorded request.
+ */
+export async function expectedImagesFor(body: unknown, options: RenderOptions = {}): Promise<Buffer[]> {
   const outcome = parseGenerationBody(body);
   if (!outcome.ok) throw new Error(outcome.message);
-  return renderGeneration(planGeneration(outcome.request), maxSide);
+  const plan = planGeneration(outcome.request);
+  if (plan.seed === undefined && options.seeds === undefined) {
+    throw new Error('the body sends no seed: pass the seeds the fake picked (its recorded request has them)');
+  }
+  return (await renderGeneration(plan, options)).images;
 }

@@ -1,15 +1,22 @@
 export { sniffImageFormat } from './data-uri-image.js';
 export type { Fault } from './faults.js';
-export { expectedImagesFor, extendPrompt, type GenerationPlan, planGeneration } from './generation.js';
 export {
-  defaultMaxSide,
+  expectedImagesFor,
+  extendPrompt,
+  type GenerationPlan,
+  outputSize,
+  planGeneration,
+  type RenderOptions,
+} from './generation.js';
+export {
   type OutputFormat,
-  outputDimensions,
-  paletteFor,
   type RenderSpec,
   renderFor,
   renderImage,
+  renderPixels,
+  sampleSide,
 } from './render.js';
+export { escapeXml, labelLines, promptExcerpt } from './scene.js';
 export {
   type Delivery,
   type FakeImageApi,

@@ -11,7 +11,6 @@ import {
   notAnImageHtml,
 } from './faults.js';
 import { handleGeneration } from './generation-route.js';
-import { defaultMaxSide } from './render.js';
 import { sendJson, sendText } from './response-writer.js';
 import { formatIssues } from './wire-schemas.js';
 
@@ -24,7 +23,11 @@ export interface FakeImageApiOptions {
   host?: string;
   /** When set, generation requests need `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
-  /** Longest side of rendered images (default 256), so tests stay fast. */
+  /**
+   * Longest side of rendered images. Unset (the default, as in `npm run demo` and `imagine-bot fake-api`), images
+   * have the pixel size the request resolves to (Gemini 16:9 at 2K, Seedream 2048x2048, …); a test that only needs
+   * a picture may ask for small ones (e.g. 64): the aspect ratio is kept.
+   */
   maxSide?: number;
 }
 
@@ -37,6 +40,8 @@ export interface FakeImageApi {
   images: Buffer[];
   /** Queues a fault for the next `times` (default 1) valid generation requests. */
   fault(fault: Fault): void;
+  /** Faults not used up yet (left over from earlier requests), each with the requests it still applies to. */
+  pendingFaults(): { fault: Fault; remaining: number }[];
   clearFaults(): void;
   setResponseShape(shape: ResponseShapeSetting): void;
   setDelivery(delivery: Delivery): void;
@@ -121,6 +126,9 @@ function handleControl(
     state.faults.push(parsed.data);
     return sendJson(response, 200, { queued: parsed.data });
   }
+  if (route === 'GET /_fake/faults') {
+    return sendJson(response, 200, { faults: state.faults.pending() });
+  }
   if (route === 'DELETE /_fake/faults') {
     state.faults.clear();
     return sendJson(response, 200, { cleared: true });
@@ -179,7 +187,7 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
 /** Starts the fake gateway on 127.0.0.1 (a free port unless told). */
 export async function startFakeImageApi(options: FakeImageApiOptions = {}): Promise<FakeImageApi> {
   const host = options.host ?? '127.0.0.1';
-  const state = new FakeState(options.maxSide ?? defaultMaxSide, options.apiKey);
+  const state = new FakeState(options.maxSide, options.apiKey);
   const server = createServer((request, response) => {
     route(state, request, response).catch((error: unknown) => {
       if (state.closing.signal.aborted || response.headersSent) {
@@ -211,6 +219,7 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     requests: state.requests,
     images: state.images,
     fault: (fault) => state.faults.push(faultSchema.parse(fault)),
+    pendingFaults: () => state.faults.pending(),
     clearFaults: () => state.faults.clear(),
     setResponseShape: (shape) => {
       state.shape = shape;
