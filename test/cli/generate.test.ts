@@ -48,7 +48,7 @@ describe('imagine-bot generate', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    fake = await startFakeImageApi({ apiKey: key });
+    fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     outDir = await mkdtemp(path.join(tmpdir(), 'imagine-cli-'));
     env = { IMAGE_API_BASE_URL: fake.url, IMAGE_API_KEY: key, IMAGE_API_MAX_RETRIES: '0' };
   });

@@ -36,7 +36,7 @@ describe('imagine-bot start when one front end fails', processBudget, () => {
   let blocker: Server | undefined;
 
   beforeEach(async () => {
-    images = await startFakeImageApi({ apiKey: imageKey });
+    images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
     discord = await startFakeDiscord();
     slack = await startFakeSlack();
     port = await freePort();

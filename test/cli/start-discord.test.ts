@@ -14,7 +14,7 @@ describe('imagine-bot start with Discord credentials', () => {
   let bot: CliProcess;
 
   beforeAll(async () => {
-    images = await startFakeImageApi({ apiKey: imageKey });
+    images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
     discord = await startFakeDiscord();
     const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-start-'));
     bot = spawnCli(['start'], {

@@ -24,7 +24,7 @@ describe('imagine-bot start with Slack credentials', () => {
   let port: number;
 
   beforeAll(async () => {
-    images = await startFakeImageApi({ apiKey: imageKey });
+    images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
     slack = await startFakeSlack();
     port = await freePort();
     const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-start-slack-'));

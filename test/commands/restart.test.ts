@@ -33,7 +33,7 @@ function describeRestart(name: string, backend: () => Promise<Backend>, cleanUp:
     let fake: FakeImageApi;
     let store: Backend;
     beforeEach(async () => {
-      fake = await startFakeImageApi({ apiKey: sentinelKey });
+      fake = await startFakeImageApi({ apiKey: sentinelKey, maxSide: 256 });
       store = await backend();
     });
     afterEach(async () => {

@@ -34,7 +34,7 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = options.fake ?? (await startFakeImageApi({ apiKey: sentinelKey }));
+  const fake = options.fake ?? (await startFakeImageApi({ apiKey: sentinelKey, maxSide: 256 }));
   const config = parseConfig({
     IMAGE_API_BASE_URL: fake.url,
     IMAGE_API_KEY: sentinelKey,

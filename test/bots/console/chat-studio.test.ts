@@ -30,7 +30,7 @@ describe('the studio commands in the chat', () => {
   const saved = async (index: number) => readFile(savedPaths(chat.stdout())[index] ?? '');
 
   beforeAll(async () => {
-    fake = await startFakeImageApi({ apiKey: key });
+    fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-chat-studio-'));
     chat = spawnCli(['chat', '--out', path.join(workDir, 'images')], {
       env: {

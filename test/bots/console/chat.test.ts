@@ -38,7 +38,7 @@ describe('imagine-bot chat, through stdin and stdout', () => {
   const waitForSaved = (total: number) => chat.waitFor((stdout) => savedPaths(stdout).length >= total);
 
   beforeAll(async () => {
-    fake = await startFakeImageApi({ apiKey: key });
+    fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     workDir = await mkdtemp(path.join(tmpdir(), 'imagine-chat-'));
     outDir = path.join(workDir, 'images');
     chat = spawnCli(['chat', '--out', outDir], { env: chatEnv(fake), cwd: workDir });
@@ -142,7 +142,7 @@ describe('cancelling in the chat', () => {
   let chat: CliProcess;
 
   beforeAll(async () => {
-    fake = await startFakeImageApi({ apiKey: key });
+    fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-chat-cancel-'));
     chat = spawnCli(['chat', '--out', path.join(workDir, 'out')], { env: chatEnv(fake), cwd: workDir });
     await chat.waitFor('/help lists the commands');

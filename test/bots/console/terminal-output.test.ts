@@ -24,7 +24,7 @@ describe('imagine-bot chat prints text from outside without terminal control seq
   let chat: CliProcess;
 
   beforeAll(async () => {
-    fake = await startFakeImageApi({ apiKey: key });
+    fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     workDir = await mkdtemp(path.join(tmpdir(), 'imagine-chat-terminal-'));
     outDir = path.join(workDir, 'images\u001b]0;pwned\u0007');
     chat = spawnCli(['chat', '--out', outDir], {

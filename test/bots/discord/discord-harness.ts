@@ -58,7 +58,7 @@ export interface HarnessOptions {
 }
 
 export async function startDiscordHarness(options: HarnessOptions = {}): Promise<DiscordHarness> {
-  const images = await startFakeImageApi({ apiKey: imageKey });
+  const images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
   const discord = await startFakeDiscord();
   if (options.applicationFlags !== undefined) discord.world.applicationFlags = options.applicationFlags;
   const clock = movableClock();

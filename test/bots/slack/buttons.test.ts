@@ -29,7 +29,7 @@ describe('result buttons', () => {
     directory = await mkdtemp(join(tmpdir(), 'imagine-slack-'));
     storeUrl = `sqlite://${join(directory, 'bot.sqlite')}`;
     slack = await startFakeSlack();
-    images = await startFakeImageApi({ apiKey: sentinelKey });
+    images = await startFakeImageApi({ apiKey: sentinelKey, maxSide: 256 });
   });
   afterEach(async () => {
     for (const harness of harnesses.splice(0)) await harness.close();

@@ -194,7 +194,7 @@ describe('two instances sharing one store', () => {
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'imagine-slack-'));
     slack = await startFakeSlack();
-    images = await startFakeImageApi({ apiKey: sentinelKey });
+    images = await startFakeImageApi({ apiKey: sentinelKey, maxSide: 256 });
   });
   afterEach(async () => {
     for (const harness of harnesses.splice(0)) await harness.close();

@@ -99,7 +99,7 @@ function markAcks(bot: SlackBot, slack: FakeSlack): void {
 /** The real bot (createApp + startSlackBot, as `npm start`) against a fake Slack and the fake image API. */
 export async function startSlackHarness(options: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const slack = options.slack ?? (await startFakeSlack());
-  const images = options.images ?? (await startFakeImageApi({ apiKey: sentinelKey }));
+  const images = options.images ?? (await startFakeImageApi({ apiKey: sentinelKey, maxSide: 256 }));
   const config = parseConfig({
     IMAGE_API_BASE_URL: images.url,
     IMAGE_API_KEY: sentinelKey,

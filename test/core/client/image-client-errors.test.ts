@@ -211,7 +211,7 @@ describe('image client: errors and retries', () => {
 
   it('reports an unreachable API as a retryable network error', async () => {
     harness = await startHarness({ maxRetries: 1 });
-    const fake = await startFakeImageApi();
+    const fake = await startFakeImageApi({ maxSide: 256 });
     const url = fake.url;
     await fake.close();
     const client = createImageClient({
