@@ -10,6 +10,7 @@ const benches: Record<string, string> = {
   client: 'client-memory-cpu.ts',
   cli: 'cli.ts',
   ack: 'ack.ts',
+  'big-images': 'big-images.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {
