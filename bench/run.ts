@@ -11,6 +11,7 @@ const benches: Record<string, string> = {
   cli: 'cli.ts',
   ack: 'ack.ts',
   'big-images': 'big-images.ts',
+  throughput: 'throughput.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {
