@@ -1,11 +1,13 @@
 /**
  * The big-images bench's fakes, in their own process: the fake Slack and the fake image API, answering small
  * rendered images (for the warm-up) until told `{ type: 'serve-big' }`, then the bench's 4096×4096 PNG as
- * b64_json. Tells the parent where they listen; answers `{ type: 'await-shared', count }` once the fake Slack
+ * b64_json (the throughput bench uses them with `--answer small`). Tells the parent where they listen; answers `{ type: 'await-shared', count }` once the fake Slack
  * holds that many uploaded files.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { startFakeImageApi } from '../src/dev/fake-image-api/index.js';
 import { startFakeSlack } from '../test/fakes/slack/index.js';
@@ -33,10 +35,21 @@ const awaitSharedSchema = z.object({
   timeoutMs: z.number().int(),
 });
 
+function smallImage(): Promise<Buffer> {
+  const background = { r: 200, g: 80, b: 40 };
+  return sharp({ create: { width: 64, height: 64, channels: 3, background } })
+    .png()
+    .toBuffer();
+}
+
+/** `--answer small`: every generation gets one fixed 64×64 PNG from the start, so no answer waits on rendering. */
 async function main(): Promise<void> {
-  const image = await bigImage();
+  const { values } = parseArgs({ options: { answer: { type: 'string', default: 'big' } } });
+  const answer = z.enum(['big', 'small']).parse(values.answer);
+  const image = answer === 'big' ? await bigImage() : await smallImage();
   const slack = await startFakeSlack();
   const images = await startFakeImageApi({ apiKey: benchImageKey, maxSide: 64 });
+  if (answer === 'small') images.setFixedImage(image);
   images.setDelivery('b64_json');
   images.setResponseShape('plain');
   process.on('message', (message: unknown) => {

@@ -65,8 +65,8 @@ async function generationArrivals(dispatcher: Agent, imagesUrl: string): Promise
 
 async function measure(round: number, options: Options): Promise<RoundResult> {
   // Two fakes processes: Slack's work (uploads, messages) must not delay the image API's answers or its clock.
-  const fakesProcess = forkBench(fakesFile, []);
-  const imagesProcess = forkBench(fakesFile, []);
+  const fakesProcess = forkBench(fakesFile, ['--answer', 'small']);
+  const imagesProcess = forkBench(fakesFile, ['--answer', 'small']);
   const dataDirectory = mkdtempSync(join(tmpdir(), 'imagine-throughput-bench-'));
   const dispatcher = new Agent({ connections: null });
   let bot: ChildProcess | undefined;
