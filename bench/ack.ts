@@ -7,20 +7,14 @@
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { z } from 'zod';
-import { signature, slashCommandBody } from '../test/fakes/slack/slack-requests.js';
-import {
-  type AckContender,
-  ackContenders,
-  benchSigningSecret,
-  contenderReadySchema,
-} from './ack-contender.js';
+import { type AckContender, ackContenders, contenderReadySchema } from './ack-contender.js';
 import { median, waitForMessage } from './bench-support.js';
+import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
@@ -50,52 +44,6 @@ interface RoundResult {
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
-
-let commandNumber = 0;
-/** A signed `/imagine` from its own user (so no per-user limit refuses it), ready to send. */
-function signedCommand(slackUrl: string, text: string) {
-  commandNumber += 1;
-  const body = slashCommandBody({
-    text: `${text} ${commandNumber}`,
-    user: `U0BENCH${commandNumber}`,
-    responseUrl: `${slackUrl}/respond/${commandNumber}`,
-  });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': signature(benchSigningSecret, timestamp, body),
-  };
-  return { body, headers };
-}
-
-/** Clears (DELETE) or queues (POST) faults of the fake image API. */
-async function fakeFaults(dispatcher: Agent, imagesUrl: string, method: 'DELETE' | 'POST', fault?: object) {
-  const answer = await request(`${imagesUrl}/_fake/faults`, {
-    method,
-    dispatcher,
-    ...(fault && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) }),
-  });
-  await answer.body.dump();
-  if (answer.statusCode !== 200)
-    throw new Error(`the fake image API answered ${answer.statusCode} to ${method} faults`);
-}
-
-/** Sends every command at once; each latency runs from its dispatch to its answer's headers. */
-async function burst(dispatcher: Agent, url: string, commands: ReturnType<typeof signedCommand>[]) {
-  let failures = 0;
-  const latencies = await Promise.all(
-    commands.map(async ({ body, headers }) => {
-      const sentAt = performance.now();
-      const answer = await request(url, { method: 'POST', body, headers, dispatcher });
-      const latency = performance.now() - sentAt;
-      const text = await answer.body.text();
-      if (answer.statusCode !== 200 || !text.includes('Queued')) failures += 1;
-      return latency;
-    }),
-  );
-  return { latencies, failures };
 }
 
 async function measure(

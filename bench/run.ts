@@ -10,6 +10,8 @@ const benches: Record<string, string> = {
   client: 'client-memory-cpu.ts',
   cli: 'cli.ts',
   ack: 'ack.ts',
+  'big-images': 'big-images.ts',
+  throughput: 'throughput.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../../src/core/jobs/job.js';
+import { createMemoryImageStore } from '../../src/core/store/memory-image-store.js';
 import { type Harness, onlyReply, startHarness } from '../support/bot-harness.js';
 
 const waitForRequests = (harness: Harness, count: number) =>
@@ -52,6 +53,40 @@ describe('the queue', () => {
     ]);
     expect(harness.bodies().map((body) => body.prompt)).toStrictEqual(['a slow fox', 'a quick cat']);
     expect(bobReply.images[0]?.bytes).toEqual(harness.fake.images[1]);
+  });
+
+  it('sends the next job upstream while the previous one still saves its image (the slot is for the call)', async () => {
+    // The real memory image store, its first put held until the test lets it go.
+    const images = createMemoryImageStore();
+    let releasePut: () => void = () => {};
+    const putHeld = new Promise<void>((resolve) => {
+      releasePut = resolve;
+    });
+    let puts = 0;
+    const imageStore = {
+      ...images,
+      async put(hash: string, bytes: Uint8Array, ttlMs: number) {
+        puts += 1;
+        if (puts === 1) await putHeld;
+        await images.put(hash, bytes, ttlMs);
+      },
+    };
+    harness = await startHarness({ env: { IMAGE_API_CONCURRENCY: '1' }, imageStore });
+    const alice = watched(harness, 'console:alice');
+    const bob = watched(harness, 'console:bob');
+    const first = harness.app.brain.text('a slow fox', [], alice.context);
+    await waitForRequests(harness, 1);
+    const second = harness.app.brain.text('a quick cat', [], bob.context);
+    await bob.queued;
+    // Alice's image is not saved yet, and Bob's call has already gone upstream.
+    await waitForRequests(harness, 2);
+    expect(alice.events.map((event) => event.type)).toStrictEqual(['running']);
+    releasePut();
+    const [aliceReplies, bobReplies] = await Promise.all([first, second]);
+    expect(onlyReply(aliceReplies, 'result').images[0]?.bytes).toEqual(harness.fake.images[0]);
+    expect(onlyReply(bobReplies, 'result').images[0]?.bytes).toEqual(harness.fake.images[1]);
+    expect(harness.bodies().map((body) => body.prompt)).toStrictEqual(['a slow fox', 'a quick cat']);
+    await images.close();
   });
 
   it("holds a user's second job at their cap without holding up anyone else", async () => {

@@ -215,6 +215,21 @@ describe('slow answers', () => {
     expect(await slow).toBe('failed');
   });
 
+  it('holds a burst of latency-faulted answers without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      api.fault({ kind: 'latency', ms: 50, times: 20 });
+      const answers = await Promise.all(Array.from({ length: 20 }, () => post(api, body)));
+      expect(answers.map((answer) => answer.status)).toStrictEqual(Array(20).fill(200));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('answers the normal image once the latency has passed', async () => {
     api.fault({ kind: 'latency', ms: 1 });
     const [image] = await imagesOf(await post(api, body));

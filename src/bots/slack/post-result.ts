@@ -3,6 +3,7 @@ import type { Brain } from '../../commands/brain.js';
 import type { Reply } from '../../commands/reply.js';
 import { renderReply } from './render-reply.js';
 import { messageKey } from './slack-ids.js';
+import { uploadImages } from './upload-images.js';
 
 export interface PublicPlace {
   client: webApi.WebClient;
@@ -43,16 +44,6 @@ export async function postPublicReply(place: PublicPlace, reply: Reply, reuseTs?
       messageKey: messageKey(channel, ts),
     });
   }
-  if (reply.images.length > 0) {
-    await client.files.uploadV2({
-      channel_id: channel,
-      thread_ts: threadTs,
-      file_uploads: reply.images.map((image) => ({
-        file: image.bytes,
-        filename: image.fileName,
-        alt_text: image.altText,
-      })),
-    });
-  }
+  if (reply.images.length > 0) await uploadImages({ client, channel, threadTs }, reply.images);
   return ts;
 }

@@ -1,3 +1,4 @@
+import { finished, Readable } from 'node:stream';
 import { ImagineError, isImagineError } from '../errors.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { malformedAnswer } from './malformed-answer.js';
@@ -21,7 +22,7 @@ export interface DecodeJsonStreamOptions {
  * costs about 16 MB, not the 7–8× of holding the text and then decoding it.
  */
 export async function decodeJsonStream(
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array> | Readable,
   options: DecodeJsonStreamOptions = {},
 ): Promise<unknown> {
   const maxBytes = options.maxBytes ?? defaultMaxAnswerBytes;
@@ -30,16 +31,42 @@ export async function decodeJsonStream(
     announced !== undefined && Number.isFinite(announced) && announced >= 0 ? announced : undefined;
   const parser = new JsonStreamParser(new Set(options.binaryKeys ?? defaultBinaryKeys), contentLength);
   let received = 0;
-  // Throwing inside the loop makes for-await close the body, which frees the connection.
-  for await (const chunk of body) {
+  const take = (chunk: Uint8Array) => {
     received += chunk.byteLength;
     if (received > maxBytes || (contentLength ?? 0) > maxBytes) throw tooLarge(maxBytes);
     const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     parseStep(() => parser.write(bytes));
+  };
+  if (body instanceof Readable) {
+    await consumeFlowing(body, take);
+  } else {
+    // Throwing inside the loop makes for-await close the body, which frees the connection.
+    for await (const chunk of body) take(chunk);
   }
   return parseStep(() => parser.end());
+}
+
+/**
+ * Reads a stream (undici's body) in flowing mode, each chunk handled as it is pushed. Its async iterator would
+ * call `read()`, which joins the chunks buffered meanwhile into a new Buffer — a copy of most of a big answer,
+ * and garbage that V8 keeps until its next collection — and a slower reader lets the socket's own buffer fill
+ * and get joined on its side too. Rejects on the stream's error or early close; a throwing `take` destroys it,
+ * which frees the connection.
+ */
+function consumeFlowing(stream: Readable, take: (chunk: Uint8Array) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.on('data', (chunk: Uint8Array) => {
+      try {
+        take(chunk);
+      } catch (error) {
+        reject(error);
+        stream.destroy();
+      }
+    });
+    finished(stream, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 function parseStep<T>(step: () => T): T {

@@ -63,7 +63,7 @@ function asSingleTurn(request: ImageRequest, history: ConversationTurn[]): Image
 /** Runs one stored job: builds the request (images from blobs, history), calls the API, stores results. */
 export function createJobExecutor(dependencies: JobExecutorDependencies): JobExecutor {
   const now = dependencies.now ?? Date.now;
-  return async (jobId, signal) => {
+  return async (jobId, signal, upstreamDone) => {
     const job = await dependencies.jobs.update(jobId, (stored) => ({
       ...stored,
       status: 'running',
@@ -94,6 +94,8 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       }
       // Cancelled while the answer arrived: the user was told and refunded, so it must not become a result.
       if (signal.aborted) throw new ImagineError('cancelled', 'The job was cancelled.');
+      // Saving the results is local work: the upstream slot can go to the next job meanwhile.
+      upstreamDone?.();
       const resultImages: ImageRef[] = [];
       for (const image of result.images) {
         const hash = await dependencies.blobs.putImage(image.bytes, image.mediaType, dependencies.imageTtlMs);

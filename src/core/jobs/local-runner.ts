@@ -14,9 +14,9 @@ export type RunnerLogger = Pick<Logger, 'warn' | 'error'>;
 
 export interface LocalRunnerOptions {
   executor: JobExecutor;
-  /** Jobs running at once in this process. */
+  /** Jobs running at once in this process (a job that said its upstream call is done no longer counts). */
   globalConcurrency: number;
-  /** Jobs of one user running at once. Default 2. */
+  /** Jobs of one user running at once (counted as globalConcurrency is). Default 2. */
   perUserConcurrency?: number;
   /** How often a running job reports its elapsed time. Default 5 s. */
   progressIntervalMs?: number;
@@ -42,6 +42,8 @@ interface RunningJob {
   controller: AbortController;
   /** Set once cancelled: the user was told, but the slot stays taken until the executor settles. */
   cancelled: boolean;
+  /** Until the executor says its upstream call is done, or settles. */
+  holdsSlot: boolean;
   settled: Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
   const running = new Map<string, RunningJob>();
   const listeners = new Map<string, Set<Listener>>();
   let sequence = 0;
+  let slotsTaken = 0;
   let closed = false;
   let pumping = false;
   let pumpRequested = false;
@@ -109,12 +112,12 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
 
   function runningCount(userId: string): number {
     let count = 0;
-    for (const job of running.values()) if (job.userId === userId) count += 1;
+    for (const job of running.values()) if (job.holdsSlot && job.userId === userId) count += 1;
     return count;
   }
 
   function nextEligibleIndex(): number {
-    if (running.size >= globalConcurrency) return -1;
+    if (slotsTaken >= globalConcurrency) return -1;
     return queue.findIndex((job) => runningCount(job.userId) < perUserConcurrency);
   }
 
@@ -157,8 +160,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       startedAt: clock.now(),
       controller,
       cancelled: false,
+      holdsSlot: true,
       settled: Promise.resolve(),
     };
+    slotsTaken += 1;
     running.set(job.id, job);
     emit({ jobId: job.id, type: 'running', elapsedMs: 0 });
     job.settled = execute(job);
@@ -170,15 +175,25 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
     }, progressIntervalMs);
     try {
       // A listener may have cancelled the job during its first event: then it never runs.
-      if (!job.controller.signal.aborted) await executor(job.id, job.controller.signal);
+      if (!job.controller.signal.aborted) {
+        await executor(job.id, job.controller.signal, () => freeSlot(job, true));
+      }
       if (!job.cancelled) emit({ jobId: job.id, type: 'done' });
     } catch (error) {
       if (!job.cancelled) emit(failure(job.id, error));
     } finally {
       clock.clearInterval(timer);
       running.delete(job.id);
+      freeSlot(job, false);
       pump();
     }
+  }
+
+  function freeSlot(job: RunningJob, startNext: boolean): void {
+    if (!job.holdsSlot) return;
+    job.holdsSlot = false;
+    slotsTaken -= 1;
+    if (startNext) pump();
   }
 
   function failure(jobId: string, error: unknown): ProgressEvent {

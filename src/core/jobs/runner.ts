@@ -1,7 +1,11 @@
 import type { ProgressEvent } from './job.js';
 
-/** Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure. */
-export type JobExecutor = (jobId: string, signal: AbortSignal) => Promise<void>;
+/**
+ * Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure.
+ * `upstreamDone` says the job's image API call is over: its slot goes to the next job while this one stores
+ * its results, so an upstream slot never waits for local bookkeeping.
+ */
+export type JobExecutor = (jobId: string, signal: AbortSignal, upstreamDone?: () => void) => Promise<void>;
 
 /**
  * Where jobs wait and run. Everything above this interface (commands, adapters) only submits ids, cancels and

@@ -14,14 +14,37 @@ export interface ImageStore {
 
 export const sha256Pattern = /^[0-9a-f]{64}$/;
 
-const hashChunkBytes = 4 * 1024 * 1024;
+/** About 3 ms of hashing: the longest the event loop waits on one. */
+export const hashSliceBytes = 1024 * 1024;
 
-/** sha256 (hex) in 4 MiB slices with a turn of the event loop between them: a 50 MB image never stalls it. */
+/**
+ * Hashers waiting for their next slice. One slice runs per turn of the event loop, whoever it belongs to: with a
+ * `setImmediate` each, the slices of 20 images arriving together would all run in the same turn.
+ */
+const waitingSlices: (() => void)[] = [];
+let sliceTurnScheduled = false;
+
+function runOneSlice(): void {
+  waitingSlices.shift()?.();
+  sliceTurnScheduled = waitingSlices.length > 0;
+  if (sliceTurnScheduled) setImmediate(runOneSlice);
+}
+
+function nextSliceTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waitingSlices.push(resolve);
+    if (sliceTurnScheduled) return;
+    sliceTurnScheduled = true;
+    setImmediate(runOneSlice);
+  });
+}
+
+/** sha256 (hex) in 1 MiB slices, one slice per turn of the event loop: a 50 MB image never stalls it. */
 export async function sha256HexInChunks(bytes: Uint8Array): Promise<string> {
   const hash = createHash('sha256');
-  for (let offset = 0; offset < bytes.byteLength; offset += hashChunkBytes) {
-    if (offset > 0) await new Promise((resolve) => setImmediate(resolve));
-    hash.update(bytes.subarray(offset, offset + hashChunkBytes));
+  for (let offset = 0; offset < bytes.byteLength; offset += hashSliceBytes) {
+    await nextSliceTurn();
+    hash.update(bytes.subarray(offset, offset + hashSliceBytes));
   }
   return hash.digest('hex');
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { FaultQueue } from './faults.js';
 import type { ResponseShape } from './response-writer.js';
 
@@ -44,7 +45,10 @@ export class FakeState {
     /** Longest side of rendered images; undefined draws the size each request resolves to. */
     readonly maxSide: number | undefined,
     readonly apiKey: string | undefined,
-  ) {}
+  ) {
+    // Every answer held by a latency fault listens for the close: a burst holds dozens at once.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   /** The shape of the next success answer; `alternate` starts wrapped and flips each time. */
   nextShape(): ResponseShape {

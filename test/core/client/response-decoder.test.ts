@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonStream } from '../../../src/core/client/response-decoder.js';
 import { isImagineError } from '../../../src/core/errors.js';
@@ -320,6 +321,52 @@ describe('decodeJsonStream on broken answers', () => {
     }
     const longBroken = `{"b64_json":"${randomBytes(300_000).toString('base64')}!AAA"}`;
     await expectMalformed(decode(longBroken, randomCuts(longBroken.length, seededRandom(29), 65_536)));
+  });
+
+  it('reads a stream (the undici body) as it flows: the same value, a binary value decoded across chunks', async () => {
+    const image = randomBytes(100_000);
+    const text = `{"data":[{"b64_json":"${image.toString('base64')}","n":1}]}`;
+    const bytes = Buffer.from(text);
+    const chunks = randomCuts(bytes.length, seededRandom(7), 4096).map((cut, index, cuts) =>
+      bytes.subarray(cuts[index - 1] ?? 0, cut),
+    );
+    const last = bytes.subarray(chunks.reduce((total, chunk) => total + chunk.length, 0));
+    const stream = new Readable({ read() {} });
+    const decoded = decodeJsonStream(stream, { contentLength: bytes.length });
+    // Pushed after the decoder listens, in separate turns, as a socket delivers them.
+    for (const chunk of [...chunks, last]) {
+      stream.push(chunk);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    stream.push(null);
+    const value = (await decoded) as { data: { b64_json: Buffer; n: number }[] };
+    expect(value.data[0]?.b64_json.equals(image)).toBe(true);
+    expect(value.data[0]?.n).toBe(1);
+  });
+
+  it('rejects with the error of a stream that fails mid-answer, and when a stream closes before its end', async () => {
+    const failing = new Readable({ read() {} });
+    const failed = decodeJsonStream(failing).catch((rejection: unknown) => rejection);
+    failing.push(Buffer.from('{"data":[{"b64_json":"AAAA'));
+    failing.destroy(new Error('other side closed'));
+    expect(await failed).toStrictEqual(new Error('other side closed'));
+
+    const cut = new Readable({ read() {} });
+    const closed = decodeJsonStream(cut).catch((rejection: unknown) => rejection);
+    cut.push(Buffer.from('{"data":['));
+    cut.destroy();
+    expect(await closed).toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+
+  it('refuses a stream longer than maxBytes and destroys it', async () => {
+    const stream = new Readable({ read() {} });
+    const refused = decodeJsonStream(stream, { maxBytes: 100 }).catch((rejection: unknown) => rejection);
+    for (let index = 0; index < 10; index += 1) stream.push(Buffer.from('[1,2,3,4,5,6,7,8,9,'));
+    const error = await refused;
+    expect(isImagineError(error) && error.message).toBe(
+      'The image API sent an answer too large to handle (over 100 bytes).',
+    );
+    expect(stream.destroyed).toBe(true);
   });
 
   it('refuses a body longer than maxBytes and closes it', async () => {

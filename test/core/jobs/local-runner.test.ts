@@ -44,6 +44,8 @@ function fakeClock(start = 1_700_000_000_000) {
 
 interface Call {
   signal: AbortSignal;
+  /** Tells the runner the job's upstream call is over (its slot may go to the next job). */
+  upstreamDone(): void;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -52,10 +54,10 @@ interface Call {
 function controlledExecutor() {
   const calls = new Map<string, Call>();
   const order: string[] = [];
-  const executor = (jobId: string, signal: AbortSignal) =>
+  const executor = (jobId: string, signal: AbortSignal, upstreamDone?: () => void) =>
     new Promise<void>((resolve, reject) => {
       order.push(jobId);
-      calls.set(jobId, { signal, resolve, reject });
+      calls.set(jobId, { signal, upstreamDone: () => upstreamDone?.(), resolve, reject });
     });
   const call = (jobId: string): Call => {
     const found = calls.get(jobId);
@@ -147,6 +149,42 @@ describe('createLocalRunner', () => {
       { type: 'queued', position: 1 },
       { type: 'running', elapsedMs: 0 },
     ]);
+  });
+
+  it('gives a slot to the next job once a job says its upstream call is done, while it still stores its results', async () => {
+    const runner = open({ globalConcurrency: 1 });
+    await submit(runner, 'a', 'alice');
+    await submit(runner, 'b', 'bob');
+    await submit(runner, 'c', 'carol');
+    expect(work.order).toEqual(['a']);
+
+    work.call('a').upstreamDone();
+    expect(work.order).toEqual(['a', 'b']);
+    // Said twice (or said, then settled), it frees one slot only.
+    work.call('a').upstreamDone();
+    work.call('a').resolve();
+    await settle();
+    expect(work.order).toEqual(['a', 'b']);
+    expect(runner.activeJobs('alice')).toEqual([]);
+    expect(seenBy('a')).toEqual([{ type: 'running', elapsedMs: 0 }, { type: 'done' }]);
+    expect(seenBy('c')).toEqual([
+      { type: 'queued', position: 2 },
+      { type: 'queued', position: 1 },
+    ]);
+
+    work.call('b').resolve();
+    await settle();
+    expect(work.order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('counts a job whose upstream call is done against nobody: its user may start another', async () => {
+    const runner = open({ globalConcurrency: 4, perUserConcurrency: 1 });
+    await submit(runner, 'a1', 'alice');
+    await submit(runner, 'a2', 'alice');
+    expect(work.order).toEqual(['a1']);
+    work.call('a1').upstreamDone();
+    expect(work.order).toEqual(['a1', 'a2']);
+    expect(runner.activeJobs('alice')).toEqual(['a1', 'a2']);
   });
 
   it("lets another user's job overtake a user at their cap, keeping FIFO among the eligible", async () => {

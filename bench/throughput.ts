@@ -1,0 +1,174 @@
+/**
+ * Throughput at IMAGE_API_CONCURRENCY=16: 200 signed `/imagine` at once against the bot (Slack HTTP mode, the
+ * default SQLite store, fake Slack), the fake image API answering each generation after a fixed 200 ms. Measured
+ * at the fake image API: from the first generation request's arrival to the last one's answer (its arrival + the
+ * latency), against the least time 16 slots can take: ceil(200 ÷ 16) waves × 200 ms. The runner's per-job
+ * overhead (store reads and writes, quotas, progress) shows as gaps between one call's end and the next call's
+ * start in a slot. Each round in fresh processes; the fake image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { z } from 'zod';
+import { median, waitForMessage } from './bench-support.js';
+import { bigBotReadySchema } from './big-images-contender.js';
+import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
+import { burst, fakeFaults, signedCommand } from './drive-bot.js';
+
+const childTimeoutMs = 60_000;
+const targetRatio = 0.98;
+const warmUpJobs = 4;
+const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
+const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url));
+const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
+const resultsFile = fileURLToPath(new URL('./results/throughput.json', import.meta.url));
+const recordedSchema = z.array(z.object({ method: z.string(), path: z.string(), at: z.number() }));
+
+interface Options {
+  jobs: number;
+  slots: number;
+  latencyMs: number;
+}
+
+interface RoundResult {
+  round: number;
+  /** First generation request's arrival → last one's arrival + the latency. */
+  windowMs: number;
+  /** ceil(jobs ÷ slots) × latency. */
+  idealMs: number;
+  ratio: number;
+  /** Sending the commands → the fake Slack holding every image: acks, queueing and posting included. */
+  endToEndMs: number;
+}
+
+function forkBench(file: string, args: string[]): ChildProcess {
+  return fork(file, args, {
+    cwd: rootDirectory,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
+/** Arrival times (epoch ms) of the fake image API's generation requests, in order. */
+async function generationArrivals(dispatcher: Agent, imagesUrl: string): Promise<number[]> {
+  const answer = await request(`${imagesUrl}/_fake/requests`, { dispatcher });
+  const recorded = recordedSchema.parse(await answer.body.json());
+  return recorded
+    .filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v1/images/generations'))
+    .map((entry) => entry.at);
+}
+
+async function measure(round: number, options: Options): Promise<RoundResult> {
+  // Two fakes processes: Slack's work (uploads, messages) must not delay the image API's answers or its clock.
+  const fakesProcess = forkBench(fakesFile, ['--answer', 'small']);
+  const imagesProcess = forkBench(fakesFile, ['--answer', 'small']);
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'imagine-throughput-bench-'));
+  const dispatcher = new Agent({ connections: null });
+  let bot: ChildProcess | undefined;
+  try {
+    const slack = await waitForMessage(fakesProcess, bigFakesReadySchema, 'the fakes', childTimeoutMs);
+    const { imagesUrl } = await waitForMessage(
+      imagesProcess,
+      bigFakesReadySchema,
+      'the fakes',
+      childTimeoutMs,
+    );
+    const fakes = { ...slack, imagesUrl };
+    bot = forkBench(contenderFile, [
+      ...['--store', 'sqlite', '--concurrency', String(options.slots), '--data-dir', dataDirectory],
+      ...['--slack-url', fakes.slackUrl, '--bot-token', fakes.botToken, '--images-url', fakes.imagesUrl],
+    ]);
+    const { port } = await waitForMessage(bot, bigBotReadySchema, 'the bot', childTimeoutMs);
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    const warmUp = Array.from({ length: warmUpJobs }, () => signedCommand(fakes.slackUrl, 'warm up'));
+    await burst(dispatcher, url, warmUp);
+    fakesProcess.send({ type: 'await-shared', count: warmUpJobs, timeoutMs: childTimeoutMs });
+    await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+    await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
+      kind: 'latency',
+      ms: options.latencyMs,
+      times: options.jobs,
+    });
+    const startedAt = performance.now();
+    const commands = Array.from({ length: options.jobs }, () => signedCommand(fakes.slackUrl, 'a quick fox'));
+    const acks = await burst(dispatcher, url, commands);
+    fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.jobs, timeoutMs: childTimeoutMs });
+    const shared = await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+    const endToEndMs = performance.now() - startedAt;
+    if (acks.failures > 0 || shared.count < warmUpJobs + options.jobs) {
+      throw new Error(
+        `${acks.failures} failed acks, ${shared.count - warmUpJobs} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
+      );
+    }
+    const arrivals = (await generationArrivals(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
+    const windowMs = Math.max(...arrivals) - Math.min(...arrivals) + options.latencyMs;
+    const idealMs = Math.ceil(options.jobs / options.slots) * options.latencyMs;
+    return { round, windowMs, idealMs, ratio: idealMs / windowMs, endToEndMs };
+  } finally {
+    bot?.kill();
+    fakesProcess.kill();
+    imagesProcess.kill();
+    await dispatcher.close();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  }
+}
+
+function summary(results: readonly RoundResult[], options: Options): string {
+  const ratios = results.map((result) => result.ratio);
+  const ratio = median(ratios);
+  const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
+  const ideal = results[0]?.idealMs ?? 0;
+  return [
+    `${options.jobs} jobs, IMAGE_API_CONCURRENCY=${options.slots}, ${options.latencyMs} ms per generation; ${results.length} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
+    '',
+    '| measure | median | worst |',
+    '| --- | ---: | ---: |',
+    `| time at the image API, ms (ideal ${ideal}) | ${median(results.map((r) => r.windowMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.windowMs)).toFixed(0)} |`,
+    `| ideal ÷ measured (jobs/s ÷ ideal jobs/s) | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(3)} |`,
+    `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
+    '',
+    `Target: ≥ ${targetRatio} of the ideal: ${ratio >= targetRatio ? 'met' : 'MISSED'} (median), ${Math.min(...ratios) >= targetRatio ? 'met' : 'MISSED'} (worst).`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      jobs: { type: 'string', default: '200' },
+      slots: { type: 'string', default: '16' },
+      'latency-ms': { type: 'string', default: '200' },
+    },
+  });
+  const rounds = z.coerce.number().int().min(1).max(50).parse(values.rounds);
+  const options: Options = {
+    jobs: z.coerce.number().int().min(1).max(2000).parse(values.jobs),
+    slots: z.coerce.number().int().min(1).max(64).parse(values.slots),
+    latencyMs: z.coerce.number().int().min(1).parse(values['latency-ms']),
+  };
+  const results: RoundResult[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const result = await measure(round, options);
+    console.error(
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; end to end ${result.endToEndMs.toFixed(0)} ms`,
+    );
+    results.push(result);
+  }
+  console.log(summary(results, options));
+  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
+  writeFileSync(
+    resultsFile,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, ...options, rounds, results }, null, 2)}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
