@@ -16,6 +16,7 @@ import {
 import { imageOptionsSchema, parseStructuredOptions } from './options.js';
 import { errorReply } from './replies/index.js';
 import { runWithSlot } from './run-job.js';
+import { styleReferences } from './style-reference.js';
 
 /** Reads prompt and options from a platform's option bag or from inline text with --flags. */
 export function promptAndOptions(input: { text?: string; options?: Record<string, unknown> }) {
@@ -46,7 +47,7 @@ export const imagine = {
     { kind: 'image', name: 'image3', description: 'A third image to combine' },
   ],
   summary: 'Make images from a prompt; attach images to edit or fuse them.',
-  help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] …  (attach images to edit them)',
+  help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] [--sref ID] …  (attach images to edit them)',
   options: imageOptionsSchema.extend({ prompt: z.string() }),
   async run(input, context, services) {
     try {
@@ -60,9 +61,10 @@ export const imagine = {
       checkPrompt(services, prompt);
       const jobOptions = await optionsForPrompt(services, context, prompt, options);
       jobOptions.model = resolveModel(jobOptions.model).id;
-      const attachments = input.attachments ?? [];
+      const style = await styleReferences(services, options.styleReference, input.attachments ?? []);
+      const attachments = style.subject;
       // Validate before taking a quota slot: a bad size or flag costs nothing, and nothing is downloaded yet.
-      resolveRequest({ ...jobOptions, images: unreadImages(attachments) });
+      resolveRequest({ ...jobOptions, images: unreadImages(attachments), styleImages: style.unread });
       const reply = await runWithSlot(
         services,
         context,
@@ -72,6 +74,7 @@ export const imagine = {
             options: jobOptions,
             userPrompt: prompt,
             inputImages: await storeImages(services, await readImages(attachments)),
+            styleImages: await style.store(),
           });
           await ensureConversation(services, job);
           return job;

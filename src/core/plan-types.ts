@@ -4,6 +4,8 @@ import type { Warning } from './request.js';
 export interface WireCall {
   body: Record<string, unknown>;
   expectedImages: number;
+  /** The seed this call's body carries, when the model takes one: every image of the call was made with it. */
+  seed?: number;
 }
 
 /** What a validated request turns into: the calls to make (in parallel, under the concurrency cap) and warnings. */

@@ -21,11 +21,13 @@ function errorOf(run: () => unknown): ImagineError {
 
 describe('imageOptionsSchema', () => {
   it('has exactly the option fields of ImageRequest, with compatible types', () => {
-    type RequestOptions = Omit<ImageRequest, 'model' | 'prompt' | 'images' | 'history'> & { model?: string };
+    type RequestOptions = Omit<ImageRequest, 'model' | 'prompt' | 'images' | 'styleImages' | 'history'> & {
+      model?: string;
+    };
     expectTypeOf<ImageOptions>().toEqualTypeOf<Partial<RequestOptions>>();
     expect(Object.keys(imageOptionsSchema.shape).sort()).toEqual(
       Object.keys(imageRequestSchema.shape)
-        .filter((key) => !['prompt', 'images', 'history'].includes(key))
+        .filter((key) => !['prompt', 'images', 'styleImages', 'history'].includes(key))
         .sort(),
     );
     expect(optionDefinitions.map((definition) => definition.field).sort()).toEqual(
