@@ -1,4 +1,4 @@
-import { invalidOption } from './errors.js';
+import { ImagineError } from './errors.js';
 import type { ModelRow } from './models/model-row.js';
 import { modelTable } from './models/table.js';
 
@@ -23,10 +23,10 @@ export function checkStyleReferences(
     row.capabilities.maxInputImages < 2
       ? `${row.displayName} does not combine several images`
       : `${row.displayName} takes at most ${row.capabilities.maxInputImages} images and this needs ${total}`;
-  throw invalidOption(
-    'styleReference',
+  throw new ImagineError(
+    'invalid_option',
     `${requested.displayName} cannot use style references (${why}). Models that can: ${able.join(', ')}.`,
-    able,
+    { option: 'styleReference', choices: able },
   );
 }
 

@@ -56,6 +56,7 @@ describe('imageOptionsSchema', () => {
     expect(imageRequestSchema.parse({ prompt, ...options })).toEqual({
       prompt: 'a fox',
       images: [],
+      styleImages: [],
       history: [],
       ...options,
     });
@@ -67,7 +68,7 @@ describe('parseStructuredOptions', () => {
     const inline = parseInlineFlags(
       'a fox --model seedream-4 --size 16:9 --resolution 2k --n 4 --seed 7 --negative text,blur ' +
         '--guidance 5.5 --temperature 1.1 --top-p 0.95 --format png --no-watermark --optimize-prompt standard ' +
-        '--prompt-extend --input-fidelity low --group --quality medium',
+        '--prompt-extend --input-fidelity low --group --quality medium --sref k3J9xQ2mPz1a',
     ).options;
     const structured = parseStructuredOptions({
       prompt: 'a fox',
@@ -84,6 +85,7 @@ describe('parseStructuredOptions', () => {
       watermark: false,
       'optimize-prompt': 'standard',
       'prompt-extend': true,
+      sref: 'k3J9xQ2mPz1a',
       'input-fidelity': 'low',
       group: true,
       quality: 'medium',

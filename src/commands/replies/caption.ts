@@ -61,7 +61,8 @@ function seedText(seeds: readonly number[]): string | undefined {
 
 /** `1 of 3 images came back` when the model answered with fewer images than were asked. */
 export function shortfallText(job: Job): string | undefined {
-  const asked = job.options.n ?? 1;
+  const asked = job.sent?.asked;
+  if (asked === undefined) return undefined;
   const received = job.resultImages.length;
   return received < asked ? `${received} of ${asked} images came back` : undefined;
 }

@@ -122,7 +122,13 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
         status: 'done',
         resultImages,
         modelUsed: result.model,
-        ...(result.sent && { sent: { ...result.sent, ...imageSeeds(result.images) } }),
+        ...(result.sent && {
+          sent: {
+            ...result.sent,
+            ...imageSeeds(result.images),
+            ...(result.asked !== undefined && { asked: result.asked }),
+          },
+        }),
         ...(revisedPrompt ? { revisedPrompt } : {}),
         warnings: [
           ...stored.warnings,

@@ -45,6 +45,8 @@ export const jobSchema = z.object({
       resolution: z.string().optional(),
       /** One per result image, in order: the seed of the call that made it. */
       seeds: z.array(z.number()).optional(),
+      /** Images the calls asked for: more than `resultImages` when some did not come back. */
+      asked: z.number().optional(),
     })
     .optional(),
   warnings: z.array(z.string()).default([]),

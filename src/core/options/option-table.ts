@@ -162,6 +162,11 @@ export const imageOptionTable = {
     help: 'How closely an edit keeps the input (GPT Image)',
     takes: (row) => row.options.inputFidelity,
   }),
+  groupImages: onOffOption(
+    'group',
+    'Seedream group images: up to n related images in one call',
+    (row) => row.options.groupImages,
+  ),
   styleReference: define({
     flag: 'sref',
     aliases: ['style-ref'],
@@ -169,11 +174,6 @@ export const imageOptionTable = {
     value: text('a result id (shown in every caption), or "attached" for the attached images'),
     help: 'Style reference: a result id, or "attached" (the attached images give the style)',
   }),
-  groupImages: onOffOption(
-    'group',
-    'Seedream group images: up to n related images in one call',
-    (row) => row.options.groupImages,
-  ),
 };
 
 export type ImageOptionTable = typeof imageOptionTable;
