@@ -52,7 +52,7 @@ describe('seeds, counts, captions and style references through the chat', () => 
 
   it('says "1 of 3 images came back" when the model answers with fewer images than asked', async () => {
     harness = await startHarness();
-    harness.fake.fault({ kind: 'fewer', images: 1 });
+    // Like the gateway, the fake answers seedream-4.0-base's `n: 3` with one image.
     const reply = onlyReply(
       await harness.app.brain.text('a red fox --model seedream-base --n 3', [], harness.context()),
       'result',

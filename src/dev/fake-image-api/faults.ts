@@ -24,8 +24,6 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   // 200 with `data: []`, or with `blank: true` one item whose url and b64_json are both "".
   z.strictObject({ kind: z.literal('empty'), blank: z.boolean().optional(), times }),
-  // 200 with only the first `images` of the images asked for (seedream-4.0-base answers `n: 3` with one).
-  z.strictObject({ kind: z.literal('fewer'), images: z.number().int().min(0), times }),
   // A url whose download answers 403 with an OSS-style XML body.
   z.strictObject({ kind: z.literal('expired_url'), times }),
   // A url that serves an HTML page.

@@ -46,8 +46,6 @@ async function applyFault(
     case 'latency':
       await delay(fault.ms, undefined, { signal: state.closing.signal });
       return false;
-    case 'fewer':
-      return false;
     case 'status': {
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = `${fault.retryAfterSeconds}`;
@@ -142,7 +140,6 @@ export async function handleGeneration(
     const reason = error instanceof Error ? error.message : String(error);
     return send(response, invalidRequest(`an input image could not be decoded: ${reason}`));
   }
-  if (fault?.kind === 'fewer') produced = produced.slice(0, fault.images);
   state.images.push(...produced);
   const asUrl = (state.delivery === 'auto' ? plan.autoDelivery : state.delivery) === 'url';
   const items = produced.map((bytes): AnswerItem => {
