@@ -170,4 +170,26 @@ describe('seeds, counts, captions and style references through the chat', () => 
     expect(unknown.text).toContain('No result has the id "nosuchid"');
     expect(harness.bodies()).toHaveLength(1);
   });
+
+  it('sends a style reference to every model of a compare', async () => {
+    harness = await startHarness();
+    const styled = onlyReply(await harness.app.brain.text('a watercolour', [], harness.context()), 'result');
+    const replies = await harness.app.brain.text(
+      `compare a lighthouse --models gpt-image,seedream-4 --sref ${styled.jobId}`,
+      [],
+      harness.context(),
+    );
+    expect(replies.map((reply) => reply.kind)).toStrictEqual(['result', 'result']);
+    const style = dataUri(harness.fake.images[0]);
+    const prompt = `a lighthouse\n\n${styleInstruction('Image 1 is a style reference', 'its')}`;
+    // The models run in parallel: find each one's body by its model.
+    const bodyOf = (model: string) => harness.bodies().find((body) => body.model === model);
+    const gpt = bodyOf('gpt-image-1');
+    const seedream = bodyOf('doubao-seedream-4-0-250828');
+    expect(gpt).toMatchObject({ model: 'gpt-image-1', prompt, image: style });
+    expect(seedream).toMatchObject({
+      model: 'doubao-seedream-4-0-250828',
+      contents: [{ role: 'user', parts: [{ image: style }, { text: prompt }] }],
+    });
+  });
 });
