@@ -138,7 +138,7 @@ describe('seeds, counts, captions and style references through the chat', () => 
       'result',
     );
     const body = harness.bodies()[1];
-    const prompt = `a dog\n\n${styleInstruction('Images 1 to 2 are style references', 'their')}`;
+    const prompt = `a dog\n\n${styleInstruction('Images 1 and 2 are style references', 'their')}`;
     expect(body?.prompt).toBe(prompt);
     expect(body?.contents).toStrictEqual([
       {
