@@ -41,7 +41,7 @@ export function withStyleInstruction(prompt: string, images: number, styleImages
   const which =
     styleImages === 1
       ? `Image ${first} is a style reference`
-      : `Images ${first} to ${last} are style references`;
+      : `Images ${first} ${styleImages === 2 ? 'and' : 'to'} ${last} are style references`;
   const their = styleImages === 1 ? 'its' : 'their';
   return `${prompt}\n\n${which}: use ${their} style (colours, lighting, medium, texture), not ${their} subject or composition.`;
 }
