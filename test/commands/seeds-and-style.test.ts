@@ -192,4 +192,29 @@ describe('seeds, counts, captions and style references through the chat', () => 
       contents: [{ role: 'user', parts: [{ image: style }, { text: prompt }] }],
     });
   });
+
+  it('takes --sref in a thread reply: the edit gets the result image, then the style image', async () => {
+    harness = await startHarness();
+    const styled = onlyReply(
+      await harness.app.brain.text('a watercolour --model gpt-image', [], harness.context()),
+      'result',
+    );
+    const first = onlyReply(
+      await harness.app.brain.text('a red fox --model gpt-image', [], harness.context()),
+      'result',
+    );
+    await harness.app.brain.linkResult(first.jobId ?? '', { threadKey: 'console:sref-thread' });
+    const thread = harness.context({ threadId: 'console:sref-thread' });
+    onlyReply(
+      await harness.app.brain.threadMessage(`make it moody --sref ${styled.jobId}`, [], thread),
+      'result',
+    );
+    expect(harness.bodies()[2]).toStrictEqual({
+      model: 'gpt-image-1',
+      prompt: `make it moody\n\n${styleInstruction('Image 2 is a style reference', 'its')}`,
+      size: '1024x1024',
+      n: 1,
+      image: [dataUri(harness.fake.images[1]), dataUri(harness.fake.images[0])],
+    });
+  });
 });
