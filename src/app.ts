@@ -67,7 +67,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     jobs,
     conversations,
     blobs,
-    images: createImageService({ client }),
+    images: createImageService({ client, random: overrides.random ?? Math.random }),
     historyTurns: config.historyTurns,
     imageTtlMs: config.imageTtlMs,
     now: () => clock.now(),

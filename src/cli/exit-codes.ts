@@ -7,7 +7,7 @@ export const exitCodes = {
   failed: 1,
   /** Bad input or config: the user can fix the command line or the environment. */
   badInput: 2,
-  /** Some of several images failed; the others were written. */
+  /** Fewer images came back than were asked (some failed, or the model made fewer); those that came were written. */
   partlyFailed: 3,
 } as const;
 

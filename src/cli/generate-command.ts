@@ -3,10 +3,11 @@ import path from 'node:path';
 import { terminalSafe, terminalSafeJson } from '../bots/console/terminal-safe.js';
 import { loadConfig } from '../config.js';
 import { createImageClient } from '../core/client/index.js';
-import { ImagineError } from '../core/errors.js';
+import { ImagineError, invalidOption } from '../core/errors.js';
 import { createImageService } from '../core/image-service.js';
 import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/sniff.js';
 import { createLogger } from '../core/logger.js';
+import { attachedStyleReference } from '../core/options/option-table.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
 import type { ImageResult } from '../core/result.js';
@@ -71,6 +72,19 @@ async function writeImages(
   return paths;
 }
 
+/**
+ * `--sref` (or `--sref attached`) makes the `--image` files style references. `generate` keeps no results, so a
+ * result id means nothing here: it is refused rather than ignored.
+ */
+function styleFromFiles(styleReference: string | undefined): boolean {
+  if (styleReference === undefined) return false;
+  if (styleReference.trim().toLowerCase() === attachedStyleReference) return true;
+  throw invalidOption(
+    'styleReference',
+    'generate keeps no results, so --sref cannot take a result id here: pass the style images with --image and --sref.',
+  );
+}
+
 /** `imagine-bot generate`: one request, images written to disk, paths and notes printed. Returns the exit code. */
 export async function runGenerate(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseGenerateArgs(argv);
@@ -89,13 +103,16 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   const controller = new AbortController();
   const stop = io.onInterrupt(() => controller.abort());
   try {
-    const images = await Promise.all(args.imageFiles.map(readImageFile));
+    const files = await Promise.all(args.imageFiles.map(readImageFile));
+    const images = styleFromFiles(args.request.styleReference) ? { styleImages: files } : { images: files };
     await makeOutDir(args.outDir);
     const service = createImageService({ client });
     const result = await service.generate(
-      { ...args.request, model: args.request.model ?? config.defaultModel, prompt: args.prompt, images },
+      { ...args.request, model: args.request.model ?? config.defaultModel, prompt: args.prompt, ...images },
       { signal: controller.signal },
     );
+    const asked = result.asked ?? args.request.n ?? 1;
+    const shortfall = result.images.length < asked ? { asked, received: result.images.length } : null;
     const paths = await writeImages(result, args.outDir, args.prompt, io.now());
     const revisedPrompts = result.images.flatMap((image) =>
       image.revisedPrompt ? [image.revisedPrompt] : [],
@@ -112,6 +129,7 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
           })),
           warnings: result.warnings.map((warning) => warning.message),
           failures: result.failures.map((failure) => ({ code: failure.code, message: failure.message })),
+          shortfall,
           requestIds: result.requestIds,
         })}\n`,
       );
@@ -123,8 +141,9 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
       for (const revised of new Set(revisedPrompts)) stdout(`revised prompt: ${revised}`);
       for (const warning of result.warnings) stderr(`warning: ${warning.message}`);
       for (const failure of result.failures) stderr(`failed: ${failure.message}`);
+      if (shortfall) stderr(`${shortfall.received} of ${shortfall.asked} images came back`);
     }
-    return result.failures.length > 0 ? exitCodes.partlyFailed : exitCodes.ok;
+    return result.failures.length > 0 || shortfall ? exitCodes.partlyFailed : exitCodes.ok;
   } finally {
     stop();
     await client.close();

@@ -59,6 +59,7 @@ async function again(
     userPrompt: parent.userPrompt,
     parentId: parent.id,
     inputImages: parent.inputImages,
+    styleImages: parent.styleImages,
     conversationId,
     ...(parent.historyUpTo && { historyUpTo: parent.historyUpTo }),
   });

@@ -19,6 +19,7 @@ import { readPromptInput } from './prompt-input.js';
 import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { reserveSlot, runReserved } from './run-job.js';
+import { styleReferences } from './style-reference.js';
 
 /** One model per family (the table's first text-to-image row of each), so a team sees every direction at once. */
 export const defaultCompareModels: readonly string[] = families.flatMap((family) => {
@@ -70,12 +71,13 @@ export const compare = {
           choices: modelTable.map((row) => row.aliases[0] ?? row.id),
         });
       }
-      const attachments = input.attachments ?? [];
+      const style = await styleReferences(services, options.styleReference, input.attachments ?? []);
+      const attachments = style.subject;
       const unread = unreadImages(attachments);
       const planned: { job: Job; label: string }[] = [];
       for (const row of rows) {
         const jobOptions = await optionsForPrompt(services, context, prompt, { ...options, model: row.id });
-        resolveRequest({ ...jobOptions, images: unread });
+        resolveRequest({ ...jobOptions, images: unread, styleImages: style.unread });
         const job = newJob(services, context, {
           kind: 'compare',
           options: jobOptions,
@@ -89,9 +91,11 @@ export const compare = {
       const slots = await Promise.all(planned.map(() => reserveSlot(services, context)));
       const granted = slots.flatMap((slot) => (slot.ok ? [slot.reservation] : []));
       let inputImages: Job['inputImages'] = [];
+      let styleImages: Job['styleImages'] = [];
       if (granted.length > 0) {
         try {
           inputImages = await storeImages(services, await readImages(attachments));
+          styleImages = await style.store();
         } catch (error) {
           await Promise.all(granted.map((reservation) => reservation.refund()));
           return [errorReply(error)];
@@ -101,7 +105,7 @@ export const compare = {
         planned.map(async ({ job }, index) => {
           const slot = slots[index];
           if (!slot?.ok) return slot?.reply ?? errorReply(new Error('no slot'));
-          const withImages = { ...job, inputImages };
+          const withImages = { ...job, inputImages, styleImages };
           await ensureConversation(services, withImages);
           return runReserved(services, withImages, context, slot.reservation);
         }),

@@ -13,10 +13,20 @@ import { errorReply } from './replies/index.js';
 import type { Reply } from './reply.js';
 import { runWithSlot } from './run-job.js';
 import type { BotServices } from './services.js';
+import { styleReferences } from './style-reference.js';
 
 /** What an edit keeps of the job it continues from: how it looks, not how many or which seed. */
 function keptOptions(parent: Job): Omit<JobOptions, 'model' | 'prompt'> {
-  const { model: _model, prompt: _prompt, n: _n, seed: _seed, groupImages: _group, ...kept } = parent.options;
+  const {
+    model: _model,
+    prompt: _prompt,
+    n: _n,
+    seed: _seed,
+    groupImages: _group,
+    // The parent's style is in its image already; an edit gives --sref again to add one.
+    styleReference: _style,
+    ...kept
+  } = parent.options;
   return kept;
 }
 
@@ -42,13 +52,13 @@ export async function editFrom(
   context: CommandContext,
   parent: Job,
   text: string,
-  attachments: readonly LazyAttachment[],
+  givenAttachments: readonly LazyAttachment[],
 ): Promise<Reply> {
   try {
     const inline = parseInlineFlags(text);
     // Images alone are an edit too: they are worked into the current image.
     const instruction =
-      inline.prompt || (attachments.length > 0 ? 'Work the attached image(s) into this image.' : '');
+      inline.prompt || (givenAttachments.length > 0 ? 'Work the attached image(s) into this image.' : '');
     const flags = inline.options;
     if (!instruction)
       throw new ImagineError('invalid_option', 'Say what to change, e.g. "make the sky purple".');
@@ -57,6 +67,8 @@ export async function editFrom(
     if (!parentImage) throw new ImagineError('invalid_option', 'That request made no image to edit yet.');
     const row = resolveModel(flags.model ?? parent.modelUsed ?? parent.options.model);
     const options: JobOptions = { ...keptOptions(parent), ...flags, model: row.id, prompt: instruction };
+    const style = await styleReferences(services, flags.styleReference, givenAttachments);
+    const attachments = style.subject;
     const unread = unreadImages(attachments);
     const multiTurn = row.capabilities.multiTurn;
     const parentBytes = await services.blobs.getImage(parentImage.hash);
@@ -70,8 +82,13 @@ export async function editFrom(
     const previous = { bytes: parentBytes.bytes, mediaType: parentBytes.mediaType };
     resolveRequest(
       multiTurn
-        ? { ...options, images: unread, history: [{ role: 'model', images: [previous] }] }
-        : { ...options, images: [previous, ...unread] },
+        ? {
+            ...options,
+            images: unread,
+            styleImages: style.unread,
+            history: [{ role: 'model', images: [previous] }],
+          }
+        : { ...options, images: [previous, ...unread], styleImages: style.unread },
     );
     return await runWithSlot(services, context, async () => {
       const attached = await storeImages(services, await readImages(attachments));
@@ -83,6 +100,7 @@ export async function editFrom(
         parentId: parent.id,
         conversationId,
         inputImages: multiTurn ? attached : [parentImage, ...attached],
+        styleImages: await style.store(),
         ...(multiTurn && { historyUpTo: parent.id }),
       });
     });

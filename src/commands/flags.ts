@@ -200,6 +200,11 @@ function parseFlagTokens(tokens: readonly Token[], extraFlags: Record<string, Ex
     seen.set(targetKey(target), flag.label);
 
     let value = flag.inlineValue;
+    const bareValue = target.kind === 'option' ? target.definition.bareValue : undefined;
+    const next = tokens[index + 1];
+    if (bareValue !== undefined && value === undefined && (!next || readFlag(next, extras))) {
+      value = bareValue;
+    }
     if (takesValue(target) && value === undefined) {
       const taken = takeValue(tokens, index + 1, flag, extras);
       value = taken.value;

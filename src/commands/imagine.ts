@@ -16,6 +16,7 @@ import { imageOptionsSchema } from './options.js';
 import { readPromptInput } from './prompt-input.js';
 import { errorReply } from './replies/index.js';
 import { runWithSlot } from './run-job.js';
+import { styleReferences } from './style-reference.js';
 
 export const imagine = {
   name: 'imagine',
@@ -36,7 +37,7 @@ export const imagine = {
     { kind: 'image', name: 'image3', description: 'A third image to combine' },
   ],
   summary: 'Make images from a prompt; attach images to edit or fuse them.',
-  help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] …  (attach images to edit them)',
+  help: 'imagine <prompt> [--model ID] [--ar 16:9] [--n 4] [--seed 7] [--res 2K] [--no text,blur] [--sref ID] …  (attach images to edit them)',
   options: imageOptionsSchema.extend({ prompt: z.string() }),
   async run(input, context, services) {
     try {
@@ -50,9 +51,10 @@ export const imagine = {
       checkPrompt(services, prompt);
       const jobOptions = await optionsForPrompt(services, context, prompt, options);
       jobOptions.model = resolveModel(jobOptions.model).id;
-      const attachments = input.attachments ?? [];
+      const style = await styleReferences(services, options.styleReference, input.attachments ?? []);
+      const attachments = style.subject;
       // Validate before taking a quota slot: a bad size or flag costs nothing, and nothing is downloaded yet.
-      resolveRequest({ ...jobOptions, images: unreadImages(attachments) });
+      resolveRequest({ ...jobOptions, images: unreadImages(attachments), styleImages: style.unread });
       const reply = await runWithSlot(
         services,
         context,
@@ -63,6 +65,7 @@ export const imagine = {
             userPrompt: prompt,
             warnings: notes,
             inputImages: await storeImages(services, await readImages(attachments)),
+            styleImages: await style.store(),
           });
           await ensureConversation(services, job);
           return job;

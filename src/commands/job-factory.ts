@@ -97,6 +97,8 @@ export interface NewJobFields {
   options: JobOptions;
   userPrompt: string;
   inputImages?: ImageRef[];
+  /** Style references (`--sref`). */
+  styleImages?: ImageRef[];
   parentId?: string;
   /** Joins this conversation; a new conversation (named after the job) when absent. */
   conversationId?: string;
@@ -118,6 +120,7 @@ export function newJob(services: BotServices, context: CommandContext, fields: N
     options: fields.options,
     userPrompt: fields.userPrompt,
     inputImages: fields.inputImages ?? [],
+    styleImages: fields.styleImages ?? [],
     ...(fields.historyUpTo !== undefined && { historyUpTo: fields.historyUpTo }),
     status: 'queued',
     resultImages: [],

@@ -21,6 +21,8 @@ export interface OptionDefinition {
   /** False for a switch: `--watermark` alone means true, its `negation` (`--no-watermark`) false. */
   takesValue: boolean;
   negation?: string;
+  /** The value when the flag stands alone (`--sref` at the end, or before another flag). */
+  bareValue?: string;
   /** Set when the value is a comma list that may be typed with spaces: `--no text, blur`. */
   list?: boolean;
   /** What the option takes, for messages: "a whole number from 1 to 10". */
@@ -35,6 +37,7 @@ export const optionDefinitions: readonly OptionDefinition[] = imageOptionList.ma
   field: option.field,
   takesValue: option.value.takesValue,
   ...(option.negation !== undefined && { negation: option.negation }),
+  ...(option.bareValue !== undefined && { bareValue: option.bareValue }),
   ...(option.list && { list: true }),
   expected: option.value.expected,
   ...(option.value.choices !== undefined && { choices: option.value.choices }),

@@ -22,13 +22,17 @@ export interface ImageService {
 export function createImageService(dependencies: {
   client: ImageClient;
   prepareImage?: PrepareImage;
+  /** Draws the seed of a request that asked for none (where the model takes seeds); tests inject their own. */
+  random?: () => number;
 }): ImageService {
   const prepareImage = dependencies.prepareImage ?? fitImageToModel;
+  const random = dependencies.random ?? Math.random;
   return {
     async generate(request, options = {}) {
-      const plan = await planRequest(request, prepareImage);
+      const plan = await planRequest(request, prepareImage, random);
       const result = await dependencies.client.execute(plan, options);
-      return { ...result, sent: plan.sent };
+      const asked = plan.calls.reduce((total, call) => total + call.expectedImages, 0);
+      return { ...result, sent: plan.sent, asked };
     },
   };
 }

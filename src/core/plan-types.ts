@@ -5,6 +5,8 @@ export interface WireCall {
   /** JSON values, except input images: DataUri values the client streams (JSON.stringify gives the wire text). */
   body: Record<string, unknown>;
   expectedImages: number;
+  /** The seed this call's body carries, when the model takes one: every image of the call was made with it. */
+  seed?: number;
 }
 
 /** What a validated request turns into: the calls to make (in parallel, under the concurrency cap) and warnings. */

@@ -22,13 +22,32 @@ export function splitCount(resolved: ResolvedRequest): number[] {
   return counts;
 }
 
+/**
+ * The seed of each call: the asked seed or a random one for the first, then one more per call (`--seed 7 --n 4`
+ * sends 7, 8, 9, 10), so the images differ and any one can be made again with `--n 1 --seed` its own seed.
+ * Nothing when the model takes no seed, or when no seed was asked and there is no random source.
+ */
+export function callSeeds(resolved: ResolvedRequest, calls: number, random?: () => number): number[] {
+  const range = resolved.row.options.seed;
+  if (!range) return [];
+  // Seedream's -1 means "pick one yourself": never send it, so each image's seed is known.
+  const min = Math.max(0, range.min);
+  const span = range.max - min + 1;
+  const first = resolved.seed ?? (random ? min + Math.floor(random() * span) : undefined);
+  if (first === undefined) return [];
+  return Array.from({ length: calls }, (_, index) => min + ((first - min + index) % span));
+}
+
 /** Maps an already resolved request onto wire calls. Pure: the golden tests run through here. */
-export function buildCalls(resolved: ResolvedRequest): WireCall[] {
+export function buildCalls(resolved: ResolvedRequest, random?: () => number): WireCall[] {
   const mapper = familyMappers[resolved.row.family];
-  return splitCount(resolved).map((expectedImages) => ({
-    body: mapper(resolved, expectedImages),
-    expectedImages,
-  }));
+  const counts = splitCount(resolved);
+  const seeds = callSeeds(resolved, counts.length, random);
+  return counts.map((expectedImages, index) => {
+    const seed = seeds[index];
+    const request = seed === undefined ? resolved : { ...resolved, seed };
+    return { body: mapper(request, expectedImages), expectedImages, ...(seed !== undefined && { seed }) };
+  });
 }
 
 async function prepareAll(
@@ -55,13 +74,20 @@ async function prepareAll(
   return { ...resolved, images, history };
 }
 
-/** Validates a request, fits its images to the model and returns the calls to make plus every warning. */
-export async function planRequest(request: ImageRequest, prepareImage?: PrepareImage): Promise<RequestPlan> {
+/**
+ * Validates a request, fits its images to the model and returns the calls to make plus every warning. `random`
+ * draws the seed of a request that asked for none, where the model takes seeds.
+ */
+export async function planRequest(
+  request: ImageRequest,
+  prepareImage?: PrepareImage,
+  random?: () => number,
+): Promise<RequestPlan> {
   const { resolved, warnings } = resolveRequest(request);
   const ready = prepareImage ? await prepareAll(resolved, prepareImage, warnings) : resolved;
   const sent = {
     ...(ready.size !== undefined && { size: ready.size.replace('*', 'x') }),
     ...(ready.imageSize !== undefined && { resolution: ready.imageSize }),
   };
-  return { modelId: ready.row.id, calls: buildCalls(ready), warnings, sent };
+  return { modelId: ready.row.id, calls: buildCalls(ready, random), warnings, sent };
 }

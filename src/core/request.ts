@@ -31,6 +31,8 @@ export const imageRequestSchema = z.object({
   model: z.string().trim().min(1),
   prompt: z.string().trim().min(1, 'The prompt is empty: say what the image should show.'),
   images: z.array(inputImageSchema).default([]),
+  /** Style references: sent after `images` with an instruction to take their style, not their subject. */
+  styleImages: z.array(inputImageSchema).default([]),
   history: z.array(conversationTurnSchema).default([]),
 });
 export type ImageRequest = z.input<typeof imageRequestSchema>;

@@ -5,6 +5,7 @@ import { checkSimpleOptions } from './option-rules.js';
 import { type ImageRequest, imageRequestSchema, type ParsedImageRequest, type Warning } from './request.js';
 import { resolveSize } from './resolve-size.js';
 import type { ResolvedRequest } from './resolved-request.js';
+import { checkStyleReferences, withStyleInstruction } from './style-references.js';
 
 function parseRequest(request: ImageRequest): ParsedImageRequest {
   const parsed = imageRequestSchema.safeParse(request);
@@ -57,8 +58,11 @@ export function resolveRequest(request: ImageRequest): { resolved: ResolvedReque
   const warnings: Warning[] = [];
   const requested = resolveModel(parsed.model);
   const historyHasImages = parsed.history.some((turn) => turn.images.length > 0);
-  const hasInputImages = parsed.images.length > 0 || (requested.capabilities.multiTurn && historyHasImages);
+  const styleCount = parsed.styleImages.length;
+  const hasInputImages =
+    parsed.images.length > 0 || styleCount > 0 || (requested.capabilities.multiTurn && historyHasImages);
   const row = pickRow(requested, hasInputImages, warnings);
+  checkStyleReferences(requested, row, parsed.images.length, styleCount);
 
   if (parsed.images.length > row.capabilities.maxInputImages) {
     throw invalidOption(
@@ -95,8 +99,8 @@ export function resolveRequest(request: ImageRequest): { resolved: ResolvedReque
 
   const resolved: ResolvedRequest = {
     row,
-    prompt: parsed.prompt,
-    images: parsed.images,
+    prompt: withStyleInstruction(parsed.prompt, parsed.images.length, styleCount),
+    images: [...parsed.images, ...parsed.styleImages],
     history: row.capabilities.multiTurn ? parsed.history : [],
     n,
     group,

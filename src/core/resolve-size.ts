@@ -3,6 +3,7 @@ import type { ModelRow } from './models/model-row.js';
 import type { Resolution, Warning } from './request.js';
 import {
   aspectOf,
+  equalAspect,
   formatSize,
   nearestByAspect,
   parseSize,
@@ -64,25 +65,19 @@ function resolveAspectRatioModel(
   const warnings: Warning[] = [];
   let size: string | undefined;
   if (parsed?.kind === 'ratio') {
-    size = row.sizes.values.find((value) => {
-      const candidate = parseSize(value);
-      return (
-        candidate !== undefined && candidate.width === parsed.width && candidate.height === parsed.height
-      );
-    });
-    if (!size) {
-      throw invalidOption(
-        'size',
-        `Aspect ratio ${formatSize(parsed)} is not available on ${row.displayName}.`,
-        row.sizes.values,
-      );
+    // Compared as numbers: 7:3 is 21:9 and 32:18 is 16:9. A ratio the model lacks becomes its nearest, with a note.
+    const target = aspectOf(parsed);
+    const nearest = nearestByAspect(target, presetDimensions(row));
+    size = nearest?.text;
+    if (nearest && !equalAspect(aspectOf(nearest), target)) {
+      warnings.push({
+        type: 'compatibility',
+        option: 'size',
+        message: `${row.displayName} has no ${formatSize(parsed)} aspect ratio; the nearest, ${nearest.text}, was sent.`,
+      });
     }
   } else if (parsed?.kind === 'pixels') {
-    const ratios = row.sizes.values.flatMap((text) => {
-      const candidate = parseSize(text);
-      return candidate ? [{ width: candidate.width, height: candidate.height, text }] : [];
-    });
-    const nearest = nearestByAspect(aspectOf(parsed), ratios);
+    const nearest = nearestByAspect(aspectOf(parsed), presetDimensions(row));
     size = nearest?.text;
     if (nearest) {
       warnings.push({

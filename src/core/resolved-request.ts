@@ -11,13 +11,24 @@ export interface ResolvedTurn {
 /** Options a family mapper may send as they were given (each checked against the row by the options table). */
 type PassedOptions = Omit<
   ParsedImageRequest,
-  'model' | 'prompt' | 'images' | 'history' | 'size' | 'resolution' | 'n' | 'groupImages'
+  | 'model'
+  | 'prompt'
+  | 'images'
+  | 'styleImages'
+  | 'styleReference'
+  | 'history'
+  | 'size'
+  | 'resolution'
+  | 'n'
+  | 'groupImages'
 >;
 
 /** A request checked against its model's row: every value here is one the model's wire format takes. */
 export interface ResolvedRequest extends PassedOptions {
   row: ModelRow;
+  /** The prompt as sent: with the style-reference instruction when there are style images. */
   prompt: string;
+  /** The input images, then the style references. */
   images: InputImage[];
   /** Earlier turns, oldest first; only for models that hold a conversation. */
   history: ResolvedTurn[];

@@ -9,6 +9,8 @@ export interface GeneratedImage {
   /** Where the image was downloaded from, when the API answered with a URL. */
   sourceUrl?: string;
   requestId?: string;
+  /** The seed sent in the call that made this image, when the model takes seeds. */
+  seed?: number;
 }
 
 export interface ImageResult {
@@ -21,4 +23,6 @@ export interface ImageResult {
   requestIds: string[];
   /** The size and resolution tier as sent, when the request went through a plan. */
   sent?: { size?: string; resolution?: string };
+  /** Images the calls asked for; more than `images.length` when some did not come back. */
+  asked?: number;
 }

@@ -60,6 +60,11 @@ export function nearestByAspect<T extends { width: number; height: number }>(
   return best;
 }
 
+/** True when two ratios are the same number (`7:3` and `21:9`, `32:18` and `16:9`). */
+export function equalAspect(left: number, right: number): boolean {
+  return Math.abs(left - right) <= 1e-9 * Math.max(left, right);
+}
+
 /** True when two aspect ratios are the same to within 1 %. */
 export function sameAspect(left: number, right: number): boolean {
   return Math.abs(Math.log(left) - Math.log(right)) < 0.01;

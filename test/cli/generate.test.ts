@@ -88,13 +88,37 @@ describe('imagine-bot generate', () => {
       expect(await readFile(file)).toEqual(fake.images[before + index]);
     }
     const generations = fake.requests.filter((request) => request.path === '/v1/images/generations');
-    expect(generations.at(-1)?.body).toStrictEqual({
+    // One call per image, in parallel: each with its own seed, counting up from the one given.
+    const bodies = generations.slice(-2).map((request) => request.body as Record<string, unknown>);
+    expect(bodies.map((body) => body.seed).sort()).toStrictEqual([7, 8]);
+    expect(bodies.find((body) => body.seed === 7)).toStrictEqual({
       model: 'doubao-seedream-4-0-250828',
       prompt: 'a red fox in the snow',
       size: '2560x1440',
       watermark: false,
       seed: 7,
     });
+  });
+
+  it('exits 3 and lists the shortfall in --json when fewer images came back than asked', async () => {
+    // Like the gateway, the fake answers seedream-4.0-base's `n: 3` with one image.
+    const result = await run(
+      ['generate', 'a fox', '--model', 'seedream-base', '--n', '3', '--json', '--out', outDir],
+      env,
+    );
+    expect(result.code).toBe(3);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.images).toHaveLength(1);
+    expect(printed.shortfall).toStrictEqual({ asked: 3, received: 1 });
+    expect(printed.failures).toStrictEqual([]);
+    const generations = fake.requests.filter((request) => request.path === '/v1/images/generations');
+    expect(generations.at(-1)?.body).toMatchObject({ model: 'seedream-4.0-base', n: 3 });
+    const plain = await run(
+      ['generate', 'a fox', '--model', 'seedream-base', '--n', '2', '--out', outDir],
+      env,
+    );
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).toBe('1 of 2 images came back\n');
   });
 
   it('prints one JSON object with --json, with warnings and the revised prompt', async () => {
@@ -224,7 +248,9 @@ describe('imagine-bot generate', () => {
     );
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/^\S+-a-fox-1\.png\n$/);
-    expect(result.stderr).toBe('failed: The image API failed (HTTP 500): Boom at the gateway.\n');
+    expect(result.stderr).toBe(
+      'failed: The image API failed (HTTP 500): Boom at the gateway.\n1 of 2 images came back\n',
+    );
   });
 
   describe('exits 2 with one line for bad input, before any request', () => {

@@ -38,8 +38,8 @@ describe('bad input', () => {
       'Unknown model "dall-e-3". Valid models: nano-banana, nano-banana-pro, seedream-4, seedream-4.5, seedream-3, ' +
         'seededit, seedream-base, gpt-image, gpt-image-mini, qwen-image, qwen-edit.',
     );
-    expect(await error('a fox --ar 7:3')).toBe(
-      'Aspect ratio 7:3 is not available on Nano Banana (Gemini 2.5 Flash Image). Valid: 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.',
+    expect(await error('a fox --model seedream-4.5 --res 1K')).toBe(
+      'Resolution 1K is not available on Seedream 4.5. Valid: 2K, 4K.',
     );
     expect(await error('a fox --model qwen --size 999x999')).toBe(
       'Size 999x999 is not available on Qwen-Image. Valid: 1664x928, 1472x1140, 1328x1328, 1140x1472, 928x1664.',
@@ -74,8 +74,8 @@ describe('bad input', () => {
     const edit = async (text: string, attachments = [html]) =>
       onlyReply(await harness.app.brain.threadMessage(text, attached(...attachments), thread), 'error').text;
     expect(await edit('make it blue')).toBe(notAPicture);
-    expect(await edit('make it blue --ar 7:3', [])).toBe(
-      'Aspect ratio 7:3 is not available on Nano Banana (Gemini 2.5 Flash Image). Valid: 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.',
+    expect(await edit('make it blue --model seedream-4.5 --res 1K', [])).toBe(
+      'Resolution 1K is not available on Seedream 4.5. Valid: 2K, 4K.',
     );
     expect(await edit('make it blue --n 11', [])).toBe(
       '--n: "11" is not valid; it takes a whole number from 1 to 10.',

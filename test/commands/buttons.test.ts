@@ -36,7 +36,9 @@ describe('result buttons', () => {
     expect(rerolled).toStrictEqual({ ...original, seed: rerollSeed });
     expect(again.text).toBe('“a red fox”');
     expect(again.caption).toMatch(
-      new RegExp(`^Seedream 4\\.0 · 2048x2048 · seed ${rerollSeed} · \\d+\\.\\d s · re-roll of “a red fox”$`),
+      new RegExp(
+        `^Seedream 4\\.0 · 2048x2048 · seed ${rerollSeed} · \\d+\\.\\d s · re-roll of “a red fox” · id ${again.jobId}$`,
+      ),
     );
     expect(again.images[0]?.bytes).toEqual(fake.images[1]);
     expect(again.jobId).not.toBe(first.jobId);

@@ -29,11 +29,13 @@ describe('compare', () => {
         prompt: 'a lighthouse at dusk',
         size: '2048x2048',
         watermark: false,
+        seed: 1073741824,
       },
       { model: 'gpt-image-1', prompt: 'a lighthouse at dusk', size: '1024x1024', n: 1 },
       {
         model: 'qwen-image-plus',
         input: { messages: [{ role: 'user', content: [{ text: 'a lighthouse at dusk' }] }] },
+        parameters: { seed: '1073741824' },
       },
     ]);
     const labels = ['Nano Banana (Gemini 2.5 Flash Image)', 'Seedream 4.0', 'GPT Image 1', 'Qwen-Image'];

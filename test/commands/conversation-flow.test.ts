@@ -50,8 +50,8 @@ describe('a conversation in a thread', () => {
       { role: 'user', parts: [{ text: 'now make it night' }] },
     ]);
     expect(second.images[0]?.bytes).toEqual(harness.fake.images[1]);
-    expect(second.caption).toMatch(/ · edit of “a red fox in the snow”$/);
-    expect(third.caption).toMatch(/ · edit of “give it a hat”$/);
+    expect(second.caption).toMatch(/ · edit of “a red fox in the snow” · id \S+$/);
+    expect(third.caption).toMatch(/ · edit of “give it a hat” · id \S+$/);
     expect(third.images[0]?.bytes).toEqual(harness.fake.images[2]);
   });
 

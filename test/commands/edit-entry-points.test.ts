@@ -81,6 +81,7 @@ describe('ways into an edit', () => {
       prompt: 'put these flowers in it',
       size: '2048x2048',
       watermark: false,
+      seed: 1073741824,
       contents: [
         {
           role: 'user',

@@ -7,7 +7,7 @@ const validFlags =
   'Valid: --model/-m, --size/--ar/--aspect, --resolution/--res, --quality/-q, --n/--count, --seed, ' +
   '--negative/--no, --guidance/--cfg, --temperature/--temp, --top-p, --format, --watermark/--no-watermark, ' +
   '--optimize-prompt/--optimize, --prompt-extend/--no-prompt-extend, --input-fidelity/--fidelity, ' +
-  '--group/--no-group.';
+  '--group/--no-group, --sref/--style-ref.';
 
 function errorOf(run: () => unknown): ImagineError {
   try {

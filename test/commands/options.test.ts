@@ -21,11 +21,13 @@ function errorOf(run: () => unknown): ImagineError {
 
 describe('imageOptionsSchema', () => {
   it('has exactly the option fields of ImageRequest, with compatible types', () => {
-    type RequestOptions = Omit<ImageRequest, 'model' | 'prompt' | 'images' | 'history'> & { model?: string };
+    type RequestOptions = Omit<ImageRequest, 'model' | 'prompt' | 'images' | 'styleImages' | 'history'> & {
+      model?: string;
+    };
     expectTypeOf<ImageOptions>().toEqualTypeOf<Partial<RequestOptions>>();
     expect(Object.keys(imageOptionsSchema.shape).sort()).toEqual(
       Object.keys(imageRequestSchema.shape)
-        .filter((key) => !['prompt', 'images', 'history'].includes(key))
+        .filter((key) => !['prompt', 'images', 'styleImages', 'history'].includes(key))
         .sort(),
     );
     expect(optionDefinitions.map((definition) => definition.field).sort()).toEqual(
@@ -54,6 +56,7 @@ describe('imageOptionsSchema', () => {
     expect(imageRequestSchema.parse({ prompt, ...options })).toEqual({
       prompt: 'a fox',
       images: [],
+      styleImages: [],
       history: [],
       ...options,
     });
@@ -65,7 +68,7 @@ describe('parseStructuredOptions', () => {
     const inline = parseInlineFlags(
       'a fox --model seedream-4 --size 16:9 --resolution 2k --n 4 --seed 7 --negative text,blur ' +
         '--guidance 5.5 --temperature 1.1 --top-p 0.95 --format png --no-watermark --optimize-prompt standard ' +
-        '--prompt-extend --input-fidelity low --group --quality medium',
+        '--prompt-extend --input-fidelity low --group --quality medium --sref k3J9xQ2mPz1a',
     ).options;
     const structured = parseStructuredOptions({
       prompt: 'a fox',
@@ -82,6 +85,7 @@ describe('parseStructuredOptions', () => {
       watermark: false,
       'optimize-prompt': 'standard',
       'prompt-extend': true,
+      sref: 'k3J9xQ2mPz1a',
       'input-fidelity': 'low',
       group: true,
       quality: 'medium',

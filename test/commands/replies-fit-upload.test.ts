@@ -127,7 +127,7 @@ describe('resultReply', () => {
     expect(reply.images[0]?.bytes).toBe(small.bytes);
     expect(reply.images[1]?.bytes.length).toBeLessThanOrEqual(MB);
     expect(reply.caption).toBe(
-      'Nano Banana Pro (Gemini 3 Pro Image) · 2K · 12.3 s · resized 1 of 2 images to fit the 1 MB upload limit',
+      'Nano Banana Pro (Gemini 3 Pro Image) · 2K · 12.3 s · resized 1 of 2 images to fit the 1 MB upload limit · id job123',
     );
     expect(reply.footnote).toBe('⚠ temperature was clamped to 2');
     expect(reply.buttons.map((button) => button.action)).toEqual([
@@ -155,7 +155,7 @@ describe('resultReply', () => {
     });
     expect(reply.images[0]?.altText).toHaveLength(1000);
     expect(reply.images[0]?.altText.endsWith('…')).toBe(true);
-    expect(reply.caption).toBe('GPT Image 1');
+    expect(reply.caption).toBe('GPT Image 1 · id job123');
     expect(reply.footnote).toBeUndefined();
     expect(reply.threadName).toBeUndefined();
     // GPT Image has no higher tier: its upscale is a local enlargement, offered all the same.

@@ -180,18 +180,57 @@ describe('caption', () => {
   const pro = row('gemini-pro');
 
   it('names the model alone when nothing else is set', () => {
-    expect(caption(makeJob(), pro)).toBe('Nano Banana Pro (Gemini 3 Pro Image)');
+    expect(caption(makeJob(), pro)).toBe('Nano Banana Pro (Gemini 3 Pro Image) · id job123');
   });
 
-  it('adds size, resolution, seed, time taken and the resize note', () => {
+  it('adds the size and seed as sent, time taken, the resize note and the result id', () => {
     const seedream = row('doubao-seedream-4-0-250828');
     const job = makeJob({
       options: { model: seedream.id, prompt: 'a red fox', size: '16:9', resolution: '2K', seed: 42 },
-      sent: { size: '2560x1440' },
+      // Seedream's tier travels as the pixel size: no separate 2K was sent.
+      sent: { size: '2560x1440', seeds: [42] },
     });
     expect(
       caption(job, seedream, { elapsedMs: 12_345, resized: 'resized to fit the 8 MB upload limit' }),
-    ).toBe('Seedream 4.0 · 2560x1440 · 2K · seed 42 · 12.3 s · resized to fit the 8 MB upload limit');
+    ).toBe('Seedream 4.0 · 2560x1440 · seed 42 · 12.3 s · resized to fit the 8 MB upload limit · id job123');
+  });
+
+  it('shows no tier that was not sent: --res 4K on GPT Image', () => {
+    const gpt = row('gpt-image');
+    const job = makeJob({
+      options: { model: gpt.id, prompt: 'a red fox', resolution: '4K' },
+      sent: { size: '1024x1024' },
+    });
+    expect(caption(job, gpt)).toBe('GPT Image 1 · 1024x1024 · id job123');
+  });
+
+  it("shows each image's seed, and one seed shared by the images of one call as such", () => {
+    const seedream = row('seedream-4');
+    const image = { hash: 'h', mediaType: 'image/jpeg' };
+    const four = makeJob({
+      options: { model: seedream.id, prompt: 'a red fox', n: 4 },
+      resultImages: [image, image, image, image],
+      sent: { size: '2048x2048', seeds: [7, 8, 9, 10], asked: 4 },
+    });
+    expect(caption(four, seedream)).toBe('Seedream 4.0 · 2048x2048 · seeds 7, 8, 9, 10 · id job123');
+    const group = makeJob({
+      options: { model: seedream.id, prompt: 'a red fox', n: 3, groupImages: true },
+      resultImages: [image, image, image],
+      sent: { size: '2048x2048', seeds: [7, 7, 7], asked: 3 },
+    });
+    expect(caption(group, seedream)).toBe(
+      'Seedream 4.0 · 2048x2048 · seed 7 (one call made all 3 images) · id job123',
+    );
+  });
+
+  it('says how many images came back when fewer than asked', () => {
+    const base = row('seedream-base');
+    const job = makeJob({
+      options: { model: base.id, prompt: 'a red fox', n: 3 },
+      resultImages: [{ hash: 'h', mediaType: 'image/jpeg' }],
+      sent: { asked: 3 },
+    });
+    expect(caption(job, base)).toBe('Seedream 4.0 (base) · 1 of 3 images came back · id job123');
   });
 
   it('leaves out a seed the model does not take', () => {
@@ -205,13 +244,13 @@ describe('caption', () => {
       },
     });
     expect(caption(job, pro, { elapsedMs: 12_345 })).toBe(
-      'Nano Banana Pro (Gemini 3 Pro Image) · 16:9 · 2K · 12.3 s',
+      'Nano Banana Pro (Gemini 3 Pro Image) · 16:9 · 2K · 12.3 s · id job123',
     );
   });
 
   it('falls back to the model id without a row and shows long waits in minutes', () => {
     const job = makeJob({ modelUsed: 'some-new-model' });
-    expect(caption(job, undefined, { elapsedMs: 125_000 })).toBe('some-new-model · 2 min 5 s');
+    expect(caption(job, undefined, { elapsedMs: 125_000 })).toBe('some-new-model · 2 min 5 s · id job123');
   });
 
   it('adds the revised prompt on a second line, trimmed to 300 characters', () => {
@@ -225,7 +264,7 @@ describe('caption', () => {
 
   it('leaves out a revised prompt equal to the one sent', () => {
     expect(caption(makeJob({ revisedPrompt: ' a red fox ' }), pro)).toBe(
-      'Nano Banana Pro (Gemini 3 Pro Image)',
+      'Nano Banana Pro (Gemini 3 Pro Image) · id job123',
     );
   });
 });

@@ -69,6 +69,7 @@ describe('settings layers', () => {
         prompt: 'a bakery, flat pastel',
         size: '2560x1440',
         watermark: false,
+        seed: 1073741824,
       },
       { model: 'gpt-image-1', prompt: 'a bakery, flat pastel', size: '1024x1024', n: 1 },
       {
@@ -76,6 +77,7 @@ describe('settings layers', () => {
         prompt: 'a bakery, flat pastel',
         size: '2048x2048',
         watermark: false,
+        seed: 1073741824,
       },
     ]);
   });
@@ -89,11 +91,9 @@ describe('settings layers', () => {
     expect(typo?.text).toMatch(
       /^Unknown model "seedram-4"\. Did you mean seedream-4\? Valid models: nano-banana, /,
     );
-    const badRatio = await say('settings set --model nano-banana --ar 7:3');
-    expect(badRatio?.kind).toBe('error');
-    expect(badRatio?.text).toBe(
-      'Aspect ratio 7:3 is not available on Nano Banana (Gemini 2.5 Flash Image). Valid: 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.',
-    );
+    const badTier = await say('settings set --model seedream-4.5 --res 1K');
+    expect(badTier?.kind).toBe('error');
+    expect(badTier?.text).toBe('Resolution 1K is not available on Seedream 4.5. Valid: 2K, 4K.');
     const nothing = await say('settings set');
     expect(nothing?.text).toBe('Nothing to set: give --model, --ar, --res, --quality, --n, --no or --style.');
     expect((await say('settings show'))?.text).toContain(

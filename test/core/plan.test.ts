@@ -110,9 +110,26 @@ describe('validation against the model row', () => {
     );
   });
 
-  it('refuses an aspect ratio Gemini lacks, listing the ratios', async () => {
-    const error = await rejection({ model: 'nano-banana', prompt: 'a', size: '7:5' });
-    expect(error.choices).toContain('21:9');
+  it('compares aspect ratios as numbers: 7:3 is sent as 21:9 and 32:18 as 16:9, without a note', async () => {
+    const wide = await planRequest({ model: 'nano-banana', prompt: 'a', size: '7:3' });
+    expect(wide.calls[0]?.body.size).toBe('21:9');
+    expect(wide.sent.size).toBe('21:9');
+    expect(wide.warnings).toStrictEqual([]);
+    const screen = await planRequest({ model: 'nano-banana-pro', prompt: 'a', size: '32:18' });
+    expect(screen.calls[0]?.body.size).toBe('16:9');
+    expect(screen.warnings).toStrictEqual([]);
+  });
+
+  it('maps an aspect ratio Gemini lacks to its nearest, with a note', async () => {
+    const plan = await planRequest({ model: 'nano-banana', prompt: 'a', size: '7:5' });
+    expect(plan.calls[0]?.body.size).toBe('4:3');
+    expect(plan.warnings).toStrictEqual([
+      {
+        type: 'compatibility',
+        option: 'size',
+        message: 'Nano Banana (Gemini 2.5 Flash Image) has no 7:5 aspect ratio; the nearest, 4:3, was sent.',
+      },
+    ]);
   });
 
   it('refuses a resolution the model lacks', async () => {
@@ -295,5 +312,52 @@ describe('more than one image', () => {
     const parallel = await planRequest({ model: 'seedream-4', prompt: 'a', n: 3 });
     expect(parallel.calls).toHaveLength(3);
     expect(parallel.calls[0]?.body).not.toHaveProperty('sequential_image_generation');
+  });
+});
+
+describe('seeds', () => {
+  it('gives each parallel call its own seed: --seed 7 --n 4 sends 7, 8, 9, 10', async () => {
+    const plan = await planRequest({ model: 'seedream-4', prompt: 'a', n: 4, seed: 7 });
+    expect(plan.calls.map((call) => call.body.seed)).toEqual([7, 8, 9, 10]);
+    expect(plan.calls.map((call) => call.seed)).toEqual([7, 8, 9, 10]);
+    const qwen = await planRequest({ model: 'qwen-image', prompt: 'a', n: 2, seed: 2147483647 });
+    // Past the model's largest seed, the count wraps to its smallest.
+    expect(qwen.calls.map((call) => (call.body.parameters as { seed?: string }).seed)).toEqual([
+      '2147483647',
+      '0',
+    ]);
+  });
+
+  it('draws a seed from the random source when none is asked, only where the model takes seeds', async () => {
+    const plan = await planRequest({ model: 'seedream-4', prompt: 'a', n: 2 }, undefined, () => 0.5);
+    expect(plan.calls.map((call) => call.body.seed)).toEqual([1073741824, 1073741825]);
+    const gemini = await planRequest({ model: 'nano-banana', prompt: 'a', n: 2 }, undefined, () => 0.5);
+    expect(gemini.calls.map((call) => call.seed)).toEqual([undefined, undefined]);
+    expect(JSON.stringify(gemini.calls.map((call) => call.body))).not.toContain('seed');
+  });
+
+  it('sends one seed for Seedream group images, made in one call', async () => {
+    const group = await planRequest({ model: 'seedream-4', prompt: 'a', n: 3, seed: 7, groupImages: true });
+    expect(group.calls.map((call) => [call.body.seed, call.expectedImages])).toEqual([[7, 3]]);
+  });
+});
+
+describe('style references', () => {
+  const style = { bytes: Buffer.from('style'), mediaType: 'image/png' };
+
+  it('sends style images after the input images, with the instruction', async () => {
+    const plan = await planRequest({ model: 'gpt-image', prompt: 'a fox', styleImages: [style] });
+    expect(plan.calls[0]?.body).toMatchObject({
+      prompt:
+        'a fox\n\nImage 1 is a style reference: use its style (colours, lighting, medium, texture), not its subject or composition.',
+      image: `data:image/png;base64,${Buffer.from('style').toString('base64')}`,
+    });
+  });
+
+  it('refuses them on a model that cannot combine images, naming the models that can', async () => {
+    const error = await rejection({ model: 'seedream-3', prompt: 'a fox', styleImages: [style] });
+    expect(error.message).toBe(
+      'Seedream 3.0 cannot use style references (SeedEdit 3.0 does not combine several images). Models that can: nano-banana, nano-banana-pro, seedream-4, seedream-4.5, gpt-image, gpt-image-mini, qwen-edit.',
+    );
   });
 });

@@ -128,8 +128,9 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       response.images.map((image) => materialize(model, image, response.requestId, signal)),
     );
     const outcome: CallOutcome = { images: [], failures: [...response.failures] };
+    const seed = call.seed === undefined ? {} : { seed: call.seed };
     for (const result of settled) {
-      if (result.status === 'fulfilled') outcome.images.push(result.value);
+      if (result.status === 'fulfilled') outcome.images.push({ ...result.value, ...seed });
       else outcome.failures.push(toImagineError(result.reason));
     }
     return outcome;

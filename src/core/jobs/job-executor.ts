@@ -60,6 +60,12 @@ function asSingleTurn(request: ImageRequest, history: ConversationTurn[]): Image
   return { ...request, history: [], images: [...(lastImage ? [lastImage] : []), ...(request.images ?? [])] };
 }
 
+/** Each image's seed, when every image has one (a model without seeds has none). */
+function imageSeeds(images: readonly { seed?: number }[]): { seeds?: number[] } {
+  const seeds = images.flatMap((image) => (image.seed === undefined ? [] : [image.seed]));
+  return seeds.length > 0 && seeds.length === images.length ? { seeds } : {};
+}
+
 /** Runs one stored job: builds the request (images from blobs, history), calls the API, stores results. */
 export function createJobExecutor(dependencies: JobExecutorDependencies): JobExecutor {
   const now = dependencies.now ?? Date.now;
@@ -79,8 +85,15 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
           'An image this edit needs has expired (images are kept for a limited time). Attach it again.',
         );
       }
+      const styleImages = await loadImages(dependencies.blobs, job.styleImages);
+      if (styleImages.length < job.styleImages.length) {
+        throw new ImagineError(
+          'invalid_image',
+          'A style reference has expired (images are kept for a limited time). Give --sref again.',
+        );
+      }
       const { history, notes } = await loadHistory(dependencies, job);
-      const request: ImageRequest = { ...job.options, images, history };
+      const request: ImageRequest = { ...job.options, images, styleImages, history };
       const warnings = [...notes];
       let result: Awaited<ReturnType<ImageService['generate']>>;
       try {
@@ -111,7 +124,13 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
         status: 'done',
         resultImages,
         modelUsed: result.model,
-        ...(result.sent && { sent: result.sent }),
+        ...(result.sent && {
+          sent: {
+            ...result.sent,
+            ...imageSeeds(result.images),
+            ...(result.asked !== undefined && { asked: result.asked }),
+          },
+        }),
         ...(revisedPrompt ? { revisedPrompt } : {}),
         warnings: [
           ...stored.warnings,

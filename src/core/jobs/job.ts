@@ -52,6 +52,8 @@ export const jobSchema = z.object({
   /** The user's own words, before the channel's style suffix was added. */
   userPrompt: z.string(),
   inputImages: z.array(imageRefSchema).default([]),
+  /** Style references (`--sref`): sent after the input images, for their style only. */
+  styleImages: z.array(imageRefSchema).default([]),
   /** Multi-turn models: replay the conversation up to this job's model turn as history. */
   historyUpTo: z.string().optional(),
   status: z.enum(jobStatuses),
@@ -59,8 +61,17 @@ export const jobSchema = z.object({
   /** The model that really ran (an edit may switch models). */
   modelUsed: z.string().optional(),
   revisedPrompt: z.string().optional(),
-  /** The size and resolution tier as sent to the model, for the caption. */
-  sent: z.object({ size: z.string().optional(), resolution: z.string().optional() }).optional(),
+  /** The size and resolution tier as sent to the model, and each result image's seed, for the caption. */
+  sent: z
+    .object({
+      size: z.string().optional(),
+      resolution: z.string().optional(),
+      /** One per result image, in order: the seed of the call that made it. */
+      seeds: z.array(z.number()).optional(),
+      /** Images the calls asked for: more than `resultImages` when some did not come back. */
+      asked: z.number().optional(),
+    })
+    .optional(),
   warnings: z.array(z.string()).default([]),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),

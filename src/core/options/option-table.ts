@@ -19,6 +19,8 @@ export interface ImageOptionSpec<Value extends OptionValue = OptionValue> {
   flag: string;
   /** Other names (`--no`); `-x`, `—x` and `–x` work for every name. */
   aliases: readonly string[];
+  /** The value of the flag given alone (`a fox --sref` means the attached images). */
+  bareValue?: string;
   /** A switch's off spelling: `--no-watermark`. */
   negation?: string;
   /** The value is a comma list that may be typed with spaces: `--no text, blur`. */
@@ -45,6 +47,9 @@ const onOffOption = (flag: string, help: string, takes: (row: ModelRow) => Optio
   define({ flag, aliases: [], negation: `no-${flag}`, value: onOff(), help, takes });
 
 export const maxSeed = 2_147_483_647;
+
+/** `--sref attached` (or `--sref` alone): the attached images are style references, not the subject. */
+export const attachedStyleReference = 'attached';
 
 /**
  * The one table of image options: every entry point (inline flags, platform option bags, the CLI, settings) and
@@ -162,6 +167,13 @@ export const imageOptionTable = {
     'Seedream group images: up to n related images in one call',
     (row) => row.options.groupImages,
   ),
+  styleReference: define({
+    flag: 'sref',
+    aliases: ['style-ref'],
+    bareValue: attachedStyleReference,
+    value: text('a result id (shown in every caption), or "attached" for the attached images'),
+    help: 'Style reference: a result id, or "attached" (the attached images give the style)',
+  }),
 };
 
 export type ImageOptionTable = typeof imageOptionTable;

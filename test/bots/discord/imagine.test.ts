@@ -151,3 +151,40 @@ describe('/imagine with attachments and a queue', () => {
     expect(edits(third)).toStrictEqual(['⏳ Queued — #2 in line', expect.stringMatching(/^“third”\n-# /)]);
   });
 });
+
+describe('/imagine with a style reference', () => {
+  let harness: DiscordHarness;
+  beforeEach(async () => {
+    harness = await startDiscordHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("takes sref: <result id> as an option and sends that result's image after the prompt, as a style", async () => {
+    const { discord, images } = harness;
+    const first = await waitForAnswer(
+      harness,
+      discord.slashCommand({ name: 'imagine', user: alice, options: { prompt: 'a watercolour' } }),
+    );
+    const jobId = customIds(bodyOf(first))[0]?.split(':')[2] ?? '';
+    expect(bodyOf(first).content).toContain(`id ${jobId}`);
+    await harness.bot.idle();
+    await waitForAnswer(
+      harness,
+      discord.slashCommand({
+        name: 'imagine',
+        user: alice,
+        options: { prompt: 'a red fox', model: 'gpt-image', sref: jobId },
+      }),
+    );
+    expect(generationBodies(images)[1]).toStrictEqual({
+      model: 'gpt-image-1',
+      prompt:
+        'a red fox\n\nImage 1 is a style reference: use its style (colours, lighting, medium, texture), not its subject or composition.',
+      size: '1024x1024',
+      n: 1,
+      image: dataUri(images.images[0]),
+    });
+  });
+});

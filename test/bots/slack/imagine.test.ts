@@ -28,10 +28,20 @@ describe('/imagine', () => {
     const ackAt = markIndex(harness, 'ack:');
     expect(ackAt).toBeGreaterThan(-1);
     expect(ackAt).toBeLessThan(markIndex(harness, 'image-api:a red fox'));
-    expect(harness.imageBodies()).toEqual([
-      { model: 'doubao-seedream-4-0-250828', prompt: 'a red fox', size: '2560x1440', watermark: false },
-      { model: 'doubao-seedream-4-0-250828', prompt: 'a red fox', size: '2560x1440', watermark: false },
-    ]);
+    // Two parallel calls, each with its own seed (their order of arrival is not fixed).
+    const body = {
+      model: 'doubao-seedream-4-0-250828',
+      prompt: 'a red fox',
+      size: '2560x1440',
+      watermark: false,
+    };
+    expect(harness.imageBodies()).toHaveLength(2);
+    expect(harness.imageBodies()).toEqual(
+      expect.arrayContaining([
+        { ...body, seed: 1073741824 },
+        { ...body, seed: 1073741825 },
+      ]),
+    );
 
     const [post] = slack.calls('chat.postMessage');
     expect(post?.params.channel).toBe('C0001');
@@ -43,7 +53,14 @@ describe('/imagine', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '“a red fox”' } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Seedream 4\.0 · 2560x1440 · /) }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: expect.stringMatching(
+              /^Seedream 4\.0 · 2560x1440 · seeds 1073741824, 1073741825 · .* · id \S+$/,
+            ),
+          },
+        ],
       },
       ...[
         [

@@ -123,6 +123,8 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     logger,
     dispatcher: recordingDispatcher(slack),
     progressIntervalMs: options.runnerProgressMs ?? 60_000,
+    // Seeds drawn for requests that give none are then known: floor(0.5 × 2^31) = 1073741824.
+    random: () => 0.5,
     ...(options.clock && { clock: options.clock }),
   });
   const bot = await startSlackBot({
