@@ -101,7 +101,7 @@ describe('result buttons', () => {
     });
     expect(bigger.text).toBe('“a robot”');
     expect(bigger.caption).toMatch(
-      /^Nano Banana Pro \(Gemini 3 Pro Image\) · 1:1 · 4K · .* · upscale of “a robot”$/,
+      /^Nano Banana Pro \(Gemini 3 Pro Image\) · 1:1 · 4K · .* · upscale of “a robot” · id [\w-]+$/,
     );
     expect(bigger.images[0]?.bytes).toEqual(fake.images[1]);
   });
@@ -131,6 +131,7 @@ describe('result buttons', () => {
     expect(bodies[3]).toStrictEqual({
       model: 'doubao-seedream-4-0-250828',
       prompt: upscaleInstruction,
+      seed: 536870912,
       size: '5120x2880',
       watermark: false,
       contents: [
@@ -157,7 +158,7 @@ describe('result buttons', () => {
     expect([after.width, after.height]).toStrictEqual([(before.width ?? 0) * 2, (before.height ?? 0) * 2]);
     expect(reply.caption).toMatch(
       new RegExp(
-        `^GPT Image 1 · ${after.width}x${after.height} · .* · upscale of “a cat” · local 2× enlargement, no model call$`,
+        `^GPT Image 1 · ${after.width}x${after.height} · .* · upscale of “a cat” · local 2× enlargement, no model call · id [\\w-]+$`,
       ),
     );
     expect(reply.buttons.map((button) => button.action)).not.toContain('reroll');
@@ -193,7 +194,7 @@ describe('result buttons', () => {
       .raw()
       .toBuffer();
     expect(new Set(left)).toStrictEqual(new Set([128]));
-    expect(panned.caption).toMatch(/^Seedream 4\.0 · 2496x1664 · .* · pan left of “a castle”$/);
+    expect(panned.caption).toMatch(/^Seedream 4\.0 · 2496x1664 · .* · pan left of “a castle” · id [\w-]+$/);
   });
 
   it('lets the requester and admins delete, and refuses anyone else', async () => {

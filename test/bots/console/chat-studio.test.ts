@@ -76,7 +76,7 @@ describe('the studio commands in the chat', () => {
       (second.width ?? 0) * 2,
       (second.height ?? 0) * 2,
     ]);
-    expect(stdout).toContain('upscale of image 2 of “a red fox” · local 2× enlargement, no model call\n');
+    expect(stdout).toContain('upscale of image 2 of “a red fox” · local 2× enlargement, no model call · id ');
     expect(stdout).toContain('  actions: /variations /upscale /delete /zoom 1.5|2 /pan left|right|up|down\n');
     expect(bodies(fake)).toHaveLength(1);
   });
@@ -102,7 +102,7 @@ describe('the studio commands in the chat', () => {
       .raw()
       .toBuffer();
     expect(new Set(strip)).toStrictEqual(new Set([128]));
-    expect(stdout).toContain('pan right of “a red fox”\n');
+    expect(stdout).toContain('pan right of “a red fox” · id ');
   });
 
   it('/zoom 1.5 sends the latest image centred on a canvas 1.5 times its size', async () => {
@@ -117,6 +117,6 @@ describe('the studio commands in the chat', () => {
     const top = Math.floor((Math.round(height * 1.5) - height) / 2);
     const middle = await sharp(sent).extract({ left, top, width, height }).removeAlpha().raw().toBuffer();
     expect(middle).toEqual(await raw(panned));
-    expect(stdout).toContain('zoom out 1.5× of “a red fox”\n');
+    expect(stdout).toContain('zoom out 1.5× of “a red fox” · id ');
   });
 });

@@ -88,6 +88,8 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
       logger,
       imageStore,
       progressIntervalMs: options.runnerProgressMs ?? 60_000,
+      // Seeds drawn for requests that give none are then known: floor(0.5 × 2^31) = 1073741824.
+      random: () => 0.5,
     });
     const bot = await startDiscordBot({ app, config, logger, clock, stopGraceMs: 5000 });
     return { app, bot };

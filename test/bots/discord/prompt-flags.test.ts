@@ -39,6 +39,7 @@ describe('/imagine on Discord speaks the inline flags too', () => {
     expect(body).toStrictEqual({
       model: 'doubao-seedream-4-0-250828',
       prompt: 'a fox',
+      seed: 1073741824,
       size: '2560x1440',
       watermark: false,
     });

@@ -107,7 +107,7 @@ describe('per-image buttons, zoom and pan on Discord', () => {
       contents: [{ role: 'user', parts: [{ text: upscaleInstruction }, { image: dataUri(second) }] }],
     });
     expect(upscaled.body.content).toMatch(
-      /^“a red fox”\n-# Nano Banana Pro \(Gemini 3 Pro Image\) · 1:1 · 4K · .* · upscale of image 2 of “a red fox”$/,
+      /^“a red fox”\n-# Nano Banana Pro \(Gemini 3 Pro Image\) · 1:1 · 4K · .* · upscale of image 2 of “a red fox” · id [\w-]+$/,
     );
     expect(upscaled.files.map((file) => file.bytes)).toStrictEqual([harness.images.images[4]]);
     expect(labelsOf(rowsOf(upscaled.body))).toStrictEqual([
@@ -138,6 +138,6 @@ describe('per-image buttons, zoom and pan on Discord', () => {
     expect(middle).toEqual(await sharp(original).removeAlpha().raw().toBuffer());
     const corner = await sharp(sent.bytes).extract({ left: 0, top: 0, width: 1, height: 1 }).raw().toBuffer();
     expect([...corner.subarray(0, 3)]).toStrictEqual([128, 128, 128]);
-    expect(zoomed.body.content).toMatch(/ · zoom out 2× of “a lighthouse”$/);
+    expect(zoomed.body.content).toMatch(/ · zoom out 2× of “a lighthouse” · id [\w-]+$/);
   });
 });
