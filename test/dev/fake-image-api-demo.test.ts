@@ -1,17 +1,23 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { type SlackHarness, startSlackHarness } from '../bots/slack/slack-harness.js';
 import { waitFor } from '../fakes/slack/index.js';
+import { sentinelKey } from '../support/bot-harness.js';
 import { pixelsOf } from './fake-image-api-helpers.js';
 
 // What a demo user sees, through the real Slack adapter: the fake's pictures tell models and calls apart.
 describe('the fake image API behind a bot', () => {
   let harness: SlackHarness;
+  let fullSize: FakeImageApi;
   beforeEach(async () => {
-    harness = await startSlackHarness();
+    // Pictures at the size each request resolves to, as in the demo (the harness's own fake draws small ones).
+    fullSize = await startFakeImageApi({ apiKey: sentinelKey });
+    harness = await startSlackHarness({ images: fullSize });
   });
   afterEach(async () => {
     await harness.close();
+    await fullSize.close();
   });
 
   const distinctPictures = async (files: readonly { bytes: Buffer }[]) =>
