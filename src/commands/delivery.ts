@@ -48,6 +48,9 @@ export interface ReplyOutlet<P extends DestinationPlatform = DestinationPlatform
   ): Promise<Posted>;
 }
 
+/** An outlet of any one platform. */
+export type AnyReplyOutlet = { [P in DestinationPlatform]: ReplyOutlet<P> }[DestinationPlatform];
+
 export type DeliveryOutcome = 'posted' | 'already-posted' | 'no-outlet';
 
 export interface Delivery {
@@ -60,7 +63,7 @@ export interface Delivery {
 }
 
 export interface DeliveryOptions {
-  outlets: readonly ReplyOutlet[];
+  outlets: readonly AnyReplyOutlet[];
   store: Store;
   logger: Pick<Logger, 'warn' | 'info'>;
   /** Told where a delivered reply that shows a job landed (not for progress, errors or private replies). */
@@ -84,7 +87,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const claimTtlMs = options.claimTtlMs ?? defaultClaimTtlMs;
   const postedTtlMs = options.postedTtlMs ?? defaultPostedTtlMs;
   const now = options.now ?? Date.now;
-  const outlets = new Map<DestinationPlatform, ReplyOutlet>(
+  const outlets = new Map<DestinationPlatform, AnyReplyOutlet>(
     options.outlets.map((outlet) => [outlet.platform, outlet]),
   );
 
@@ -110,7 +113,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     });
   };
 
-  const post = async (outlet: ReplyOutlet, destination: Destination, reply: Reply, step: DeliveryStep) =>
+  const post = async (outlet: AnyReplyOutlet, destination: Destination, reply: Reply, step: DeliveryStep) =>
     // The map is keyed by platform, so the outlet matches the destination.
     (outlet.deliver as (destination: Destination, reply: Reply, step: DeliveryStep) => Promise<Posted>)(
       destination,

@@ -103,7 +103,7 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     if (destination.responseUrl !== undefined) {
       await privately(
         destination,
-        plainMessage(progressText({ jobId: '', type: 'done' })),
+        plainMessage(reply.kind === 'error' ? `❌ ${reply.text}` : progressText({ jobId: '', type: 'done' })),
         responseUrlPosts,
       ).catch((error: unknown) => logger.warn('could not mark the queued note done', { error, channel }));
     }
