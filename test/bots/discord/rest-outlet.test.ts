@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { REST, Routes } from 'discord.js';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createDiscordRestOutlet } from '../../../src/bots/discord/rest-outlet.js';
 import {
   createDelivery,
@@ -180,10 +181,8 @@ describe('Discord REST outlet', () => {
 
   it('sends the 11th image as a follow-up on the webhook', async () => {
     const interaction = fake.deferredInteraction();
-    await makeDelivery().deliver('job-1', interactionDestination(interaction.token), 'result', {
-      ...resultReply(11),
-      threadName: undefined,
-    } as Reply);
+    const { threadName: _noThread, ...reply } = resultReply(11);
+    await makeDelivery().deliver('job-1', interactionDestination(interaction.token), 'result', reply);
     const [edit, followUp, ...rest] = fake.records;
     expect(rest).toEqual([]);
     expect(edit?.files).toHaveLength(10);
@@ -200,9 +199,13 @@ describe('Discord REST outlet', () => {
 
   it('after 14 minutes posts in the channel with the bot token, pinging the requester, and marks the note done', async () => {
     const interaction = fake.deferredInteraction();
-    const note = (await rest().post(Routes.channelMessages(generalChannelId), {
-      body: { content: '⏳ Queued — #2 in line' },
-    })) as { id: string };
+    const note = z
+      .object({ id: z.string() })
+      .parse(
+        await rest().post(Routes.channelMessages(generalChannelId), {
+          body: { content: '⏳ Queued — #2 in line' },
+        }),
+      );
     const destination = interactionDestination(interaction.token, { messageId: note.id });
     now += tokenLifetimeMs;
     const before = fake.records.length;
