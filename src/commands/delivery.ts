@@ -8,6 +8,8 @@
  *   from a dead worker, or two workers racing post it once. 'progress' edits a message in place, so it may
  *   repeat; it is dropped once the job's result or failure has been posted, so it never overwrites them.
  * - What was posted is handed to `onPosted` (the caller links result messages and threads to the job).
+ * - `deliver` throws what the platform threw; the step's claim is given back first, so a retry may post it.
+ *   A poster that dies mid-post holds the claim for `claimTtlMs`; after that the step may be posted again.
  */
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';

@@ -199,13 +199,11 @@ describe('Discord REST outlet', () => {
 
   it('after 14 minutes posts in the channel with the bot token, pinging the requester, and marks the note done', async () => {
     const interaction = fake.deferredInteraction();
-    const note = z
-      .object({ id: z.string() })
-      .parse(
-        await rest().post(Routes.channelMessages(generalChannelId), {
-          body: { content: '⏳ Queued — #2 in line' },
-        }),
-      );
+    const note = z.object({ id: z.string() }).parse(
+      await rest().post(Routes.channelMessages(generalChannelId), {
+        body: { content: '⏳ Queued — #2 in line' },
+      }),
+    );
     const destination = interactionDestination(interaction.token, { messageId: note.id });
     now += tokenLifetimeMs;
     const before = fake.records.length;

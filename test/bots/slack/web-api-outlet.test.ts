@@ -272,6 +272,12 @@ describe('Slack delivery once per (job, step)', () => {
     }
   });
 
+  it('drops a reply for a platform it has no outlet for, posting nothing', async () => {
+    const terminal = { platform: 'console' as const, sessionId: 'local' };
+    expect(await makeDelivery().deliver('job-1', terminal, 'result', resultReply())).toBe('no-outlet');
+    expect(fake.log).toEqual([]);
+  });
+
   it('posts the failure of a job once, even when it is retried', async () => {
     const delivery = makeDelivery();
     await delivery.deliver('job-1', destination, 'failure', {
