@@ -6,7 +6,8 @@
  * interaction's webhook: progress and the first message of an outcome edit `@original` (the deferred reply),
  * later messages are follow-ups. After that, or when Discord says the token is gone, they are channel messages
  * (in `threadId` when set) that mention the requester; progress then edits the queued note (`messageId`) if
- * there is one. A result that starts a conversation gets its thread, as from the gateway adapter.
+ * there is one. Without any interaction (a thread reply) they are plain channel messages, pinging nobody.
+ * A result that starts a conversation gets its thread, as from the gateway adapter.
  */
 import { type REST, Routes, ThreadAutoArchiveDuration } from 'discord.js';
 import { z } from 'zod';
@@ -72,6 +73,10 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
     }
   };
 
+  /** A late answer to an interaction pings the requester (they were waiting on it); a thread reply does not. */
+  const inChannel = (destination: DiscordDestination, data: MessageData): MessageData =>
+    destination.interactionToken === undefined ? data : withMention(data, destination.requesterId);
+
   const original = (destination: DiscordDestination, token: string) =>
     Routes.webhookMessage(destination.applicationId, token, '@original');
 
@@ -91,8 +96,7 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
       return;
     }
     // Without a message to edit, only a step the user must hear about gets a message of its own.
-    if (step !== 'progress')
-      await send('post', Routes.channelMessages(place), withMention(text, destination.requesterId));
+    if (step !== 'progress') await send('post', Routes.channelMessages(place), inChannel(destination, text));
   }
 
   async function deliverOutcome(destination: DiscordDestination, reply: Reply): Promise<Posted> {
@@ -115,11 +119,7 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
         );
         useToken = message !== undefined;
       }
-      message ??= await send(
-        'post',
-        Routes.channelMessages(place),
-        withMention(data, destination.requesterId),
-      );
+      message ??= await send('post', Routes.channelMessages(place), inChannel(destination, data));
       posted.push(message);
     }
     // The queued note would otherwise stay "Queued" next to the outcome.

@@ -251,12 +251,18 @@ describe('Discord REST outlet', () => {
     expect(fake.records.map((call) => `${call.method} ${call.path}`)).toEqual([
       `POST /channels/${threadId}/messages`,
     ]);
+    expect(fake.records[0]?.body).toMatchObject({
+      content: resultContent,
+      allowed_mentions: { parse: [], replied_user: false },
+    });
   });
 
   it('tells the requester in the channel that a job continues after a restart when the token is gone', async () => {
+    const destination = interactionDestination(fake.deferredInteraction().token);
+    now += tokenLifetimeMs;
     await makeDelivery().deliver(
       'job-1',
-      { platform: 'discord', applicationId, channelId: generalChannelId, guildId, requesterId },
+      destination,
       'continuing',
       progressReply('🔄 Continuing after a restart'),
     );
