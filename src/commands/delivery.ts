@@ -6,7 +6,7 @@
  * - `createDelivery({ outlets, store })` picks the outlet by `destination.platform` and makes every step except
  *   'progress' happen once per (job, step) across every process sharing `store`: a retried job, a job taken over
  *   from a dead worker, or two workers racing post it once. 'progress' edits a message in place, so it may
- *   repeat; it is dropped once the job's result or failure has been posted, so it never overwrites them.
+ *   repeat; it is dropped once the job's result or failure is being posted or was, so it never overwrites them.
  * - What was posted is handed to `onPosted` (the caller links result messages and threads to the job).
  * - `deliver` throws what the platform threw; the step's claim is given back first, so a retry may post it.
  *   A poster that dies mid-post holds the claim for `claimTtlMs`; after that the step may be posted again.
@@ -83,6 +83,7 @@ const defaultPostedTtlMs = 30 * 24 * 60 * 60 * 1000;
 const terminalSteps: readonly DeliveryStep[] = ['result', 'failure'];
 
 const stepKey = (jobId: string, step: DeliveryStep) => `${jobId}:${step}`;
+const claimKey = (jobId: string, step: DeliveryStep) => `delivery:${stepKey(jobId, step)}`;
 
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { store, logger } = options;
@@ -103,14 +104,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
    */
   const claim = async (jobId: string, step: DeliveryStep): Promise<boolean> => {
     try {
-      return (await store.reserve(`delivery:${stepKey(jobId, step)}`, 1, claimTtlMs)).ok;
+      return (await store.reserve(claimKey(jobId, step), 1, claimTtlMs)).ok;
     } catch (error) {
       logger.warn('could not claim a delivery; posting it anyway', { jobId, step, error });
       return true;
     }
   };
+  /** A step being posted right now: progress must not land on top of it (an edit would wipe its images). */
+  const inFlight = async (jobId: string, step: DeliveryStep): Promise<boolean> =>
+    (await store.count(claimKey(jobId, step)).catch(() => 0)) > 0;
   const release = async (jobId: string, step: DeliveryStep) => {
-    await store.release(`delivery:${stepKey(jobId, step)}`).catch((error: unknown) => {
+    await store.release(claimKey(jobId, step)).catch((error: unknown) => {
       logger.warn('could not release a delivery claim', { jobId, step, error });
     });
   };
@@ -135,7 +139,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return 'no-outlet';
       }
       if (step === 'progress') {
-        for (const terminal of terminalSteps) if (await wasPosted(jobId, terminal)) return 'already-posted';
+        for (const terminal of terminalSteps) {
+          if ((await wasPosted(jobId, terminal)) || (await inFlight(jobId, terminal)))
+            return 'already-posted';
+        }
         await post(outlet, destination, reply, step);
         return 'posted';
       }

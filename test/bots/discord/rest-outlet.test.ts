@@ -320,6 +320,23 @@ describe('delivery once per (job, step)', () => {
     expect(fake.records.map((call) => call.status)).toEqual([500, 200]);
   });
 
+  it('drops progress while the result is being posted, so the edit cannot wipe its images', async () => {
+    const interaction = fake.deferredInteraction();
+    const destination = interactionDestination(interaction.token, { guildId: undefined });
+    const delivery = makeDelivery();
+    fake.fault({ method: 'PATCH', path: '/webhooks/', status: 429, retryAfterSeconds: 0.2 });
+    const result = delivery.deliver('job-1', destination, 'result', resultReply());
+    await fake.waitFor('the rate-limited result', (call) => call.status === 429);
+    expect(await delivery.deliver('job-1', destination, 'progress', progressReply('🎨 Working… 9 s'))).toBe(
+      'already-posted',
+    );
+    expect(await result).toBe('posted');
+    expect(fake.records.map((call) => [call.status, (call.body as { content: string }).content])).toEqual([
+      [429, resultContent],
+      [200, resultContent],
+    ]);
+  });
+
   it('repeats progress, but drops it once the result is posted', async () => {
     const interaction = fake.deferredInteraction();
     const destination = interactionDestination(interaction.token, { guildId: undefined });
