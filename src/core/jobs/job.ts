@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { imageRefSchema } from '../images/image-ref.js';
 import { storedOptionsShape } from '../options/option-schemas.js';
+import { destinationSchema } from './destination.js';
 
 export type { ImageRef } from '../images/image-ref.js';
 
@@ -78,6 +79,8 @@ export const jobSchema = z.object({
   studio: studioSchema.optional(),
   /** Compare jobs: a label shown with the result. */
   label: z.string().optional(),
+  /** Where its progress and result are posted, by whichever process runs it (absent: records made before). */
+  destination: destinationSchema.optional(),
   createdAt: z.number(),
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createEvents, type FakeDiscordEvents } from './events.js';
@@ -10,7 +11,7 @@ import {
 } from './fake-state.js';
 import { FakeGateway, type Identify } from './gateway.js';
 import { handleRest, type RestAnswer, type SentInteraction } from './rest-routes.js';
-import { DiscordWorld } from './world.js';
+import { DiscordWorld, generalChannelId } from './world.js';
 
 export interface FakeDiscord extends FakeDiscordEvents {
   /** `http://127.0.0.1:PORT`. */
@@ -32,6 +33,13 @@ export interface FakeDiscord extends FakeDiscordEvents {
     timeoutMs?: number,
   ): Promise<DiscordRecord>;
   dispatch(type: string, data: unknown): void;
+  /**
+   * An interaction another process received and deferred (no gateway dispatch): its webhook takes edits and
+   * follow-ups until `expireInteraction`.
+   */
+  deferredInteraction(channelId?: string): SentInteraction;
+  /** The token stops working, as after Discord's 15 minutes: webhook calls answer 10015 Unknown Webhook. */
+  expireInteraction(token: string): void;
   connected(): Promise<void>;
   close(): Promise<void>;
 }
@@ -200,6 +208,17 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       });
     },
     dispatch: (type, data) => gateway.dispatch(type, data),
+    deferredInteraction(channelId = generalChannelId) {
+      const sent: SentInteraction = {
+        id: world.newInteractionId(),
+        token: `itok-${randomBytes(12).toString('hex')}`,
+        channelId,
+        callbacks: 1,
+      };
+      interactions.set(sent.token, sent);
+      return sent;
+    },
+    expireInteraction: (token) => void interactions.delete(token),
     connected: () => gateway.connected(),
     async close() {
       await gateway.close();

@@ -1,0 +1,123 @@
+/**
+ * Slack's `ReplyOutlet`: posts a job's replies with the Web API client alone (bot token + channel), so any
+ * process can deliver any job; no Bolt app, socket or pending `respond` is needed.
+ *
+ * - Progress steps edit the public placeholder (`messageTs`) with chat.update, or replace the ephemeral queued
+ *   note through `responseUrl`; without either, 'queued' and 'continuing' become an ephemeral message.
+ * - A public outcome replaces the placeholder or is a new message (in `threadTs` when set), its images uploaded
+ *   into the thread; the queued note is then marked done. A private outcome replaces the note.
+ * - A response_url takes 5 posts within 30 minutes: the posts are counted in the store (shared by every
+ *   process), progress may use 3 of them, and past that private replies fall back to chat.postEphemeral.
+ */
+import { createHash } from 'node:crypto';
+import type { webApi } from '@slack/bolt';
+import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
+import { progressText } from '../../commands/replies/index.js';
+import type { Reply } from '../../commands/reply.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../core/store/store.js';
+import { postPublicMessage } from './public-message.js';
+import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
+import { messageKey } from './slack-ids.js';
+
+export interface SlackWebApiOutletOptions {
+  client: webApi.WebClient;
+  /** Counts response_url posts across processes. */
+  store: Store;
+  logger: Pick<Logger, 'warn'>;
+  fetch?: typeof globalThis.fetch;
+}
+
+const responseUrlPosts = 5;
+const responseUrlProgressPosts = 3;
+const responseUrlLifetimeMs = 30 * 60 * 1000;
+const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
+
+export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<'slack'> {
+  const { client, store, logger } = options;
+  const fetch = options.fetch ?? globalThis.fetch;
+
+  /** Takes one of the response_url's posts; when the store cannot answer, tries anyway. */
+  const takePost = async (responseUrl: string, limit: number): Promise<boolean> => {
+    const key = `slack-response-url:${createHash('sha256').update(responseUrl).digest('hex').slice(0, 32)}`;
+    try {
+      return (await store.reserve(key, limit, responseUrlLifetimeMs)).ok;
+    } catch (error) {
+      logger.warn('could not count a response_url post; posting anyway', { error });
+      return true;
+    }
+  };
+
+  const respond = async (responseUrl: string, message: SlackMessage) => {
+    const response = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
+    });
+    if (!response.ok) throw new Error(`Slack's response_url answered ${response.status}`);
+  };
+
+  /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */
+  const privately = async (destination: SlackDestination, message: SlackMessage, limit: number) => {
+    if (destination.responseUrl !== undefined && (await takePost(destination.responseUrl, limit))) {
+      await respond(destination.responseUrl, message);
+      return;
+    }
+    await client.chat.postEphemeral({
+      channel: destination.channelId,
+      user: destination.requesterId,
+      ...(destination.threadTs !== undefined && { thread_ts: destination.threadTs }),
+      ...message,
+    });
+  };
+
+  async function deliverProgress(destination: SlackDestination, reply: Reply, step: DeliveryStep) {
+    const message = plainMessage(reply.text);
+    if (destination.messageTs !== undefined) {
+      await client.chat.update({ channel: destination.channelId, ts: destination.messageTs, ...message });
+      return;
+    }
+    if (step !== 'progress') {
+      await privately(destination, message, responseUrlPosts);
+      return;
+    }
+    if (
+      destination.responseUrl !== undefined &&
+      (await takePost(destination.responseUrl, responseUrlProgressPosts))
+    )
+      await respond(destination.responseUrl, message);
+  }
+
+  async function deliverOutcome(destination: SlackDestination, reply: Reply): Promise<Posted> {
+    const channel = destination.channelId;
+    // The placeholder is public, so even a private outcome takes its place rather than leave it behind.
+    if (reply.ephemeral && destination.messageTs === undefined) {
+      await privately(destination, renderReply(reply), responseUrlPosts);
+      return { messageKeys: [] };
+    }
+    const posted = await postPublicMessage(
+      { client, channel, ...(destination.threadTs !== undefined && { threadTs: destination.threadTs }) },
+      reply,
+      destination.messageTs,
+    );
+    if (destination.responseUrl !== undefined) {
+      await privately(
+        destination,
+        plainMessage(reply.kind === 'error' ? `❌ ${reply.text}` : progressText({ jobId: '', type: 'done' })),
+        responseUrlPosts,
+      ).catch((error: unknown) => logger.warn('could not mark the queued note done', { error, channel }));
+    }
+    return { messageKeys: [messageKey(channel, posted.ts)], threadKey: messageKey(channel, posted.threadTs) };
+  }
+
+  return {
+    platform: 'slack',
+    async deliver(destination, reply, step) {
+      if (progressSteps.includes(step)) {
+        await deliverProgress(destination, reply, step);
+        return { messageKeys: [] };
+      }
+      return deliverOutcome(destination, reply);
+    },
+  };
+}

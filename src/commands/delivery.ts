@@ -1,0 +1,168 @@
+/**
+ * The delivery port: posts a job's replies at the job's stored destination, from whichever process runs it.
+ *
+ * - `ReplyOutlet` is one platform's REST-only poster (src/bots/discord/rest-outlet.ts,
+ *   src/bots/slack/web-api-outlet.ts); it needs no gateway or socket, only the destination and a token.
+ * - `createDelivery({ outlets, store })` picks the outlet by `destination.platform` and makes every step except
+ *   'progress' happen once per (job, step) across every process sharing `store`: a retried job, a job taken over
+ *   from a dead worker, or two workers racing post it once. 'progress' edits a message in place, so it may
+ *   repeat; it is dropped once the job's result or failure is being posted or was, so it never overwrites them.
+ * - What was posted is handed to `onPosted` (the caller links result messages and threads to the job).
+ * - `deliver` throws what the platform threw; the step's claim is given back first, so a retry may post it.
+ *   A poster that dies mid-post holds the claim for `claimTtlMs`; after that the step may be posted again.
+ */
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../core/store/store.js';
+import type { Reply } from './reply.js';
+
+export {
+  type ConsoleDestination,
+  type Destination,
+  type DestinationPlatform,
+  type DiscordDestination,
+  destinationSchema,
+  type SlackDestination,
+} from '../core/jobs/destination.js';
+
+import type { Destination, DestinationPlatform } from '../core/jobs/destination.js';
+
+export const deliverySteps = ['queued', 'progress', 'continuing', 'result', 'failure'] as const;
+/**
+ * queued: the note with the queue position; progress: the running line (edited in place, may repeat);
+ * continuing: "continuing after a restart"; result / failure: the job's outcome.
+ */
+export type DeliveryStep = (typeof deliverySteps)[number];
+
+/** Where the replies landed, platform-qualified like the brain's keys (`discord:<channel>:<message>`). */
+export interface Posted {
+  messageKeys: string[];
+  /** A thread started for a result. */
+  threadKey?: string;
+}
+
+export interface ReplyOutlet<P extends DestinationPlatform = DestinationPlatform> {
+  platform: P;
+  /** Posts (or, for progress steps, edits) `reply` at `destination`; throws when the platform refuses. */
+  deliver(
+    destination: Extract<Destination, { platform: P }>,
+    reply: Reply,
+    step: DeliveryStep,
+  ): Promise<Posted>;
+}
+
+/** An outlet of any one platform. */
+export type AnyReplyOutlet = { [P in DestinationPlatform]: ReplyOutlet<P> }[DestinationPlatform];
+
+export type DeliveryOutcome = 'posted' | 'already-posted' | 'no-outlet';
+
+export interface Delivery {
+  deliver(
+    jobId: string,
+    destination: Destination,
+    step: DeliveryStep,
+    reply: Reply,
+  ): Promise<DeliveryOutcome>;
+}
+
+export interface DeliveryOptions {
+  outlets: readonly AnyReplyOutlet[];
+  store: Store;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  /** Told where a delivered reply that shows a job landed (not for progress, errors or private replies). */
+  onPosted?: (jobId: string, step: DeliveryStep, posted: Posted) => Promise<void>;
+  /** How long a delivery in flight holds its claim; past it, a crashed poster's step may be posted again. */
+  claimTtlMs?: number;
+  /** How long a posted step is remembered. */
+  postedTtlMs?: number;
+  now?: () => number;
+}
+
+const postedNamespace = 'delivered';
+const defaultClaimTtlMs = 2 * 60 * 1000;
+const defaultPostedTtlMs = 30 * 24 * 60 * 60 * 1000;
+const terminalSteps: readonly DeliveryStep[] = ['result', 'failure'];
+
+const stepKey = (jobId: string, step: DeliveryStep) => `${jobId}:${step}`;
+const claimKey = (jobId: string, step: DeliveryStep) => `delivery:${stepKey(jobId, step)}`;
+
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { store, logger } = options;
+  const claimTtlMs = options.claimTtlMs ?? defaultClaimTtlMs;
+  const postedTtlMs = options.postedTtlMs ?? defaultPostedTtlMs;
+  const now = options.now ?? Date.now;
+  const outlets = new Map<DestinationPlatform, AnyReplyOutlet>(
+    options.outlets.map((outlet) => [outlet.platform, outlet]),
+  );
+
+  const wasPosted = async (jobId: string, step: DeliveryStep) =>
+    (await store.get<number>(postedNamespace, stepKey(jobId, step))) !== undefined;
+
+  /**
+   * A claim that can be given back: a counter with limit 1 (`reserve`), released when posting fails so a retry
+   * may post, left to expire after a success (the posted mark answers from then on). When the store cannot
+   * answer, the step is posted anyway: twice beats never.
+   */
+  const claim = async (jobId: string, step: DeliveryStep): Promise<boolean> => {
+    try {
+      return (await store.reserve(claimKey(jobId, step), 1, claimTtlMs)).ok;
+    } catch (error) {
+      logger.warn('could not claim a delivery; posting it anyway', { jobId, step, error });
+      return true;
+    }
+  };
+  /** A step being posted right now: progress must not land on top of it (an edit would wipe its images). */
+  const inFlight = async (jobId: string, step: DeliveryStep): Promise<boolean> =>
+    (await store.count(claimKey(jobId, step)).catch(() => 0)) > 0;
+  const release = async (jobId: string, step: DeliveryStep) => {
+    await store.release(claimKey(jobId, step)).catch((error: unknown) => {
+      logger.warn('could not release a delivery claim', { jobId, step, error });
+    });
+  };
+
+  const post = async (outlet: AnyReplyOutlet, destination: Destination, reply: Reply, step: DeliveryStep) =>
+    // The map is keyed by platform, so the outlet matches the destination.
+    (outlet.deliver as (destination: Destination, reply: Reply, step: DeliveryStep) => Promise<Posted>)(
+      destination,
+      reply,
+      step,
+    );
+
+  return {
+    async deliver(jobId, destination, step, reply) {
+      const outlet = outlets.get(destination.platform);
+      if (!outlet) {
+        logger.warn('no outlet for a destination; reply dropped', {
+          jobId,
+          step,
+          platform: destination.platform,
+        });
+        return 'no-outlet';
+      }
+      if (step === 'progress') {
+        for (const terminal of terminalSteps) {
+          if ((await wasPosted(jobId, terminal)) || (await inFlight(jobId, terminal)))
+            return 'already-posted';
+        }
+        await post(outlet, destination, reply, step);
+        return 'posted';
+      }
+      if (await wasPosted(jobId, step)) return 'already-posted';
+      if (!(await claim(jobId, step))) return 'already-posted';
+      let posted: Posted;
+      try {
+        posted = await post(outlet, destination, reply, step);
+      } catch (error) {
+        await release(jobId, step);
+        throw error;
+      }
+      try {
+        await store.set(postedNamespace, stepKey(jobId, step), now(), postedTtlMs);
+      } catch (error) {
+        // The claim still holds for claimTtlMs; after that a retry could post again.
+        logger.warn('could not record a delivery', { jobId, step, error });
+      }
+      if (reply.kind !== 'error' && !reply.ephemeral) await options.onPosted?.(jobId, step, posted);
+      return 'posted';
+    },
+  };
+}
