@@ -347,7 +347,7 @@ describe('style references', () => {
 
   it('sends style images after the input images, with the instruction', async () => {
     const plan = await planRequest({ model: 'gpt-image', prompt: 'a fox', styleImages: [style] });
-    expect(plan.calls[0]?.body).toMatchObject({
+    expect(onWire(plan.calls[0]?.body)).toMatchObject({
       prompt:
         'a fox\n\nImage 1 is a style reference: use its style (colours, lighting, medium, texture), not its subject or composition.',
       image: `data:image/png;base64,${Buffer.from('style').toString('base64')}`,
