@@ -149,6 +149,38 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
     expect(fleet.runs).toEqual([{ jobId: 'c1', instance: 'worker' }]);
   });
 
+  it('close(grace) hands a running job back to the queue: another instance finishes it once', async () => {
+    const queueName = 'shutdown';
+    const fleet = fleetRecorder();
+    const leaving = await createBullmqRunner({
+      redisUrl: url,
+      prefix,
+      stalledIntervalMs,
+      queueName,
+      executor: fleet.executor('leaving', () => 'u', true),
+      globalConcurrency: 1,
+    });
+    const front = await open({
+      queueName,
+      executor: fleet.executor('front', () => 'u'),
+      globalConcurrency: 1,
+      runWorker: false,
+    });
+    const finals = finalEvents(front, ['g1']);
+    await front.submit({ id: 'g1', userId: 'u' });
+    await until(() => fleet.runs.length === 1);
+    await leaving.close(50);
+    expect(fleet.aborted).toEqual(['g1']);
+    expect(finals.size).toBe(0);
+    await open({ queueName, executor: fleet.executor('staying', () => 'u'), globalConcurrency: 1 });
+    await until(() => finals.size === 1);
+    expect(finals.get('g1')).toEqual({ jobId: 'g1', type: 'done' });
+    expect(fleet.runs).toEqual([
+      { jobId: 'g1', instance: 'leaving' },
+      { jobId: 'g1', instance: 'staying' },
+    ]);
+  });
+
   it('a worker killed with SIGKILL mid-job: another instance finishes its job exactly once', async () => {
     const queueName = 'jobs';
     const child = spawn(process.execPath, [
