@@ -81,27 +81,31 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
     const one = await open({
       queueName,
       executor: fleet.executor('one', userOf),
-      globalConcurrency: 3,
-      perUserConcurrency: 1,
+      globalConcurrency: 4,
+      perUserConcurrency: 2,
       userRetryMs: 20,
     });
     const two = await open({
       queueName,
       executor: fleet.executor('two', userOf),
-      globalConcurrency: 3,
-      perUserConcurrency: 1,
+      globalConcurrency: 4,
+      perUserConcurrency: 2,
       userRetryMs: 20,
     });
-    const ids = Array.from({ length: 12 }, (_, index) => `u${index % 4}-${index}`);
+    // One busy user first: without the per-user cap their jobs would fill every global slot.
+    const ids = [
+      ...Array.from({ length: 6 }, (_, index) => `u0-${index}`),
+      ...Array.from({ length: 6 }, (_, index) => `u${1 + (index % 3)}-${index}`),
+    ];
     const finals = finalEvents(one, ids);
     for (const [index, id] of ids.entries())
       await (index % 2 === 0 ? one : two).submit({ id, userId: userOf(id) });
     await until(() => finals.size === ids.length);
     expect([...finals.values()].every((event) => event.type === 'done')).toBe(true);
     expect(fleet.runs.map((run) => run.jobId).sort()).toEqual([...ids].sort());
-    expect(fleet.max.global).toBeLessThanOrEqual(3);
+    expect(fleet.max.global).toBeLessThanOrEqual(4);
     expect(fleet.max.global).toBeGreaterThan(1);
-    expect(fleet.max.perUser).toBe(1);
+    expect(fleet.max.perUser).toBe(2);
     expect(new Set(fleet.runs.map((run) => run.instance))).toEqual(new Set(['one', 'two']));
   });
 
