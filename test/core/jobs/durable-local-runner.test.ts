@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActiveJobJournal } from '../../../src/core/jobs/active-jobs.js';
 import { type Job, jobSchema, type ProgressEvent } from '../../../src/core/jobs/job.js';
@@ -244,5 +246,49 @@ describe('local runner with a durable journal (SQLite file)', () => {
     expect(resumed.started).toEqual(['slow']);
     await next.close();
     await Promise.all([first.store.close(), second.store.close()]);
+  });
+
+  it('a bot killed with SIGKILL while one job runs and three wait: the next start runs all four, once each', async () => {
+    const name = newDatabase();
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./durable-runner-child.ts', import.meta.url)),
+      join(directory, `${name}.sqlite`),
+      join(directory, `${name}-images`),
+      'j1',
+      'j2',
+      'j3',
+      'j4',
+    ]);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // j1 starts at once; the test waits until all four are journalled before the kill.
+    const reopened = await openProcess(name);
+    while (!output.includes('started j1') || (await reopened.durable.journal.list()).length < 4) {
+      if (child.exitCode !== null) throw new Error(`child exited early: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    child.kill('SIGKILL');
+    await exited;
+
+    const work = controlledExecutor(reopened.jobs);
+    const runner = createLocalRunner({
+      executor: work.executor,
+      globalConcurrency: 1,
+      durable: reopened.durable,
+    });
+    const seen = events(runner, 'j4');
+    const report = await runner.recover();
+    expect(report.resumed).toEqual(['j1', 'j2', 'j3', 'j4'].map((id) => ({ id, userId: `user-${id}` })));
+    for (const id of ['j1', 'j2', 'j3', 'j4']) await work.finish(id);
+    await untilDone(seen);
+    expect(work.started).toEqual(['j1', 'j2', 'j3', 'j4']);
+    expect(await reopened.durable.journal.list()).toEqual([]);
+    await runner.close();
+    await reopened.store.close();
   });
 });
