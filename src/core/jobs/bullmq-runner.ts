@@ -104,8 +104,6 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
   const cancelChannel = `${prefix}:${name}:cancel`;
   const listeners = new Map<string, Set<Listener>>();
   const queuedHere = new Map<string, { userId: string; position: number }>();
-  /** Jobs submitted through this instance until they end (what `activeJobs` can answer synchronously). */
-  const submittedHere = new Map<string, string>();
   const cancelled = new Set<string>();
   let closing = false;
   let closed: Promise<void> | undefined;
@@ -115,7 +113,6 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
     if (event.type !== 'queued' && event.type !== 'running') {
       listeners.delete(event.jobId);
       queuedHere.delete(event.jobId);
-      submittedHere.delete(event.jobId);
     }
     if (subscribed === undefined) return;
     for (const listener of [...subscribed]) {
@@ -231,7 +228,6 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
     async submit(job) {
       if (closing) throw new ImagineError('cancelled', 'The bot is shutting down; the job was not started.');
       queuedHere.set(job.id, { userId: job.userId, position: 0 });
-      submittedHere.set(job.id, job.userId);
       await queue.add('job', { userId: job.userId }, { jobId: job.id, attempts: 1 });
       const order = await waitingOldestFirst();
       const position = order.indexOf(job.id) + 1;
@@ -271,9 +267,14 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
       };
     },
 
-    // Synchronous by the JobRunner interface: jobs submitted through this instance and not yet ended.
-    activeJobs(userId) {
-      return [...submittedHere.entries()].filter(([, owner]) => owner === userId).map(([id]) => id);
+    // Reads the shared queue (waiting, delayed and running jobs), so it is right on every instance; its cost grows
+    // with the queue, which /cancel and /usage can afford.
+    async activeJobs(userId) {
+      const jobs = await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed'], 0, -1, true);
+      return jobs
+        .filter((job) => job?.data.userId === userId && !cancelled.has(job.id ?? ''))
+        .sort((first, second) => first.timestamp - second.timestamp)
+        .map((job) => job.id ?? '');
     },
 
     /** BullMQ keeps queued jobs and hands stalled ones to a live worker by itself: nothing to re-queue here. */

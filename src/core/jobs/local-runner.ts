@@ -305,7 +305,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
       };
     },
 
-    activeJobs(userId: string): string[] {
+    async activeJobs(userId: string): Promise<string[]> {
       const active = [...running.values()].filter((job) => !job.cancelled);
       return [...active, ...queue]
         .filter((job) => job.userId === userId)

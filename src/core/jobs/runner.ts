@@ -14,8 +14,8 @@ export interface JobRunner {
   cancel(jobId: string): Promise<boolean>;
   /** Progress of one job; returns an unsubscribe function. Events after `done`/`failed`/`cancelled` never come. */
   subscribe(jobId: string, listener: (event: ProgressEvent) => void): () => void;
-  /** Jobs of a user that are queued or running, oldest first. */
-  activeJobs(userId: string): string[];
+  /** Jobs of a user that are queued or running, oldest first (across the fleet for a shared queue). */
+  activeJobs(userId: string): Promise<string[]>;
   /**
    * Stops taking work and lets running jobs finish for up to `graceMs` (default 0), then hands back what is
    * still running: a durable runner keeps it for the next start or another worker, never drops it.

@@ -121,6 +121,7 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
     const positions = [];
     for (const id of ['p1', 'p2', 'p3']) positions.push((await front.submit({ id, userId: 'u' })).position);
     expect(positions).toEqual([1, 2, 3]);
+    expect(await front.activeJobs('u')).toEqual(['p1', 'p2', 'p3']);
     const worker = await open({
       queueName,
       executor: fleet.executor('worker', () => 'u'),
@@ -147,8 +148,10 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
     front.subscribe('c1', (event) => seen.push(event.type));
     await front.submit({ id: 'c1', userId: 'u' });
     await until(() => seen.includes('running'));
+    expect(await front.activeJobs('u')).toEqual(['c1']);
     expect(await front.cancel('c1')).toBe(true);
     await until(() => fleet.aborted.includes('c1'));
+    expect(await front.activeJobs('u')).toEqual([]);
     expect(seen.at(-1)).toBe('cancelled');
     expect(fleet.runs).toEqual([{ jobId: 'c1', instance: 'worker' }]);
   });

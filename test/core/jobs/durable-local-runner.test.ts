@@ -131,7 +131,7 @@ describe('local runner with a durable journal (SQLite file)', () => {
     expect(report.finished).toEqual([]);
     expect((await second.jobs.get('c'))?.status).toBe('failed');
     expect((await second.jobs.get('c'))?.errorCode).toBe('invalid_image');
-    expect(after.activeJobs('u-b')).toEqual(['b']);
+    expect(await after.activeJobs('u-b')).toEqual(['b']);
 
     for (const id of ['a', 'b', 'd']) await resumed.finish(id);
     await untilDone(seenD);
