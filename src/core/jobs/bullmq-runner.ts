@@ -70,7 +70,11 @@ function decodeFailure(jobId: string, reason: string): ProgressEvent {
     const { code, message } = JSON.parse(reason) as { code: string; message: string };
     return { jobId, type: 'failed', code, message };
   } catch {
-    return { jobId, type: 'failed', code: 'internal', message: 'Something went wrong.' };
+    // BullMQ's own reasons (a job whose workers died more than `maxStalledCount` times) are not JSON.
+    const message = /stalled/i.test(reason)
+      ? 'The workers running this request stopped unexpectedly. Please send it again.'
+      : 'Something went wrong.';
+    return { jobId, type: 'failed', code: 'internal', message };
   }
 }
 

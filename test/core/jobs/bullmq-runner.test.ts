@@ -156,6 +156,31 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
     expect(fleet.runs).toEqual([{ jobId: 'c1', instance: 'worker' }]);
   });
 
+  it('cancel of a queued job removes it from the shared queue and tells subscribers on every instance', async () => {
+    const queueName = 'cancel-queued';
+    const fleet = fleetRecorder();
+    const one = await open({
+      queueName,
+      executor: fleet.executor('one', () => 'u'),
+      globalConcurrency: 1,
+      runWorker: false,
+    });
+    const two = await open({
+      queueName,
+      executor: fleet.executor('two', () => 'u'),
+      globalConcurrency: 1,
+      runWorker: false,
+    });
+    const seenOnTwo: string[] = [];
+    two.subscribe('q2', (event) => seenOnTwo.push(event.type));
+    await one.submit({ id: 'q1', userId: 'u' });
+    await one.submit({ id: 'q2', userId: 'u' });
+    expect(await one.cancel('q2')).toBe(true);
+    await until(() => seenOnTwo.includes('cancelled'));
+    expect(await two.activeJobs('u')).toEqual(['q1']);
+    expect(await two.cancel('q2')).toBe(false);
+  });
+
   it('close(grace) hands a running job back to the queue: another instance finishes it once', async () => {
     const queueName = 'shutdown';
     const fleet = fleetRecorder();
