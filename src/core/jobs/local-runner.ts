@@ -3,13 +3,10 @@ import { createLogger, type Logger } from '../logger.js';
 import type { ProgressEvent } from './job.js';
 import { type DurableJobsDependencies, sortInterruptedJobs } from './recover-jobs.js';
 import type { DurableJobRunner, JobExecutor, JobRunner, RecoveryReport } from './runner.js';
+import { type Clock, systemClock } from './runner-clock.js';
 
-/** Time and timers, injected so tests can move time. */
-export interface Clock {
-  now(): number;
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
+/** Re-exported: callers take the runner's clock from the runner. */
+export { type Clock, systemClock } from './runner-clock.js';
 
 export type RunnerLogger = Pick<Logger, 'warn' | 'error'>;
 
@@ -51,26 +48,6 @@ interface RunningJob {
 }
 
 const genericFailure = 'Something went wrong.';
-
-/** The real timers; their handles never leave this object. */
-export function systemClock(): Clock {
-  const timers = new Set<NodeJS.Timeout>();
-  return {
-    now: () => Date.now(),
-    setInterval(callback, ms) {
-      const timer = setInterval(callback, ms);
-      timers.add(timer);
-      return timer;
-    },
-    clearInterval(handle) {
-      for (const timer of timers) {
-        if (timer !== handle) continue;
-        clearInterval(timer);
-        timers.delete(timer);
-      }
-    },
-  };
-}
 
 /**
  * A FIFO queue and a worker pool in one process. A user at their cap does not hold up other users: the first
