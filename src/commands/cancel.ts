@@ -12,7 +12,7 @@ export const cancel = {
   help: 'cancel',
   options: z.object({}),
   async run(_input, context, services) {
-    const active = services.runner.activeJobs(context.user.id);
+    const active = await services.runner.activeJobs(context.user.id);
     const latest = active.at(-1);
     if (!latest) return [infoReply('You have nothing queued or running.')];
     const cancelled = await services.runner.cancel(latest);

@@ -16,7 +16,7 @@ export const usage = {
   options: z.object({}),
   async run(_input, context, services) {
     const usage = await services.quotas.usage(context.user.id, context.channelId);
-    const active = services.runner.activeJobs(context.user.id).length;
+    const active = (await services.runner.activeJobs(context.user.id)).length;
     return [
       infoReply(
         `Today: you ${limitText(usage.userToday, usage.userLimit)}; this channel ${limitText(usage.channelToday, usage.channelLimit)}.` +

@@ -17,6 +17,8 @@ const heavyPackages = [
   'keyv',
   'sharp',
   '@aws-sdk/client-s3',
+  'bullmq',
+  'ioredis',
 ];
 
 /** Runs the CLI in a fresh process and returns the packages (node_modules folders) it loaded. */

@@ -1,14 +1,12 @@
 import { ImagineError, isImagineError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ProgressEvent } from './job.js';
-import type { JobExecutor, JobRunner } from './runner.js';
+import { type DurableJobsDependencies, sortInterruptedJobs } from './recover-jobs.js';
+import type { DurableJobRunner, JobExecutor, JobRunner, RecoveryReport } from './runner.js';
+import { type Clock, systemClock } from './runner-clock.js';
 
-/** Time and timers, injected so tests can move time. */
-export interface Clock {
-  now(): number;
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
+/** Re-exported: callers take the runner's clock from the runner. */
+export { type Clock, systemClock } from './runner-clock.js';
 
 export type RunnerLogger = Pick<Logger, 'warn' | 'error'>;
 
@@ -22,6 +20,8 @@ export interface LocalRunnerOptions {
   progressIntervalMs?: number;
   clock?: Clock;
   logger?: RunnerLogger;
+  /** Keeps queued and running jobs in the store so the next process `recover()`s them. */
+  durable?: DurableJobsDependencies;
 }
 
 type Listener = (event: ProgressEvent) => void;
@@ -44,41 +44,28 @@ interface RunningJob {
   cancelled: boolean;
   /** Until the executor says its upstream call is done, or settles. */
   holdsSlot: boolean;
+  /** Aborted by a shutdown: kept in the journal for the next start, and its users hear nothing now. */
+  handedBack: boolean;
   settled: Promise<void>;
 }
 
 const genericFailure = 'Something went wrong.';
 
-/** The real timers; their handles never leave this object. */
-export function systemClock(): Clock {
-  const timers = new Set<NodeJS.Timeout>();
-  return {
-    now: () => Date.now(),
-    setInterval(callback, ms) {
-      const timer = setInterval(callback, ms);
-      timers.add(timer);
-      return timer;
-    },
-    clearInterval(handle) {
-      for (const timer of timers) {
-        if (timer !== handle) continue;
-        clearInterval(timer);
-        timers.delete(timer);
-      }
-    },
-  };
-}
-
 /**
  * A FIFO queue and a worker pool in one process. A user at their cap does not hold up other users: the first
  * eligible job in queue order starts. Progress goes to per-job listeners; a throwing listener is logged only.
  */
-export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
+export function createLocalRunner(
+  options: LocalRunnerOptions & { durable: DurableJobsDependencies },
+): DurableJobRunner;
+export function createLocalRunner(options: LocalRunnerOptions): JobRunner;
+export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner {
   const { executor, globalConcurrency } = options;
   const perUserConcurrency = options.perUserConcurrency ?? 2;
   const progressIntervalMs = options.progressIntervalMs ?? 5000;
   const clock = options.clock ?? systemClock();
   const logger = options.logger ?? createLogger({ level: 'warn' });
+  const journal = options.durable?.journal;
 
   const queue: QueuedJob[] = [];
   const running = new Map<string, RunningJob>();
@@ -161,6 +148,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       controller,
       cancelled: false,
       holdsSlot: true,
+      handedBack: false,
       settled: Promise.resolve(),
     };
     slotsTaken += 1;
@@ -178,11 +166,12 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       if (!job.controller.signal.aborted) {
         await executor(job.id, job.controller.signal, () => freeSlot(job, true));
       }
-      if (!job.cancelled) emit({ jobId: job.id, type: 'done' });
+      if (!job.cancelled && !job.handedBack) emit({ jobId: job.id, type: 'done' });
     } catch (error) {
-      if (!job.cancelled) emit(failure(job.id, error));
+      if (!job.cancelled && !job.handedBack) emit(failure(job.id, error));
     } finally {
       clock.clearInterval(timer);
+      if (!job.handedBack && journal !== undefined) await forget(job.id);
       running.delete(job.id);
       freeSlot(job, false);
       pump();
@@ -194,6 +183,39 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
     job.holdsSlot = false;
     slotsTaken -= 1;
     if (startNext) pump();
+  }
+
+  /** Takes a finished job out of the journal; a failing store is logged (the next start sorts it out). */
+  async function forget(jobId: string): Promise<void> {
+    if (journal === undefined) return;
+    try {
+      await journal.remove(jobId);
+    } catch (error) {
+      logger.warn('could not remove a finished job from the active journal', {
+        jobId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Waits for running jobs up to `graceMs`; resolves early when they are all settled. */
+  async function waitForRunning(graceMs: number): Promise<void> {
+    const settled = Promise.all([...running.values()].map((job) => job.settled));
+    if (graceMs <= 0) return;
+    let timer: unknown;
+    const expired = new Promise<void>((resolve) => {
+      timer = clock.setInterval(resolve, graceMs);
+    });
+    await Promise.race([settled, expired]);
+    clock.clearInterval(timer);
+  }
+
+  async function handBack(job: RunningJob): Promise<void> {
+    job.handedBack = true;
+    await journal?.markHandedBack(job.id);
+    job.controller.abort(
+      new ImagineError('cancelled', 'The bot is restarting; the job will continue after it.'),
+    );
   }
 
   function failure(jobId: string, error: unknown): ProgressEvent {
@@ -214,7 +236,9 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
 
   function cancelQueued(index: number): void {
     const [job] = queue.splice(index, 1);
-    if (job !== undefined) emit({ jobId: job.id, type: 'cancelled' });
+    if (job === undefined) return;
+    emit({ jobId: job.id, type: 'cancelled' });
+    void forget(job.id);
   }
 
   function currentState(jobId: string): ProgressEvent | undefined {
@@ -231,7 +255,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       if (running.has(job.id) || queue.some((queued) => queued.id === job.id)) {
         throw new ImagineError('invalid_request', `Job ${job.id} is already queued or running.`);
       }
-      sequence += 1;
+      if (journal !== undefined) {
+        const entry = await journal.add(job);
+        sequence = Math.max(sequence, entry.sequence);
+      } else sequence += 1;
       // Position 0 until announced, so a listener that subscribed before submitting hears its first place.
       queue.push({ id: job.id, userId: job.userId, sequence, position: 0 });
       pump();
@@ -270,7 +297,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
       };
     },
 
-    activeJobs(userId: string): string[] {
+    async activeJobs(userId: string): Promise<string[]> {
       const active = [...running.values()].filter((job) => !job.cancelled);
       return [...active, ...queue]
         .filter((job) => job.userId === userId)
@@ -278,10 +305,28 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner {
         .map((job) => job.id);
     },
 
-    async close(): Promise<void> {
+    async recover(): Promise<RecoveryReport> {
+      if (options.durable === undefined) return { resumed: [], finished: [], failed: [] };
+      const { requeue, report } = await sortInterruptedJobs(options.durable);
+      for (const entry of requeue) {
+        sequence = Math.max(sequence, entry.sequence);
+        queue.push({ id: entry.id, userId: entry.userId, sequence: entry.sequence, position: 0 });
+      }
+      pump();
+      return report;
+    },
+
+    async close(graceMs = 0): Promise<void> {
       closed = true;
+      // Durable: queued jobs stay in the journal for the next start; otherwise their users are told now.
+      if (journal !== undefined) queue.length = 0;
       while (queue.length > 0) cancelQueued(0);
-      for (const job of running.values()) if (!job.cancelled) cancelRunning(job);
+      await waitForRunning(graceMs);
+      for (const job of running.values()) {
+        if (job.cancelled || job.handedBack) continue;
+        if (journal !== undefined) await handBack(job);
+        else cancelRunning(job);
+      }
       await Promise.all([...running.values()].map((job) => job.settled));
     },
   };

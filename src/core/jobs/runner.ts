@@ -18,7 +18,27 @@ export interface JobRunner {
   cancel(jobId: string): Promise<boolean>;
   /** Progress of one job; returns an unsubscribe function. Events after `done`/`failed`/`cancelled` never come. */
   subscribe(jobId: string, listener: (event: ProgressEvent) => void): () => void;
-  /** Jobs of a user that are queued or running, oldest first. */
-  activeJobs(userId: string): string[];
-  close(): Promise<void>;
+  /** Jobs of a user that are queued or running, oldest first (across the fleet for a shared queue). */
+  activeJobs(userId: string): Promise<string[]>;
+  /**
+   * Stops taking work and lets running jobs finish for up to `graceMs` (default 0), then hands back what is
+   * still running: a durable runner keeps it for the next start or another worker, never drops it.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** What a durable runner found when it started: each user is told once, quota slots of `failed` are refunded. */
+export interface RecoveryReport {
+  /** Re-queued, oldest first: tell each user their job is continuing after a restart. */
+  resumed: Array<{ id: string; userId: string }>;
+  /** Finished before the crash but maybe never delivered: deliver the stored result (delivery is idempotent). */
+  finished: Array<{ id: string; userId: string }>;
+  /** Could not be resumed (inputs or the job record expired): answer with `message`, refund the quota slot. */
+  failed: Array<{ id: string; userId: string; code: string; message: string }>;
+}
+
+/** A runner whose queued and running jobs survive the process (embedded journal or a shared queue). */
+export interface DurableJobRunner extends JobRunner {
+  /** Call once at start, before submitting: re-queues interrupted jobs oldest first. */
+  recover(): Promise<RecoveryReport>;
 }

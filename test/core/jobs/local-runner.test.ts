@@ -165,7 +165,7 @@ describe('createLocalRunner', () => {
     work.call('a').resolve();
     await settle();
     expect(work.order).toEqual(['a', 'b']);
-    expect(runner.activeJobs('alice')).toEqual([]);
+    expect(await runner.activeJobs('alice')).toEqual([]);
     expect(seenBy('a')).toEqual([{ type: 'running', elapsedMs: 0 }, { type: 'done' }]);
     expect(seenBy('c')).toEqual([
       { type: 'queued', position: 2 },
@@ -184,7 +184,7 @@ describe('createLocalRunner', () => {
     expect(work.order).toEqual(['a1']);
     work.call('a1').upstreamDone();
     expect(work.order).toEqual(['a1', 'a2']);
-    expect(runner.activeJobs('alice')).toEqual(['a1', 'a2']);
+    expect(await runner.activeJobs('alice')).toEqual(['a1', 'a2']);
   });
 
   it("lets another user's job overtake a user at their cap, keeping FIFO among the eligible", async () => {
@@ -202,7 +202,7 @@ describe('createLocalRunner', () => {
     work.call('bob-1').resolve();
     await settle();
     expect(work.order).toEqual(['alice-1', 'bob-1', 'carol-1', 'dave-1']);
-    expect(runner.activeJobs('alice')).toEqual(['alice-1', 'alice-2', 'alice-3']);
+    expect(await runner.activeJobs('alice')).toEqual(['alice-1', 'alice-2', 'alice-3']);
 
     work.call('alice-1').resolve();
     await settle();
@@ -309,7 +309,7 @@ describe('createLocalRunner', () => {
       { type: 'running', elapsedMs: 0 },
       { type: 'failed', code: 'content_policy', message: 'The provider refused this prompt.' },
     ]);
-    expect(runner.activeJobs('alice')).toEqual([]);
+    expect(await runner.activeJobs('alice')).toEqual([]);
   });
 
   it('hides the message of any other error behind a generic one, logging it for the operator', async () => {
@@ -338,7 +338,7 @@ describe('createLocalRunner', () => {
     await submit(runner, 'd', 'dave');
     expect(await runner.cancel('c')).toBe(true);
     expect(await runner.cancel('c')).toBe(false);
-    expect(runner.activeJobs('carol')).toEqual([]);
+    expect(await runner.activeJobs('carol')).toEqual([]);
 
     work.call('a').resolve();
     await settle();
@@ -368,7 +368,7 @@ describe('createLocalRunner', () => {
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ code: 'cancelled' });
     expect(seenBy('a')).toEqual([{ type: 'running', elapsedMs: 0 }, { type: 'cancelled' }]);
-    expect(runner.activeJobs('alice')).toEqual([]);
+    expect(await runner.activeJobs('alice')).toEqual([]);
     expect(await runner.cancel('a')).toBe(false);
 
     time.advance(20_000);
@@ -474,9 +474,9 @@ describe('createLocalRunner', () => {
     await runner.submit({ id: 'a1', userId: 'alice' });
     await runner.submit({ id: 'b1', userId: 'bob' });
     await runner.submit({ id: 'a2', userId: 'alice' });
-    expect(runner.activeJobs('alice')).toEqual(['a1', 'a2']);
-    expect(runner.activeJobs('bob')).toEqual(['b1']);
-    expect(runner.activeJobs('nobody')).toEqual([]);
+    expect(await runner.activeJobs('alice')).toEqual(['a1', 'a2']);
+    expect(await runner.activeJobs('bob')).toEqual(['b1']);
+    expect(await runner.activeJobs('nobody')).toEqual([]);
   });
 
   it('on close, cancels queued jobs, aborts running ones, waits for executors and takes no more', async () => {
