@@ -126,6 +126,15 @@ async function main(): Promise<void> {
   const port = await startBot(argsSchema.parse(values));
   const profileDirectory = process.env.BENCH_CPU_PROFILE_DIR;
   if (profileDirectory !== undefined && profileDirectory !== '') profileUntilKilled(profileDirectory);
+  if (process.env.BENCH_CPU_LOG) {
+    // The bot's own CPU time from ready to kill: unlike wall times, barely moved by a loaded machine.
+    const readyCpu = process.cpuUsage();
+    process.once('SIGTERM', () => {
+      const used = process.cpuUsage(readyCpu);
+      console.error(`bot CPU since ready: ${((used.user + used.system) / 1000).toFixed(0)} ms`);
+      if (profileDirectory === undefined || profileDirectory === '') process.exit(0);
+    });
+  }
   const gcLogMs = Number(process.env.BENCH_GC_LOG_MS);
   if (Number.isFinite(gcLogMs) && gcLogMs > 0) logLongGcPauses(gcLogMs);
   const loop = monitorEventLoopDelay({ resolution: 10 });
