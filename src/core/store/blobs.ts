@@ -43,6 +43,8 @@ interface HeldImage {
   image: StoredImage;
   expiresAt: number;
   timer: NodeJS.Timeout;
+  /** Reads still to hand over: one per put since the entry was made. */
+  reads: number;
 }
 
 /**
@@ -52,7 +54,7 @@ interface HeldImage {
  * A stored image is handed to its first reader from memory: a job stores its results and its reply reads them
  * back at once to post them. Reading them again would cost, per 45 MB picture, a whole second copy (a file
  * read, or a Redis reply joined into one Buffer on the event loop) and 45 slices of hashing to verify bytes
- * this process hashed a moment ago. Held until that first read or `handOffMs`, whichever comes first; later
+ * this process hashed a moment ago. Held until that first read (per put) or `handOffMs`, whichever comes first; later
  * reads (another instance, a button next week) go to the stores. Content-addressed, so nothing can go stale.
  */
 export function createImageBlobs(
@@ -64,20 +66,25 @@ export function createImageBlobs(
   const now = options.now ?? Date.now;
   const held = new Map<string, HeldImage>();
 
+  // One read per put: the same picture stored by several jobs (same hash) is handed to each job's reader.
   function hold(hash: string, image: StoredImage, ttlMs: number): void {
     if (handOffMs <= 0) return;
     const previous = held.get(hash);
     if (previous !== undefined) clearTimeout(previous.timer);
     const timer = setTimeout(() => held.delete(hash), Math.min(handOffMs, ttlMs));
     timer.unref();
-    held.set(hash, { image, expiresAt: now() + Math.min(handOffMs, ttlMs), timer });
+    const reads = (previous?.reads ?? 0) + 1;
+    held.set(hash, { image, expiresAt: now() + Math.min(handOffMs, ttlMs), timer, reads });
   }
 
   function takeHeld(hash: string): StoredImage | undefined {
     const entry = held.get(hash);
     if (entry === undefined) return undefined;
-    held.delete(hash);
-    clearTimeout(entry.timer);
+    entry.reads -= 1;
+    if (entry.reads <= 0) {
+      held.delete(hash);
+      clearTimeout(entry.timer);
+    }
     return entry.expiresAt > now() ? entry.image : undefined;
   }
 

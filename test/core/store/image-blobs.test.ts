@@ -101,6 +101,27 @@ describe('image blobs on an image store', () => {
     expect(reads).toBe(1);
   });
 
+  it('hands the same picture stored by two jobs to each job’s reader', async () => {
+    let reads = 0;
+    const counted: ImageStore = {
+      ...images,
+      get(hash) {
+        reads += 1;
+        return images.get(hash);
+      },
+    };
+    const blobs = createImageBlobs(store, counted);
+    const bytes = imageBytes(50_000);
+    const first = await blobs.putImage(bytes, 'image/png');
+    const second = await blobs.putImage(Buffer.from(bytes), 'image/png');
+    expect(second).toBe(first);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect(reads).toBe(0);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect(reads).toBe(1);
+  });
+
   it('holds a stored image only until the hand-off time (or its TTL) has passed', async () => {
     let clock = 1_000_000;
     const blobs = createImageBlobs(store, images, { handOffMs: 5000, now: () => clock });
