@@ -39,18 +39,6 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/**
- * The bytes as a Buffer that spans its whole ArrayBuffer, as a read from a store gives: a view into a larger one
- * (the client decodes into a buffer sized from the answer's length) is copied, since a consumer that reads
- * `.buffer` (the Discord upload path does) would send the bytes around the image too.
- */
-function ownBuffer(bytes: Uint8Array): Buffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
-    return Buffer.from(bytes.buffer, 0, bytes.byteLength);
-  }
-  return Buffer.from(bytes);
-}
-
 interface HeldImage {
   image: StoredImage;
   expiresAt: number;
@@ -125,7 +113,7 @@ export function createImageBlobs(
       // Bytes first: metadata never points at an image that was not saved.
       await images.put(hash, bytes, ttlMs);
       await store.set(imageMetadataNamespace, hash, { mediaType, byteLength: bytes.byteLength }, ttlMs);
-      hold(hash, { bytes: ownBuffer(bytes), mediaType }, ttlMs);
+      hold(hash, { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), mediaType }, ttlMs);
       return hash;
     },
 

@@ -122,17 +122,6 @@ describe('image blobs on an image store', () => {
     expect(reads).toBe(1);
   });
 
-  it('hands over a view into a larger buffer as a Buffer of its own bytes only, as a store read would', async () => {
-    const blobs = createImageBlobs(store, images);
-    const arena = Buffer.concat([imageBytes(20_000), Buffer.alloc(500, 7)]);
-    const view = arena.subarray(0, 20_012);
-    const hash = await blobs.putImage(view, 'image/png');
-    const image = await blobs.getImage(hash);
-    expect(image?.bytes.equals(view)).toBe(true);
-    expect(image?.bytes.byteOffset).toBe(0);
-    expect(image?.bytes.buffer.byteLength).toBe(20_012);
-  });
-
   it('holds a stored image only until the hand-off time (or its TTL) has passed', async () => {
     let clock = 1_000_000;
     const blobs = createImageBlobs(store, images, { handOffMs: 5000, now: () => clock });
