@@ -4,8 +4,10 @@
  * file image store, or on Redis under a namespace of its own. It measures itself: `monitorEventLoopDelay` and
  * the kernel's peak RSS. IPC: ready → `start` (resets the measures, answers the base RSS) → `report`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -77,6 +79,37 @@ async function startBot(args: Args): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
+/**
+ * `BENCH_CPU_PROFILE_DIR=…`: a CPU profile of the bot from ready until it is killed (SIGTERM), written there as
+ * `bot-<pid>.cpuprofile` (open in Chrome DevTools). The inspector's profiler, since `--cpu-prof` writes nothing
+ * when the process is killed.
+ */
+function profileUntilKilled(directory: string): void {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  process.once('SIGTERM', () => {
+    session.post('Profiler.stop', (error, result) => {
+      if (error === null)
+        writeFileSync(join(directory, `bot-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      process.exit(0);
+    });
+  });
+}
+
+/** `BENCH_GC_LOG_MS=20`: every GC pause at least that long, on stderr (kind and duration). */
+function logLongGcPauses(thresholdMs: number): void {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration < thresholdMs) continue;
+      const detail = z
+        .object({ kind: z.number() })
+        .safeParse('detail' in entry ? entry.detail : undefined).data;
+      console.error(`gc kind ${detail?.kind ?? '?'}: ${entry.duration.toFixed(1)} ms`);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -91,6 +124,19 @@ async function main(): Promise<void> {
     },
   });
   const port = await startBot(argsSchema.parse(values));
+  const profileDirectory = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDirectory !== undefined && profileDirectory !== '') profileUntilKilled(profileDirectory);
+  if (process.env.BENCH_CPU_LOG) {
+    // The bot's own CPU time from ready to kill: unlike wall times, barely moved by a loaded machine.
+    const readyCpu = process.cpuUsage();
+    process.once('SIGTERM', () => {
+      const used = process.cpuUsage(readyCpu);
+      console.error(`bot CPU since ready: ${((used.user + used.system) / 1000).toFixed(0)} ms`);
+      if (profileDirectory === undefined || profileDirectory === '') process.exit(0);
+    });
+  }
+  const gcLogMs = Number(process.env.BENCH_GC_LOG_MS);
+  if (Number.isFinite(gcLogMs) && gcLogMs > 0) logLongGcPauses(gcLogMs);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   process.on('message', (message: unknown) => {

@@ -19,17 +19,22 @@ import { median, waitForMessage } from './bench-support.js';
 import { bigBotReadySchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
+import { leanReadySchema } from './lean-image-api.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 0.98;
 const warmUpJobs = 4;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
 const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url));
+const leanImageApiFile = fileURLToPath(new URL('./lean-image-api.ts', import.meta.url));
+const imageApis = ['fake', 'lean'] as const;
 const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
 const resultsFile = fileURLToPath(new URL('./results/throughput.json', import.meta.url));
 const recordedSchema = z.array(z.object({ method: z.string(), path: z.string(), at: z.number() }));
 
 interface Options {
+  /** fake: the project's fake image API; lean: its answer replayed by a bare server (see lean-image-api.ts). */
+  imageApi: (typeof imageApis)[number];
   jobs: number;
   slots: number;
   latencyMs: number;
@@ -66,7 +71,10 @@ async function generationArrivals(dispatcher: Agent, imagesUrl: string): Promise
 async function measure(round: number, options: Options): Promise<RoundResult> {
   // Two fakes processes: Slack's work (uploads, messages) must not delay the image API's answers or its clock.
   const fakesProcess = forkBench(fakesFile, ['--answer', 'small']);
-  const imagesProcess = forkBench(fakesFile, ['--answer', 'small']);
+  const imagesProcess =
+    options.imageApi === 'lean'
+      ? forkBench(leanImageApiFile, [])
+      : forkBench(fakesFile, ['--answer', 'small']);
   const dataDirectory = mkdtempSync(join(tmpdir(), 'imagine-throughput-bench-'));
   const dispatcher = new Agent({ connections: null });
   let bot: ChildProcess | undefined;
@@ -74,8 +82,8 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     const slack = await waitForMessage(fakesProcess, bigFakesReadySchema, 'the fakes', childTimeoutMs);
     const { imagesUrl } = await waitForMessage(
       imagesProcess,
-      bigFakesReadySchema,
-      'the fakes',
+      options.imageApi === 'lean' ? leanReadySchema : bigFakesReadySchema,
+      'the image API',
       childTimeoutMs,
     );
     const fakes = { ...slack, imagesUrl };
@@ -124,7 +132,7 @@ function summary(results: readonly RoundResult[], options: Options): string {
   const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
   const ideal = results[0]?.idealMs ?? 0;
   return [
-    `${options.jobs} jobs, IMAGE_API_CONCURRENCY=${options.slots}, ${options.latencyMs} ms per generation; ${results.length} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
+    `${options.jobs} jobs, IMAGE_API_CONCURRENCY=${options.slots}, ${options.latencyMs} ms per generation, image API: ${options.imageApi}; ${results.length} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
     '',
     '| measure | median | worst |',
     '| --- | ---: | ---: |',
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
       jobs: { type: 'string', default: '200' },
       slots: { type: 'string', default: '16' },
       'latency-ms': { type: 'string', default: '200' },
+      'image-api': { type: 'string', default: 'fake' },
     },
   });
   const rounds = z.coerce.number().int().min(1).max(50).parse(values.rounds);
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
     jobs: z.coerce.number().int().min(1).max(2000).parse(values.jobs),
     slots: z.coerce.number().int().min(1).max(64).parse(values.slots),
     latencyMs: z.coerce.number().int().min(1).parse(values['latency-ms']),
+    imageApi: z.enum(imageApis).parse(values['image-api']),
   };
   const results: RoundResult[] = [];
   for (let round = 0; round < rounds; round += 1) {

@@ -40,10 +40,13 @@ export function throttledProgress(
   return {
     update(event) {
       if (settled || event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') return;
-      const text = progressText(event);
+      // Cheapest checks first: in a burst, every job start moves every queued job's position, so this runs
+      // (queued jobs × starts) times, and nearly all of them end at the interval.
       const now = options.now();
-      if (text === lastText || now - lastAt < options.intervalMs) return;
+      if (now - lastAt < options.intervalMs) return;
       if (options.maxRenders !== undefined && renders >= options.maxRenders) return;
+      const text = progressText(event);
+      if (text === lastText) return;
       lastText = text;
       lastAt = now;
       renders += 1;

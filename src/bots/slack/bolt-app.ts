@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger.js';
 import type { SlackConfig } from './access.js';
 import type { AckGate } from './ack-gate.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
+import { leanFetch } from './lean-fetch.js';
 import { createSignedReceiver } from './signed-receiver.js';
 import { checkBotToken } from './start-up-check.js';
 
@@ -29,6 +30,8 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
   const clientOptions: webApi.WebClientOptions = {
     slackApiUrl: slack.apiUrl,
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    // Also what Bolt's `respond` posts to a response_url with.
+    fetch: leanFetch,
   };
   const logger = boltLogger(options.logger, level);
   const transport =

@@ -67,17 +67,73 @@ describe('image blobs on an image store', () => {
 
   it('answers undefined when the file was damaged (same length, other bytes)', async () => {
     const bytes = imageBytes(1000);
-    const blobs = createImageBlobs(store, images);
-    const hash = await blobs.putImage(bytes, 'image/png');
+    const hash = await createImageBlobs(store, images).putImage(bytes, 'image/png');
     await writeFile(join(directory, hash.slice(0, 2), hash), Buffer.alloc(bytes.byteLength));
-    expect(await blobs.getImage(hash)).toBeUndefined();
+    expect(await createImageBlobs(store, images).getImage(hash)).toBeUndefined();
   });
 
   it('answers undefined when the image store lost the bytes the metadata points at', async () => {
     const bytes = imageBytes(1000);
-    const blobs = createImageBlobs(store, images);
-    const hash = await blobs.putImage(bytes, 'image/png');
+    const hash = await createImageBlobs(store, images).putImage(bytes, 'image/png');
     await rm(join(directory, hash.slice(0, 2)), { recursive: true });
-    expect(await blobs.getImage(hash)).toBeUndefined();
+    expect(await createImageBlobs(store, images).getImage(hash)).toBeUndefined();
+  });
+
+  it('hands a stored image to its first reader from memory, and later readers read the image store', async () => {
+    let reads = 0;
+    const counted: ImageStore = {
+      ...images,
+      get(hash) {
+        reads += 1;
+        return images.get(hash);
+      },
+    };
+    const blobs = createImageBlobs(store, counted);
+    const bytes = imageBytes(300_000);
+    const hash = await blobs.putImage(bytes, 'image/png');
+    const first = await blobs.getImage(hash);
+    expect(first?.bytes.buffer).toBe(bytes.buffer);
+    expect(first?.mediaType).toBe('image/png');
+    expect(reads).toBe(0);
+    const second = await blobs.getImage(hash);
+    expect(second?.bytes.equals(bytes)).toBe(true);
+    expect(second?.bytes.buffer).not.toBe(bytes.buffer);
+    expect(reads).toBe(1);
+  });
+
+  it('hands the same picture stored by two jobs to each job’s reader', async () => {
+    let reads = 0;
+    const counted: ImageStore = {
+      ...images,
+      get(hash) {
+        reads += 1;
+        return images.get(hash);
+      },
+    };
+    const blobs = createImageBlobs(store, counted);
+    const bytes = imageBytes(50_000);
+    const first = await blobs.putImage(bytes, 'image/png');
+    const second = await blobs.putImage(Buffer.from(bytes), 'image/png');
+    expect(second).toBe(first);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect(reads).toBe(0);
+    expect((await blobs.getImage(first))?.bytes.equals(bytes)).toBe(true);
+    expect(reads).toBe(1);
+  });
+
+  it('holds a stored image only until the hand-off time (or its TTL) has passed', async () => {
+    let clock = 1_000_000;
+    const blobs = createImageBlobs(store, images, { handOffMs: 5000, now: () => clock });
+    const bytes = imageBytes(1000);
+    const hash = await blobs.putImage(bytes, 'image/png');
+    clock += 5000;
+    const read = await blobs.getImage(hash);
+    expect(read?.bytes.equals(bytes)).toBe(true);
+    expect(read?.bytes.buffer).not.toBe(bytes.buffer);
+    const shortLived = imageBytes(2000);
+    const shortHash = await blobs.putImage(shortLived, 'image/png', 10);
+    clock += 10;
+    expect((await blobs.getImage(shortHash))?.bytes.buffer).not.toBe(shortLived.buffer);
   });
 });

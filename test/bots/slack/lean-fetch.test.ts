@@ -1,0 +1,98 @@
+import { webApi } from '@slack/bolt';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBoltApp } from '../../../src/bots/slack/bolt-app.js';
+import { leanFetch } from '../../../src/bots/slack/lean-fetch.js';
+import { createLogger } from '../../../src/core/logger.js';
+import { type FakeSlack, startFakeSlack } from '../../fakes/slack/index.js';
+
+describe('leanFetch (the Slack clients’ fetch, on undici.request)', () => {
+  let slack: FakeSlack;
+  let globalFetchCalls: number;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    globalFetchCalls = 0;
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) => {
+      globalFetchCalls += 1;
+      return realFetch(...args);
+    });
+  });
+  afterEach(async () => {
+    vi.unstubAllGlobals();
+    await slack.close();
+  });
+
+  it('carries the Web API client’s calls: form body, bot token, JSON answer; never the global fetch', async () => {
+    const client = new webApi.WebClient(slack.botToken, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: leanFetch,
+    });
+    const posted = await client.chat.postMessage({
+      channel: 'C0001',
+      text: 'a red fox',
+      unfurl_links: false,
+    });
+    expect(posted.ok).toBe(true);
+    expect(posted.ts).toEqual(expect.any(String));
+    const [call] = slack.calls('chat.postMessage');
+    expect(call?.params).toEqual({ channel: 'C0001', text: 'a red fox', unfurl_links: 'false' });
+    expect(call?.authorization).toBe(`Bearer ${slack.botToken}`);
+    expect(globalFetchCalls).toBe(0);
+  });
+
+  it('hands the client a 429 with its Retry-After, and a failed status with its body', async () => {
+    const client = new webApi.WebClient(slack.botToken, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      fetch: leanFetch,
+    });
+    slack.fault({ method: 'reactions.add', kind: 'ratelimited', retryAfterSeconds: 7 });
+    await expect(
+      client.reactions.add({ channel: 'C0001', timestamp: '1.2', name: 'fox' }),
+    ).rejects.toMatchObject({
+      code: webApi.ErrorCode.RateLimitedError,
+      retryAfter: 7,
+    });
+    slack.fault({ method: 'chat.update', kind: 'status', status: 503 });
+    await expect(client.chat.update({ channel: 'C0001', ts: '1.2', text: 'x' })).rejects.toMatchObject({
+      code: webApi.ErrorCode.HTTPError,
+      statusCode: 503,
+      body: 'fake Slack failure',
+    });
+    expect(globalFetchCalls).toBe(0);
+  });
+
+  it('posts JSON to a response_url and reports its status (Bolt’s respond), and the bot’s app uses it', async () => {
+    const responseUrl = slack.responseUrl();
+    const answer = await leanFetch(responseUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'queued: 3rd' }),
+    });
+    expect(answer.ok).toBe(true);
+    expect(await answer.text()).toBe('ok');
+    expect(slack.responses().map((entry) => entry.body)).toEqual([{ text: 'queued: 3rd' }]);
+    expect(globalFetchCalls).toBe(0);
+
+    const app = await createBoltApp({
+      slack: {
+        botToken: slack.botToken,
+        signingSecret: 'secret',
+        apiUrl: slack.apiUrl,
+        port: 0,
+        allowedTeams: [],
+        allowedChannels: [],
+        allowedUsers: [],
+        adminUsers: [],
+      },
+      logger: createLogger({ level: 'silent' }),
+      logLevel: 'silent',
+    });
+    globalFetchCalls = 0; // the start-up check (auth.test) has a client of its own
+    await app.client.chat.postMessage({ channel: 'C0001', text: 'from the app' });
+    expect(slack.calls('chat.postMessage').map((call) => call.params.text)).toEqual(['from the app']);
+    expect(globalFetchCalls).toBe(0);
+  });
+});
