@@ -1,9 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import type { Brain } from '../../commands/brain.js';
 import type { Reply } from '../../commands/reply.js';
-import { renderReply } from './render-reply.js';
+import { postPublicMessage } from './public-message.js';
 import { messageKey } from './slack-ids.js';
-import { uploadImages } from './upload-images.js';
 
 export interface PublicPlace {
   client: webApi.WebClient;
@@ -14,36 +13,18 @@ export interface PublicPlace {
 }
 
 /**
- * A public reply: a message with the text, caption and buttons (a new one, or `reuseTs`, the progress
- * placeholder, edited into it), the images uploaded into the thread, the thread and message linked to the job.
- * Returns the message's ts.
+ * A public reply posted by the adapter, with the thread and message linked to the job before the images upload.
+ * A failed job shown in a placeholder is not something to continue from. Returns the message's ts.
  */
 export async function postPublicReply(place: PublicPlace, reply: Reply, reuseTs?: string): Promise<string> {
-  const { client, channel } = place;
-  const message = renderReply(reply);
-  let ts = reuseTs;
-  if (ts === undefined) {
-    const posted = await client.chat.postMessage({
-      channel,
-      ...(place.threadTs !== undefined && { thread_ts: place.threadTs }),
-      ...message,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
-    ts = posted.ts;
-  } else {
-    await client.chat.update({ channel, ts, ...message });
-  }
-  const threadTs = place.threadTs ?? ts;
-  // Linked before the upload, so a reply typed in the thread while the images upload already finds the job.
-  // A failed job shown in a placeholder is not something to continue from.
-  if (reply.jobId !== undefined && reply.kind !== 'error') {
+  const { channel } = place;
+  const linkJob = async ({ ts, threadTs }: { ts: string; threadTs: string }) => {
+    if (reply.jobId === undefined || reply.kind === 'error') return;
     await place.brain.linkResult(reply.jobId, {
       threadKey: messageKey(channel, threadTs),
       messageKey: messageKey(channel, ts),
     });
-  }
-  if (reply.images.length > 0) await uploadImages({ client, channel, threadTs }, reply.images);
-  return ts;
+  };
+  const posted = await postPublicMessage(place, reply, reuseTs, linkJob);
+  return posted.ts;
 }

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../commands/reply.js';
 import { renderReply } from './render-reply.js';
+import { uploadImages } from './upload-images.js';
 
 export interface PublicMessagePlace {
   client: webApi.WebClient;
@@ -16,13 +17,15 @@ export interface PublicMessage {
 }
 
 /**
- * A public reply without the brain: the message (new, or `reuseTs` edited into it), then the images uploaded
- * into the thread. The caller links the job afterwards. (post-result.ts does the same and links in between.)
+ * A public reply: the message (new, or `reuseTs` edited into it), then the images uploaded into the thread.
+ * `beforeImages` runs once the message exists and before the upload (post-result.ts links the job there, so a
+ * reply typed in the thread while the images upload already finds it).
  */
 export async function postPublicMessage(
   place: PublicMessagePlace,
   reply: Reply,
   reuseTs?: string,
+  beforeImages?: (posted: PublicMessage) => Promise<void>,
 ): Promise<PublicMessage> {
   const { client, channel } = place;
   const message = renderReply(reply);
@@ -40,17 +43,9 @@ export async function postPublicMessage(
   } else {
     await client.chat.update({ channel, ts, ...message });
   }
-  const threadTs = place.threadTs ?? ts;
-  if (reply.images.length > 0) {
-    await client.files.uploadV2({
-      channel_id: channel,
-      thread_ts: threadTs,
-      file_uploads: reply.images.map((image) => ({
-        file: image.bytes,
-        filename: image.fileName,
-        alt_text: image.altText,
-      })),
-    });
-  }
-  return { ts, threadTs };
+  const landed = { ts, threadTs: place.threadTs ?? ts };
+  await beforeImages?.(landed);
+  if (reply.images.length > 0)
+    await uploadImages({ client, channel, threadTs: landed.threadTs }, reply.images);
+  return landed;
 }
