@@ -5,7 +5,6 @@
  */
 
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { type AckContender, ackContenders, contenderReadySchema } from './ack-contender.js';
-import { median, waitForMessage } from './bench-support.js';
+import { median, waitForMessage, writeBenchResults } from './bench-support.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 
 const childTimeoutMs = 60_000;
@@ -24,7 +23,6 @@ const generationMs = 5000;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
 const fakesFile = fileURLToPath(new URL('./ack-fakes.ts', import.meta.url));
 const contenderFile = fileURLToPath(new URL('./ack-contender.ts', import.meta.url));
-const resultsFile = fileURLToPath(new URL('./results/ack.json', import.meta.url));
 const fakesReadySchema = z.object({
   type: z.literal('ready'),
   slackUrl: z.string(),
@@ -153,12 +151,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(summaryTable(results, rounds, size));
-    mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-    const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
-    writeFileSync(
-      resultsFile,
-      `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, size, rounds, results }, null, 2)}\n`,
-    );
+    writeBenchResults('ack', { size, rounds, results });
   } finally {
     fakesProcess.kill();
   }

@@ -1,5 +1,8 @@
 /* What every bench shares: waiting for a child process's message, and the statistics of a set of runs. */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 
 /** The child's next IPC message, checked against `schema`; rejects when it exits first or takes over `timeoutMs`. */
@@ -33,4 +36,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] ?? 0)
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Writes a bench's results to `bench/results/<name>.json` (not committed), with when and on what machine
+ * (Node, CPUs, load average) they were measured.
+ */
+export function writeBenchResults(name: string, fields: Record<string, unknown>): void {
+  const directory = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(directory, { recursive: true });
+  const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
+  const results = { generatedAt: new Date().toISOString(), machine, ...fields };
+  writeFileSync(`${directory}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
 }

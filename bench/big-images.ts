@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { removeRedisNamespace } from '../test/core/store/redis-namespace.js';
-import { median, waitForMessage } from './bench-support.js';
+import { median, waitForMessage, writeBenchResults } from './bench-support.js';
 import {
   bigBotReadySchema,
   loopReportSchema,
@@ -41,7 +41,6 @@ const targetRssPerByteInFlight = 2;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
 const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url));
 const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
-const resultsFile = fileURLToPath(new URL('./results/big-images.json', import.meta.url));
 
 interface RoundResult {
   store: StoreKind;
@@ -232,12 +231,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(summaryTable(results, rounds, options));
-  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
-  writeFileSync(
-    resultsFile,
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, ...options, rounds, results }, null, 2)}\n`,
-  );
+  writeBenchResults('big-images', { ...options, rounds, results });
 }
 
 main().catch((error: unknown) => {

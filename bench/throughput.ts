@@ -7,7 +7,7 @@
  * start in a slot. Each round in fresh processes; the fake image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { median, waitForMessage } from './bench-support.js';
+import { median, waitForMessage, writeBenchResults } from './bench-support.js';
 import { bigBotReadySchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
@@ -29,7 +29,6 @@ const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url
 const leanImageApiFile = fileURLToPath(new URL('./lean-image-api.ts', import.meta.url));
 const imageApis = ['fake', 'lean'] as const;
 const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
-const resultsFile = fileURLToPath(new URL('./results/throughput.json', import.meta.url));
 const recordedSchema = z.array(z.object({ method: z.string(), path: z.string(), at: z.number() }));
 
 interface Options {
@@ -170,12 +169,7 @@ async function main(): Promise<void> {
     results.push(result);
   }
   console.log(summary(results, options));
-  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
-  writeFileSync(
-    resultsFile,
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, ...options, rounds, results }, null, 2)}\n`,
-  );
+  writeBenchResults('throughput', { ...options, rounds, results });
 }
 
 main().catch((error: unknown) => {
