@@ -1,15 +1,17 @@
 import type { Dispatcher } from 'undici';
 import { type Brain, createBrain } from './commands/brain.js';
+import { type AnyReplyOutlet, createDelivery } from './commands/delivery.js';
+import { createJobDelivery, type JobDelivery } from './commands/job-delivery.js';
 import type { BotServices } from './commands/services.js';
 import { type Config, configSecrets } from './config.js';
 import { createImageClient } from './core/client/index.js';
 import { createConversationStore } from './core/conversations/conversation-store.js';
 import { createImageService } from './core/image-service.js';
+import { createRunner } from './core/jobs/create-runner.js';
 import { createJobExecutor } from './core/jobs/job-executor.js';
 import { createJobStore, newJobId } from './core/jobs/job-store.js';
-import { type Clock, createLocalRunner, systemClock } from './core/jobs/local-runner.js';
+import { type Clock, systemClock } from './core/jobs/local-runner.js';
 import { createQuotas } from './core/jobs/quotas.js';
-import type { JobRunner } from './core/jobs/runner.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { type AttachmentDownloader, createAttachmentDownloader } from './core/net/attachment-downloader.js';
 import { createSettingsStore } from './core/settings/settings.js';
@@ -28,7 +30,20 @@ export interface App {
   /** Image bytes (IMAGE_STORE_URL); the store keeps their hashes. */
   imageStore: ImageStore;
   logger: Logger;
-  close(): Promise<void>;
+  /** Jobs that post their own replies: the platform adapters queue them with a destination. */
+  jobDelivery: JobDelivery;
+  /**
+   * Lets this process post replies on a platform (an adapter's REST client, or a worker's): any job whose
+   * destination is there can then be delivered from here. `progressIntervalMs`: the least time between edits.
+   */
+  useOutlet(outlet: AnyReplyOutlet, options?: { progressIntervalMs?: number; now?: () => number }): void;
+  /**
+   * A durable runner (`jobs: 'durable'`) re-queues what a previous process left unfinished, tells each user once
+   * and answers what cannot resume. Call once the outlets are in place. Returns how many jobs it handled.
+   */
+  recover(): Promise<{ resumed: number; finished: number; failed: number }>;
+  /** Stops taking jobs; running ones get up to `graceMs` to finish, then are handed back (never dropped). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface AppOverrides {
@@ -41,7 +56,16 @@ export interface AppOverrides {
   dispatcher?: Dispatcher;
   random?: () => number;
   progressIntervalMs?: number;
+  /**
+   * 'durable' (`imagine-bot start` and `worker`): jobs survive the process — kept in the store and resumed at the
+   * next start (embedded), or on BullMQ when STORE_URL is redis:// (several instances). Default 'memory'.
+   */
+  jobs?: 'memory' | 'durable';
+  /** BullMQ only: false for a front end that runs no jobs (`start --no-worker`). Default true. */
+  runWorker?: boolean;
 }
+
+const defaultProgressEditMs = 3000;
 
 /** The composition root: config in, a brain out. Front ends (chat, Discord, Slack) only add their adapter. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -72,13 +96,43 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     imageTtlMs: config.imageTtlMs,
     now: () => clock.now(),
   });
-  const runner: JobRunner = createLocalRunner({
-    executor,
-    globalConcurrency: config.imageApi.concurrency,
-    perUserConcurrency: config.limits.userConcurrency,
-    ...(overrides.progressIntervalMs !== undefined && { progressIntervalMs: overrides.progressIntervalMs }),
+  const outlets: AnyReplyOutlet[] = [];
+  const progressPace = new Map<string, { intervalMs: number; now: () => number }>();
+  const delivery = createDelivery({
+    outlets,
+    store,
+    logger,
+    now: () => clock.now(),
+    onPosted: async (jobId, _step, posted) => {
+      const [first, ...rest] = posted.messageKeys;
+      await brain.linkResult(jobId, {
+        ...(first !== undefined && { messageKey: first }),
+        ...(posted.threadKey !== undefined && { threadKey: posted.threadKey }),
+      });
+      for (const messageKey of rest) await brain.linkResult(jobId, { messageKey });
+    },
+  });
+  const jobDelivery = createJobDelivery({
+    services: () => services,
+    delivery,
+    logger,
+    holdUntilOpen: overrides.jobs === 'durable',
+    progressPace: (platform) =>
+      progressPace.get(platform) ?? { intervalMs: defaultProgressEditMs, now: () => clock.now() },
+  });
+  const runner = await createRunner({
+    storeUrl: config.storeUrl,
+    concurrency: config.imageApi.concurrency,
+    userConcurrency: config.limits.userConcurrency,
+    executor: jobDelivery.deliveringExecutor(executor),
+    store,
+    jobs,
+    blobs,
     clock,
     logger,
+    durable: overrides.jobs === 'durable',
+    runWorker: overrides.runWorker ?? true,
+    ...(overrides.progressIntervalMs !== undefined && { progressIntervalMs: overrides.progressIntervalMs }),
   });
   const services: BotServices = {
     config: {
@@ -94,6 +148,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     claims: createEventClaims(store, logger),
     blobs,
     runner,
+    jobDelivery,
     quotas: createQuotas(
       store,
       {
@@ -107,9 +162,31 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     newId: newJobId,
     random: overrides.random ?? Math.random,
   };
+  const brain = createBrain(services);
   return {
-    brain: createBrain(services),
+    brain,
     services,
+    jobDelivery,
+    useOutlet(outlet, options = {}) {
+      const index = outlets.findIndex((known) => known.platform === outlet.platform);
+      if (index >= 0) outlets.splice(index, 1);
+      outlets.push(outlet);
+      progressPace.set(outlet.platform, {
+        intervalMs: options.progressIntervalMs ?? defaultProgressEditMs,
+        now: options.now ?? (() => clock.now()),
+      });
+    },
+    async recover() {
+      jobDelivery.open();
+      if (!('recover' in runner)) return { resumed: 0, finished: 0, failed: 0 };
+      const report = await runner.recover();
+      await jobDelivery.recovered(report);
+      return {
+        resumed: report.resumed.length,
+        finished: report.finished.length,
+        failed: report.failed.length,
+      };
+    },
     downloads: createAttachmentDownloader({
       maxBytes: config.attachments.maxBytes,
       maxConcurrent: config.attachments.maxConcurrentDownloads,
@@ -118,8 +195,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     imageStore,
     logger,
-    async close() {
-      await runner.close();
+    async close(graceMs = 0) {
+      await runner.close(graceMs);
       await client.close();
       if (!overrides.imageStore) await imageStore.close();
       if (!overrides.store) await store.close();

@@ -5,7 +5,9 @@ import { type CliIo, processIo } from './cli/io.js';
 const usage = `imagine-bot — image generation and edits for Discord, Slack and the terminal
 
 Commands:
-  imagine-bot start                           run every front end whose credentials are set (npm start)
+  imagine-bot start [--no-worker]             run every front end whose credentials are set (npm start);
+                                              --no-worker: only receive commands (redis:// STORE_URL)
+  imagine-bot worker                          only run jobs from the shared queue (redis:// STORE_URL)
   imagine-bot chat [--out DIR]                chat in the terminal: a prompt, then edits, line by line
   imagine-bot demo [--out DIR]                the chat against a local fake image API, no key (npm run demo)
   imagine-bot generate "<prompt>" [options]   one-shot generation to ./out (see: imagine-bot generate --help)
@@ -21,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
     const { runStart } = await import('./cli/start-command.js');
     return (argv, io) => runStart(argv, io);
   },
+  worker: async () => (await import('./cli/worker-command.js')).runWorker,
   chat: async () => {
     const { runChat } = await import('./cli/chat-command.js');
     return (argv, io) => runChat(argv, io);

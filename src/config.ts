@@ -48,6 +48,7 @@ export const configSchema = z.object({
       return z.NEVER;
     }),
   USER_CONCURRENCY: wholeNumber('USER_CONCURRENCY', 'a whole number ≥ 1', 1, 2),
+  SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 'a whole number of milliseconds ≥ 0', 0, 25_000),
   USER_RATE_LIMIT_PER_MINUTE: wholeNumber(
     'USER_RATE_LIMIT_PER_MINUTE',
     'a whole number ≥ 0 (0 = no limit)',
@@ -114,6 +115,8 @@ export interface Config {
   };
   historyTurns: number;
   imageTtlMs: number;
+  /** On SIGTERM/SIGINT, how long running jobs may finish before they are handed back. */
+  shutdownGraceMs: number;
   /** Platform-qualified ids (`discord:123…`, `slack:U0…`) that are admins everywhere. */
   adminIds: string[];
   /** Present when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set. */
@@ -268,6 +271,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     historyTurns: values.HISTORY_TURNS,
     imageTtlMs: values.IMAGE_TTL_DAYS * 24 * 60 * 60 * 1000,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     adminIds: values.ADMIN_IDS,
     ...discordSection(values),
     ...slackSection(values),

@@ -21,13 +21,40 @@ To chat in a terminal instead: imagine-bot chat. To try the bot with no key at a
 const isSet = (env: NodeJS.ProcessEnv, name: string) => (env[name]?.trim() ?? '') !== '';
 
 /** Stops what did start; a front end that fails to stop is logged, the others still stop. */
-async function stopAll(running: readonly RunningFrontEnd[], app: App, logger: Logger): Promise<void> {
+/**
+ * Stops what did start; a front end that fails to stop is logged, the others still stop. Running jobs then get
+ * `graceMs` to finish (their replies still go out through REST) before they are handed back.
+ */
+export async function stopAll(
+  running: readonly RunningFrontEnd[],
+  app: App,
+  logger: Logger,
+  graceMs = 0,
+): Promise<void> {
   const stopped = await Promise.allSettled(running.map((frontEnd) => frontEnd.stop()));
   for (const outcome of stopped) {
     if (outcome.status === 'rejected')
       logger.error('a front end did not stop cleanly', { error: outcome.reason });
   }
-  await app.close();
+  await app.close(graceMs);
+}
+
+/** `--no-worker`: this process only receives commands; `imagine-bot worker` processes on the same Redis run them. */
+function readStartArguments(argv: readonly string[]): { runWorker: boolean } {
+  const unknown = argv.filter((argument) => argument !== '--no-worker');
+  if (unknown.length > 0) {
+    throw invalidOption('arguments', `imagine-bot start takes only --no-worker (got ${unknown.join(' ')}).`);
+  }
+  return { runWorker: !argv.includes('--no-worker') };
+}
+
+/** Jobs run by other processes need a queue they share: a redis:// STORE_URL. */
+export function checkSharedQueue(config: { storeUrl: string }, what: string): void {
+  if (/^rediss?:\/\//.test(config.storeUrl)) return;
+  throw invalidOption(
+    'STORE_URL',
+    `${what} needs a redis:// STORE_URL shared with the other instances (jobs go through its queue).`,
+  );
 }
 
 /** The cause, in one line without a secret; the exit code is 2 when a variable must change (README). */
@@ -51,7 +78,7 @@ export async function runStart(
   terminal: Terminal = processTerminal(),
   list: readonly FrontEnd[] = frontEnds,
 ): Promise<number> {
-  if (argv.length > 0) throw invalidOption('arguments', 'imagine-bot start takes no arguments.');
+  const { runWorker } = readStartArguments(argv);
   // Credentials may sit in .env: read it before asking who is configured (variables already set win).
   if (io.env === process.env && existsSync('.env')) process.loadEnvFile('.env');
   const wanted = list.filter((frontEnd) => frontEnd.credentials.some((name) => isSet(io.env, name)));
@@ -67,7 +94,9 @@ export async function runStart(
   const config = loadConfig(io.env);
   const secrets = configSecrets(config);
   const logger = createLogger({ level: config.logLevel, secrets, sink: io.log });
-  const app = await createApp(config, { logger });
+  if (!runWorker) checkSharedQueue(config, 'imagine-bot start --no-worker');
+  // Durable jobs: kept in the store (embedded) or on BullMQ (redis://), resumed after a crash or a deploy.
+  const app = await createApp(config, { logger, jobs: 'durable', runWorker });
   const configured = list.filter((frontEnd) => frontEnd.isConfigured(config));
   const outcomes = await Promise.allSettled(configured.map((frontEnd) => frontEnd.start(app, config)));
   const running = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
@@ -86,7 +115,11 @@ export async function runStart(
     return exitCode;
   }
   for (const frontEnd of running) io.stdout(`${frontEnd.readyText} Ctrl-C stops it.\n`);
+  const recovered = await app.recover();
+  if (recovered.resumed + recovered.finished + recovered.failed > 0) {
+    logger.info('jobs interrupted by the last stop were picked up', recovered);
+  }
   await untilInterrupted(io);
-  await stopAll(running, app, logger);
+  await stopAll(running, app, logger, config.shutdownGraceMs);
   return 0;
 }

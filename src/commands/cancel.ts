@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Command } from './command.js';
 import { infoReply } from './reply.js';
+import { markCancelledIfQueued } from './run-job.js';
 
 export const cancel = {
   name: 'cancel',
@@ -16,6 +17,12 @@ export const cancel = {
     const latest = active.at(-1);
     if (!latest) return [infoReply('You have nothing queued or running.')];
     const cancelled = await services.runner.cancel(latest);
+    // A job that never started has no run to post its end: its queued note says "Cancelled" from here.
+    if (cancelled && services.jobDelivery !== undefined) {
+      await markCancelledIfQueued(services, latest);
+      const job = await services.jobs.get(latest);
+      if (job?.status === 'cancelled') await services.jobDelivery.finish(latest);
+    }
     return [infoReply(cancelled ? 'Cancelled your latest request.' : 'That request had already finished.')];
   },
 } satisfies Command;

@@ -17,7 +17,6 @@ import {
 import { imageOptionsSchema } from './options.js';
 import { readPromptInput } from './prompt-input.js';
 import { errorReply } from './replies/index.js';
-import type { Reply } from './reply.js';
 import { reserveSlot, runReserved } from './run-job.js';
 import { styleReferences } from './style-reference.js';
 
@@ -101,28 +100,19 @@ export const compare = {
           return [errorReply(error)];
         }
       }
-      const replies: Reply[] = await Promise.all(
-        planned.map(async ({ job }, index) => {
+      // Results are labelled by model (and offer "continue with this one") where they are rendered.
+      return Promise.all(
+        planned.map(async ({ job, label }, index) => {
           const slot = slots[index];
-          if (!slot?.ok) return slot?.reply ?? errorReply(new Error('no slot'));
+          if (!slot?.ok) {
+            const refusal = slot?.reply ?? errorReply(new Error('no slot'));
+            return { ...refusal, text: `${label}: ${refusal.text}` };
+          }
           const withImages = { ...job, inputImages, styleImages };
           await ensureConversation(services, withImages);
           return runReserved(services, withImages, context, slot.reservation);
         }),
       );
-      // The results are labelled by model and offer "continue with this one" instead of starting threads of their own.
-      return replies.map((reply, index) => {
-        const label = planned[index]?.label ?? '';
-        if (reply.kind !== 'result') return { ...reply, text: `${label}: ${reply.text}` };
-        return {
-          ...reply,
-          text: `**${label}** — ${reply.text}`,
-          buttons: [
-            { action: 'pick', jobId: reply.jobId ?? '', label: '✅ Continue with this' },
-            ...reply.buttons,
-          ],
-        };
-      });
     } catch (error) {
       return [errorReply(error)];
     }

@@ -1,3 +1,4 @@
+import type { Destination } from '../core/jobs/destination.js';
 import type { ProgressEvent } from '../core/jobs/job.js';
 
 /** Who is asking, where: the adapter fills this in from the platform event. Ids are platform-qualified. */
@@ -11,4 +12,12 @@ export interface CommandContext {
   uploadLimitBytes: number;
   /** Called with the job's progress while a command waits for it (adapters throttle the rendering). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Where a job's replies go, set by a platform adapter: the job is then stored with it and posts its own progress
+   * and outcome from whichever process runs it; the command returns at once. Called once per job, after its quota
+   * slot is taken (a refused request shows nothing there).
+   */
+  destination?: () => Promise<Destination>;
+  /** When the platform started showing a queued note (the ack): progress waits an interval after it. */
+  noteShownAt?: number;
 }

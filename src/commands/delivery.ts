@@ -90,9 +90,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const claimTtlMs = options.claimTtlMs ?? defaultClaimTtlMs;
   const postedTtlMs = options.postedTtlMs ?? defaultPostedTtlMs;
   const now = options.now ?? Date.now;
-  const outlets = new Map<DestinationPlatform, AnyReplyOutlet>(
-    options.outlets.map((outlet) => [outlet.platform, outlet]),
-  );
 
   const wasPosted = async (jobId: string, step: DeliveryStep) =>
     (await store.get<number>(postedNamespace, stepKey(jobId, step))) !== undefined;
@@ -129,7 +126,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   return {
     async deliver(jobId, destination, step, reply) {
-      const outlet = outlets.get(destination.platform);
+      // Looked up each time: a process adds its platforms' outlets as their clients come up.
+      const outlet = options.outlets.find((known) => known.platform === destination.platform);
       if (!outlet) {
         logger.warn('no outlet for a destination; reply dropped', {
           jobId,

@@ -89,6 +89,13 @@ export interface Reply {
   deleteMessage?: boolean;
   /** Suggested thread name for a result that starts a conversation. */
   threadName?: string;
+  /** A job that posts its own replies at its destination: the adapter shows nothing for this one. */
+  pending?: boolean;
+}
+
+/** The answer to a command whose job was queued and will post its own progress and outcome. */
+export function pendingReply(jobId: string): Reply {
+  return { kind: 'info', text: '', images: [], buttons: [], ephemeral: true, jobId, pending: true };
 }
 
 export function infoReply(text: string, options: { ephemeral?: boolean } = {}): Reply {

@@ -1,10 +1,12 @@
-import { type ErrorCode, errorCodes, ImagineError } from '../core/errors.js';
+import { ImagineError } from '../core/errors.js';
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import type { Reservation } from '../core/jobs/quotas.js';
-import { findModel } from '../core/models/table.js';
 import type { CommandContext } from './context.js';
-import { errorReply, quotaText, resultReply } from './replies/index.js';
-import type { Reply } from './reply.js';
+import type { JobDelivery } from './job-delivery.js';
+import { refundOnce } from './job-delivery.js';
+import { endedWithImages, failureOf, outcomeReply, withLabel } from './job-outcome.js';
+import { errorReply, quotaText } from './replies/index.js';
+import { pendingReply, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
 
 type EndEvent = Extract<ProgressEvent, { type: 'done' | 'failed' | 'cancelled' }>;
@@ -37,8 +39,8 @@ export interface RunOptions {
 
 /**
  * The road every generating command takes: take a quota slot, then `prepare` the job (read its attachments,
- * store them), store it, queue it, report progress, and turn the outcome into a reply. Nothing is downloaded for
- * a refused request; the slot is refunded when preparing fails or no image came back.
+ * store them), store it, queue it, and answer. Nothing is downloaded for a refused request; the slot is refunded
+ * when preparing fails or no image came back.
  */
 export async function runWithSlot(
   services: BotServices,
@@ -68,7 +70,11 @@ export function runJob(
   return runWithSlot(services, context, async () => job, options);
 }
 
-/** Runs a job on a slot already taken (refunded when no image came back). */
+/**
+ * Runs a job on a slot already taken. With a destination (a platform adapter) the job is queued with it and
+ * posts its own progress and outcome, from whichever process runs it: the answer is a pending reply. Without
+ * one (the chat), the command waits for the job and answers with its outcome.
+ */
 export async function runReserved(
   services: BotServices,
   job: Job,
@@ -76,48 +82,64 @@ export async function runReserved(
   reservation: Reservation,
   options: RunOptions = {},
 ): Promise<Reply> {
-  try {
-    await services.jobs.save(job);
-    const ended = waitForEnd(services, job, context);
-    await services.runner.submit({ id: job.id, userId: context.user.id });
-    const end = await ended;
-    const finished = await services.jobs.get(job.id);
-    if (end.type === 'cancelled' && finished?.status === 'queued') {
-      await services.jobs.update(job.id, (stored) => ({
-        ...stored,
-        status: 'cancelled',
-        finishedAt: services.now(),
-      }));
-    }
-    if (end.type !== 'done' || !finished || finished.resultImages.length === 0) {
-      await reservation.refund();
-      const error =
-        end.type === 'failed'
-          ? new ImagineError(isKnownCode(end.code) ? end.code : 'upstream', end.message)
-          : end.type === 'cancelled'
-            ? new ImagineError('cancelled', 'Cancelled.')
-            : new ImagineError('empty_result', 'The model returned no image.');
-      return errorReply(error, job.id);
-    }
-    const images = [];
-    for (const ref of finished.resultImages) {
-      const image = await services.blobs.getImage(ref.hash);
-      if (image) images.push(image);
-    }
-    const elapsedMs = (finished.finishedAt ?? services.now()) - (finished.startedAt ?? finished.createdAt);
-    const parent = finished.parentId ? await services.jobs.get(finished.parentId) : undefined;
-    return await resultReply(finished, images, findModel(finished.modelUsed ?? finished.options.model), {
-      uploadLimitBytes: context.uploadLimitBytes,
-      elapsedMs,
-      threadName: options.threadName ?? false,
-      ...(parent && { parent }),
+  const record: Job = {
+    ...job,
+    quotaKeys: [...reservation.keys],
+    uploadLimitBytes: context.uploadLimitBytes,
+    ...(options.threadName && { startsThread: true }),
+  };
+  if (context.destination !== undefined && services.jobDelivery !== undefined) {
+    return queueWithDestination(services, record, context, reservation, {
+      destination: context.destination,
+      delivery: services.jobDelivery,
     });
+  }
+  try {
+    await services.jobs.save(record);
+    const ended = waitForEnd(services, record, context);
+    await services.runner.submit({ id: record.id, userId: context.user.id });
+    const end = await ended;
+    if (end.type === 'cancelled') await markCancelledIfQueued(services, record.id);
+    const finished = await services.jobs.get(record.id);
+    if (end.type === 'done' && finished && endedWithImages(finished))
+      return await outcomeReply(services, finished);
+    await refundOnce(services, finished ?? record);
+    // The event says how it ended: a cancelled run may not have stored its end yet.
+    const error =
+      end.type === 'cancelled'
+        ? new ImagineError('cancelled', 'Cancelled.')
+        : end.type === 'failed'
+          ? failureOf({ ...record, status: 'failed', errorCode: end.code, errorMessage: end.message })
+          : new ImagineError('empty_result', 'The model returned no image.');
+    return withLabel(record, errorReply(error, job.id));
   } catch (error) {
     await reservation.refund();
     return errorReply(error, job.id);
   }
 }
 
-function isKnownCode(code: string): code is ErrorCode {
-  return (errorCodes as readonly string[]).includes(code);
+async function queueWithDestination(
+  services: BotServices,
+  record: Job,
+  context: CommandContext,
+  reservation: Reservation,
+  posting: { destination: NonNullable<CommandContext['destination']>; delivery: JobDelivery },
+): Promise<Reply> {
+  try {
+    const destination = await posting.destination();
+    await services.jobs.save({ ...record, destination });
+    posting.delivery.watch(record.id, destination, context.noteShownAt);
+    await services.runner.submit({ id: record.id, userId: context.user.id });
+    return pendingReply(record.id);
+  } catch (error) {
+    await reservation.refund();
+    return errorReply(error, record.id);
+  }
+}
+
+/** A job cancelled before it started was never run: its record says so now (the run would have). */
+export async function markCancelledIfQueued(services: BotServices, jobId: string): Promise<void> {
+  await services.jobs.update(jobId, (stored) =>
+    stored.status === 'queued' ? { ...stored, status: 'cancelled', finishedAt: services.now() } : stored,
+  );
 }

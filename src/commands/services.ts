@@ -5,6 +5,7 @@ import type { JobRunner } from '../core/jobs/runner.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import type { ImageBlobs } from '../core/store/blobs.js';
 import type { EventClaims } from '../core/store/event-claims.js';
+import type { JobDelivery } from './job-delivery.js';
 
 export interface BotConfig {
   defaultModel: string;
@@ -29,6 +30,8 @@ export interface BotServices {
   claims: EventClaims;
   blobs: ImageBlobs;
   runner: JobRunner;
+  /** Present when jobs post their own replies (the bot's platforms): commands with a destination use it. */
+  jobDelivery?: JobDelivery;
   quotas: Quotas;
   now(): number;
   newId(): string;

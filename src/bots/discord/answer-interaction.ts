@@ -2,9 +2,9 @@ import { type Interaction, type Message, MessageFlags, type RepliableInteraction
 import type { CommandContext } from '../../commands/context.js';
 import { errorReply } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
-import { throttledProgress } from '../shared/throttled-progress.js';
+import { throttledProgress } from '../../commands/throttled-progress.js';
 import { memberRoleIds, type Place } from './access.js';
-import { type DiscordBot, defaultUploadLimitBytes } from './bot.js';
+import { type DiscordBot, defaultUploadLimitBytes, interactionTokenLifetimeMs } from './bot.js';
 import { discordContext } from './command-context.js';
 import { deliverReplies } from './deliver.js';
 import { describeError, isTokenGone } from './discord-errors.js';
@@ -61,9 +61,26 @@ export async function answerInteraction(
     intervalMs: bot.progressIntervalMs,
     logger: bot.logger,
   });
+  let jobs = 0;
   const context = discordContext(interaction.user, place, options.isAdmin, {
     uploadLimitBytes: interaction.attachmentSizeLimit || defaultUploadLimitBytes,
     onProgress: (event) => progress.update(event),
+    // A job posts its own progress and outcome through the interaction's webhook, from any process.
+    destination: async () => {
+      jobs += 1;
+      return {
+        platform: 'discord',
+        applicationId: interaction.applicationId,
+        channelId: interaction.channelId ?? '',
+        ...(interaction.guildId !== null && { guildId: interaction.guildId }),
+        ...(place.threadId !== null && { threadId: place.threadId }),
+        requesterId: interaction.user.id,
+        interactionToken: interaction.token,
+        tokenExpiresAt: receivedAt + interactionTokenLifetimeMs,
+        // Several jobs of one command (compare): the first edits the deferred reply, the others follow up.
+        ...(jobs > 1 && { followUp: true }),
+      };
+    },
   });
   let replies: Reply[];
   try {

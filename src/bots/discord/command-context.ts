@@ -10,7 +10,7 @@ export function discordContext(
   user: User,
   place: { channelId: string; parentId?: string | null; threadId?: string | null },
   isAdmin: boolean,
-  rest: Pick<CommandContext, 'uploadLimitBytes' | 'onProgress'>,
+  rest: Pick<CommandContext, 'uploadLimitBytes' | 'onProgress' | 'destination'>,
 ): CommandContext {
   return {
     platform: 'discord',

@@ -24,6 +24,8 @@ export async function deliverReplies(
   place: DeliveryPlace,
 ): Promise<void> {
   for (const reply of replies) {
+    // Its job posts its own progress and outcome.
+    if (reply.pending) continue;
     if (reply.deleteMessage && place.sourceMessage) await deleteMessage(bot, place.sourceMessage);
     const posted: Message[] = [];
     for (const data of renderReply(reply)) {

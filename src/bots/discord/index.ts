@@ -9,6 +9,7 @@ import { createClient, login } from './client.js';
 import { describeError } from './discord-errors.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
+import { discordRestOutlet } from './rest-outlet-for.js';
 
 export { commandDefinitions } from './command-definitions.js';
 
@@ -81,11 +82,21 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       if (await firstToClaim('message', message.id)) await handleMessage(bot, message);
     }),
   );
+  // Jobs post their own replies (from this process or any other) through this client's REST.
+  options.app.useOutlet(
+    discordRestOutlet(discord, logger, () => bot.clock.now()),
+    {
+      progressIntervalMs: bot.progressIntervalMs,
+      now: () => bot.clock.now(),
+    },
+  );
   client.on(Events.Error, (error) => logger.error('Discord: client error', { error: describeError(error) }));
   client.on(Events.Warn, (message) => logger.warn('Discord: client warning', { message }));
   await login(client, discord.token, logger);
+  // Answered means the jobs they queued have posted their outcome too.
   const idle = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await options.app.jobDelivery.idle();
   };
   return {
     idle,

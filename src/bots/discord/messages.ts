@@ -90,6 +90,17 @@ async function workOn(
       typedAt = bot.clock.now();
       void typing(bot, message);
     },
+    // A job answers the message itself (from any process): a reply to it, and ✅ or ❌ in place of the ⌛.
+    destination: async () => ({
+      platform: 'discord',
+      applicationId: bot.client.application?.id ?? bot.client.user?.id ?? '',
+      channelId: message.channelId,
+      guildId: message.guildId,
+      ...(place.threadId && { threadId: place.threadId }),
+      requesterId: message.author.id,
+      replyToMessageId: message.id,
+      reactionMessageId: message.id,
+    }),
   });
   let replies: Reply[] | undefined;
   try {
@@ -99,6 +110,10 @@ async function workOn(
   }
   if (replies === undefined) {
     await hourglass?.users.remove().catch(() => undefined);
+    return;
+  }
+  if (replies.some((reply) => reply.pending)) {
+    await deliverReplies(bot, replies, channelOutlet(message.channel, message), {});
     return;
   }
   await deliverReplies(bot, replies, channelOutlet(message.channel, message), {

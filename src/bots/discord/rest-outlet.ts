@@ -3,59 +3,42 @@
  * process holding the bot token can deliver any job.
  *
  * While the interaction token lives (`tokenExpiresAt`, 14 of Discord's 15 minutes), replies go through the
- * interaction's webhook: progress and the first message of an outcome edit `@original` (the deferred reply),
- * later messages are follow-ups. After that, or when Discord says the token is gone, they are channel messages
- * (in `threadId` when set) that mention the requester; progress then edits the queued note (`messageId`) if
- * there is one. Without any interaction (a thread reply) they are plain channel messages, pinging nobody.
+ * interaction's webhook: progress and the first message of an outcome edit `@original` (the deferred reply;
+ * not for a `followUp` destination), later messages are follow-ups. After that, or when Discord says the token is
+ * gone, they are channel messages (in `threadId` when set) that mention the requester; progress then edits the
+ * queued note (`messageId`) if there is one. Without any interaction (a message in a thread) they are plain
+ * channel messages replying to the user's message, pinging nobody, with ⌛ → ✅/❌ on it and typing as progress.
  * A result that starts a conversation gets its thread, as from the gateway adapter.
  */
-import { type REST, Routes, ThreadAutoArchiveDuration } from 'discord.js';
-import { z } from 'zod';
+import { type REST, Routes } from 'discord.js';
 import type { DeliveryStep, DiscordDestination, Posted, ReplyOutlet } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
-import { describeError, isTokenGone } from './discord-errors.js';
+import { describeError, isMissingPermissions, isTokenGone } from './discord-errors.js';
 import { messageKey, threadKey } from './ids.js';
 import { withMention } from './outlets.js';
 import { type MessageData, renderReply } from './render-reply.js';
-import { restMessage } from './rest-message.js';
+import { createRestSender, type PostedMessage } from './rest-sender.js';
 
 export interface DiscordRestOutletOptions {
   /** Bot-token REST client: `new REST({ api }).setToken(token)`; webhook calls go without the token. */
   rest: REST;
-  logger: Pick<Logger, 'info' | 'warn'>;
+  logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
   now?: () => number;
 }
-
-const postedMessageSchema = z.object({ id: z.string(), channel_id: z.string() });
-type PostedMessage = z.infer<typeof postedMessageSchema>;
 
 const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
 
 export function createDiscordRestOutlet(options: DiscordRestOutletOptions): ReplyOutlet<'discord'> {
   const { rest, logger } = options;
   const now = options.now ?? Date.now;
+  const sender = createRestSender(rest, logger);
+  const { send } = sender;
 
   const tokenAlive = (destination: DiscordDestination) =>
     destination.interactionToken !== undefined &&
     (destination.tokenExpiresAt === undefined || now() < destination.tokenExpiresAt);
-
-  const send = async (
-    method: 'post' | 'patch',
-    route: `/${string}`,
-    data: MessageData,
-    extra: { auth?: false; query?: URLSearchParams; flags?: number } = {},
-  ): Promise<PostedMessage> => {
-    const { body, files } = restMessage(data);
-    const answer = await rest[method](route, {
-      body: extra.flags === undefined ? body : { ...body, flags: extra.flags },
-      files,
-      ...(extra.auth === false && { auth: false }),
-      ...(extra.query && { query: extra.query }),
-    });
-    return postedMessageSchema.parse(answer);
-  };
 
   /** Runs `call` through the webhook; undefined when the token turned out to be gone (logged). */
   const viaToken = async (
@@ -79,48 +62,71 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
 
   const original = (destination: DiscordDestination, token: string) =>
     Routes.webhookMessage(destination.applicationId, token, '@original');
+  const placeOf = (destination: DiscordDestination) => destination.threadId ?? destination.channelId;
 
   async function deliverProgress(destination: DiscordDestination, reply: Reply, step: DeliveryStep) {
     const [data] = renderReply(reply);
     if (!data) return;
     const text = { ...data, files: [] };
-    const place = destination.threadId ?? destination.channelId;
+    const place = placeOf(destination);
     if (tokenAlive(destination)) {
+      if (destination.followUp) return;
       const edited = await viaToken(destination, (token) =>
-        send('patch', original(destination, token), text, { auth: false }),
+        sender.sendText('patch', original(destination, token), text, { auth: false }),
       );
       if (edited) return;
     }
     if (destination.messageId !== undefined) {
-      await send('patch', Routes.channelMessage(place, destination.messageId), text);
+      await sender.sendText('patch', Routes.channelMessage(place, destination.messageId), text);
       return;
     }
+    if (destination.reactionMessageId !== undefined && destination.interactionToken === undefined) {
+      await rest.post(Routes.channelTyping(place)).catch(() => undefined);
+      if (step === 'progress') return;
+    }
     // Without a message to edit, only a step the user must hear about gets a message of its own.
-    if (step !== 'progress') await send('post', Routes.channelMessages(place), inChannel(destination, text));
+    if (step !== 'progress')
+      await sender.sendText('post', Routes.channelMessages(place), inChannel(destination, text));
+  }
+
+  /** One message of an outcome: through the webhook while the token lives, else in the channel. */
+  async function postMessage(
+    destination: DiscordDestination,
+    data: MessageData,
+    state: { useToken: boolean; first: boolean; ephemeral: boolean },
+  ): Promise<PostedMessage> {
+    if (state.useToken) {
+      const editOriginal = state.first && !destination.followUp;
+      const message = await viaToken(destination, (token) =>
+        editOriginal
+          ? send('patch', original(destination, token), data, { auth: false })
+          : send('post', Routes.webhook(destination.applicationId, token), data, {
+              auth: false,
+              query: new URLSearchParams({ wait: 'true' }),
+              ...(state.ephemeral && { flags: 64 }),
+            }),
+      );
+      if (message) return message;
+      state.useToken = false;
+    }
+    const replyTo =
+      state.first && destination.replyToMessageId !== undefined
+        ? { message_reference: { message_id: destination.replyToMessageId, fail_if_not_exists: false } }
+        : {};
+    return send('post', Routes.channelMessages(placeOf(destination)), inChannel(destination, data), {
+      extra: replyTo,
+    });
   }
 
   async function deliverOutcome(destination: DiscordDestination, reply: Reply): Promise<Posted> {
-    const place = destination.threadId ?? destination.channelId;
-    let useToken = tokenAlive(destination);
-    const wentToChannel = !useToken;
+    const place = placeOf(destination);
+    const state = { useToken: tokenAlive(destination), first: true, ephemeral: reply.ephemeral };
+    const wentToChannel = !state.useToken;
     const posted: PostedMessage[] = [];
     for (const data of renderReply(reply)) {
-      let message: PostedMessage | undefined;
-      if (useToken) {
-        const first = posted.length === 0;
-        message = await viaToken(destination, (token) =>
-          first
-            ? send('patch', original(destination, token), data, { auth: false })
-            : send('post', Routes.webhook(destination.applicationId, token), data, {
-                auth: false,
-                query: new URLSearchParams({ wait: 'true' }),
-                ...(reply.ephemeral && { flags: 64 }),
-              }),
-        );
-        useToken = message !== undefined;
-      }
-      message ??= await send('post', Routes.channelMessages(place), inChannel(destination, data));
-      posted.push(message);
+      const message = await sender.withFallback(data, (fitted) => postMessage(destination, fitted, state));
+      state.first = false;
+      if (message) posted.push(message);
     }
     // The queued note would otherwise stay "Queued" next to the outcome.
     if (wentToChannel && destination.messageId !== undefined) {
@@ -134,10 +140,13 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
         logger.warn('Discord: could not update the queued note', { error: describeError(error) });
       });
     }
+    if (destination.reactionMessageId !== undefined) {
+      await sender.swapReaction(place, destination.reactionMessageId, reply.kind === 'error' ? '❌' : '✅');
+    }
     const [first] = posted;
     const thread =
       first && reply.threadName && !destination.threadId && destination.guildId && reply.kind !== 'error'
-        ? await startThread(first, reply.threadName)
+        ? await startThread(destination, first, reply.threadName)
         : undefined;
     return {
       messageKeys: posted.map((message) => messageKey(message.channel_id, message.id)),
@@ -145,14 +154,18 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
     };
   }
 
-  async function startThread(message: PostedMessage, name: string): Promise<string | undefined> {
+  async function startThread(destination: DiscordDestination, message: PostedMessage, name: string) {
     try {
-      const answer = await rest.post(Routes.threads(message.channel_id, message.id), {
-        body: { name: name.slice(0, 100), auto_archive_duration: ThreadAutoArchiveDuration.OneDay },
-      });
-      return z.object({ id: z.string() }).parse(answer).id;
+      return await sender.startThread(message, name);
     } catch (error) {
       logger.warn('Discord: could not start a thread', { error: describeError(error) });
+      if (!isMissingPermissions(error)) return undefined;
+      const notice = sender.threadPermissionNotice();
+      await postMessage(destination, notice, {
+        useToken: tokenAlive(destination),
+        first: false,
+        ephemeral: true,
+      }).catch(() => undefined);
       return undefined;
     }
   }

@@ -27,7 +27,7 @@ export interface MessageEnvironment {
   botUserId?: string;
 }
 
-const hourglass = 'hourglass_flowing_sand';
+export const hourglass = 'hourglass_flowing_sand';
 
 /**
  * A user's message for the bot. `reply`: a message in a thread, an edit only when the thread is one of the
@@ -59,19 +59,29 @@ export async function answerMessage(
   });
   const reaction = { channel: message.channel, timestamp: message.ts, name: hourglass };
   await client.reactions.add(reaction).catch((error: unknown) => deps.logger.debug('no reaction', { error }));
+  // A queued job takes the hourglass off itself when its outcome is posted.
+  let handedOver = false;
   try {
     const text = plainText(message.text, environment.botUserId);
     const context = slackContext(
-      { ...place, ...(threadTs && { threadTs }), onProgress: responder.onProgress },
+      {
+        ...place,
+        ...(threadTs && { threadTs }),
+        onProgress: responder.onProgress,
+        destination: () => responder.destination(environment.team, message.ts),
+      },
       deps.access,
     );
     const replies = ours
       ? await deps.brain.threadMessage(text, images, context)
       : await deps.brain.text(text, images, context);
+    handedOver = replies?.some((reply) => reply.pending) ?? false;
     if (replies) await responder.deliver(replies);
   } finally {
-    await client.reactions
-      .remove(reaction)
-      .catch((error: unknown) => deps.logger.debug('no reaction to remove', { error }));
+    if (!handedOver) {
+      await client.reactions
+        .remove(reaction)
+        .catch((error: unknown) => deps.logger.debug('no reaction to remove', { error }));
+    }
   }
 }

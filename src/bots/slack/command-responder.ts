@@ -1,8 +1,8 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
+import { throttledProgress } from '../../commands/throttled-progress.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
-import { throttledProgress } from '../shared/throttled-progress.js';
 import type { SlackDeps } from './deps.js';
 import { postPublicReply } from './post-result.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
@@ -64,6 +64,8 @@ export function createCommandResponder(target: CommandTarget, deps: SlackDeps): 
       await progress.settle();
       let posted = false;
       for (const reply of replies) {
+        // Its job posts its own progress and outcome.
+        if (reply.pending) continue;
         if (reply.ephemeral) {
           await privately(renderReply(reply));
           continue;

@@ -10,8 +10,10 @@ import { createBoltApp } from './bolt-app.js';
 import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
 import { slackFilePolicy } from './download-files.js';
+import { leanFetch } from './lean-fetch.js';
 import { registerListeners } from './listeners/index.js';
 import { slackStartUpError } from './start-up-check.js';
+import { createSlackWebApiOutlet } from './web-api-outlet.js';
 
 export interface SlackBotOptions {
   app: App;
@@ -87,6 +89,14 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   bolt.use(dedupeEvents(app.brain, logger));
   bolt.use(dedupeSignedDeliveries(app.brain, logger));
   registerListeners(bolt, deps);
+  // Jobs post their own replies (from this process or any other): through this app's Web API client.
+  app.useOutlet(
+    createSlackWebApiOutlet({ client: bolt.client, store: app.store, logger, fetch: leanFetch }),
+    {
+      progressIntervalMs: deps.progressIntervalMs,
+      now: deps.now,
+    },
+  );
   bolt.error(async (error) => {
     logger.error('a Slack listener failed', { error });
   });

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../commands/context.js';
+import type { SlackDestination } from '../../core/jobs/destination.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
 import type { AccessPolicy, SlackPlace } from './access.js';
 import { channelKey, messageKey, userKey } from './slack-ids.js';
@@ -11,6 +12,10 @@ export interface ContextInput extends SlackPlace {
   /** The thread the message sits in (its root's ts). */
   threadTs?: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** Where the request's job posts its replies itself (see CommandContext.destination). */
+  destination?: () => Promise<SlackDestination>;
+  /** When the ack showed the queued note. */
+  noteShownAt?: number;
 }
 
 /** A Slack request as the brain sees it: platform-qualified ids, admins from config. */
@@ -26,5 +31,7 @@ export function slackContext(input: ContextInput, access: AccessPolicy): Command
     ...(input.threadTs !== undefined && { threadId: messageKey(input.channel, input.threadTs) }),
     uploadLimitBytes: slackUploadLimitBytes,
     ...(input.onProgress !== undefined && { onProgress: input.onProgress }),
+    ...(input.destination !== undefined && { destination: input.destination }),
+    ...(input.noteShownAt !== undefined && { noteShownAt: input.noteShownAt }),
   };
 }

@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
+import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
+import { throttledProgress } from '../../commands/throttled-progress.js';
+import type { SlackDestination } from '../../core/jobs/destination.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
-import { throttledProgress } from '../shared/throttled-progress.js';
 import type { SlackDeps } from './deps.js';
 import { postPublicReply } from './post-result.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
@@ -22,6 +24,11 @@ export interface ThreadResponder {
   deliver(replies: readonly Reply[], sourceTs?: string): Promise<void>;
   /** A private note to the requester (a refused download, a failure). */
   tell(text: string): Promise<void>;
+  /**
+   * Where a job posts its own replies: a public placeholder (the queued note) posted now, which its progress
+   * edits and its outcome replaces; `team` qualifies the requester. `reactionTs`: the hourglass to take off.
+   */
+  destination(team: string, reactionTs?: string): Promise<SlackDestination>;
 }
 
 /**
@@ -56,10 +63,28 @@ export function createThreadResponder(target: ThreadTarget, deps: SlackDeps): Th
   return {
     onProgress: (event) => progress.update(event),
     tell,
+    async destination(team, reactionTs) {
+      const posted = await client.chat.postMessage({
+        channel,
+        ...thread,
+        ...plainMessage(progressText({ jobId: '', type: 'queued', position: 0 })),
+      });
+      return {
+        platform: 'slack',
+        teamId: team,
+        channelId: channel,
+        ...(target.threadTs !== undefined && { threadTs: target.threadTs }),
+        requesterId: target.user,
+        ...(posted.ts !== undefined && { messageTs: posted.ts }),
+        ...(reactionTs !== undefined && { reactionTs }),
+      };
+    },
     async deliver(replies, sourceTs) {
       await progress.settle();
       let reusable = placeholderTs;
       for (const reply of replies) {
+        // Its job posts its own progress and outcome.
+        if (reply.pending) continue;
         try {
           if (reply.deleteMessage) {
             if (sourceTs !== undefined) await client.chat.delete({ channel, ts: sourceTs });

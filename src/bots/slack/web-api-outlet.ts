@@ -7,7 +7,7 @@
  * - A public outcome replaces the placeholder or is a new message (in `threadTs` when set), its images uploaded
  *   into the thread; the queued note is then marked done. A private outcome replaces the note.
  * - A response_url takes 5 posts within 30 minutes: the posts are counted in the store (shared by every
- *   process), progress may use 3 of them, and past that private replies fall back to chat.postEphemeral.
+ *   process), progress may use 2 of them, and past that private replies fall back to chat.postEphemeral.
  */
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
@@ -16,8 +16,10 @@ import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../core/store/store.js';
+import { hourglass } from './answer-message.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
+import { slackFailureText } from './slack-errors.js';
 import { messageKey } from './slack-ids.js';
 
 export interface SlackWebApiOutletOptions {
@@ -29,7 +31,7 @@ export interface SlackWebApiOutletOptions {
 }
 
 const responseUrlPosts = 5;
-const responseUrlProgressPosts = 3;
+const responseUrlProgressPosts = 2;
 const responseUrlLifetimeMs = 30 * 60 * 1000;
 const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
 
@@ -117,7 +119,22 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
         await deliverProgress(destination, reply, step);
         return { messageKeys: [] };
       }
-      return deliverOutcome(destination, reply);
+      try {
+        return await deliverOutcome(destination, reply);
+      } catch (error) {
+        // The Web API client retried already: tell the requester what to fix instead of failing silently.
+        logger.warn('could not post a result to Slack', { error, channel: destination.channelId });
+        await privately(destination, plainMessage(slackFailureText(error)), responseUrlPosts).catch(
+          (second: unknown) => logger.warn('could not tell the requester either', { error: second }),
+        );
+        return { messageKeys: [] };
+      } finally {
+        if (destination.reactionTs !== undefined) {
+          await client.reactions
+            .remove({ channel: destination.channelId, timestamp: destination.reactionTs, name: hourglass })
+            .catch((error: unknown) => logger.warn('could not remove the hourglass', { error }));
+        }
+      }
     },
   };
 }

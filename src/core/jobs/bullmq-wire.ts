@@ -3,7 +3,7 @@ import type { ProgressEvent } from './job.js';
 
 /** What the BullMQ runner puts in Redis besides jobs: how to connect, and failures every instance can read. */
 export const cancelMarker = 'imagine:cancelled';
-export const handedBackMarker = 'imagine:handed-back';
+export { handedBackMarker } from './runner.js';
 
 export function redisConnection(url: string) {
   const parsed = new URL(url);

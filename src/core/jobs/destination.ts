@@ -18,6 +18,12 @@ export const discordDestinationSchema = z.object({
   tokenExpiresAt: z.number().optional(),
   /** A channel message of the bot's to edit with progress (the queued note), when there is no live token. */
   messageId: z.string().optional(),
+  /** The interaction's reply belongs to another job of the same command (compare): post follow-ups only. */
+  followUp: z.boolean().optional(),
+  /** The user's message this answers: the first message replies to it (without a ping). */
+  replyToMessageId: z.string().optional(),
+  /** The user's message that shows the bot's ⌛ until the outcome, which then shows ✅ or ❌ there. */
+  reactionMessageId: z.string().optional(),
 });
 
 export const slackDestinationSchema = z.object({
@@ -31,6 +37,8 @@ export const slackDestinationSchema = z.object({
   responseUrl: z.string().optional(),
   /** A public message of the bot's (the placeholder) that progress edits and the first reply replaces. */
   messageTs: z.string().optional(),
+  /** The user's message that shows the bot's hourglass reaction until the outcome is posted. */
+  reactionTs: z.string().optional(),
 });
 
 export const consoleDestinationSchema = z.object({

@@ -7,7 +7,7 @@ import type { ConversationTurn, ImageRequest, InputImage } from '../request.js';
 import type { ImageBlobs } from '../store/blobs.js';
 import type { ImageRef, Job } from './job.js';
 import type { JobStore } from './job-store.js';
-import type { JobExecutor } from './runner.js';
+import { handedBackMarker, type JobExecutor } from './runner.js';
 
 export interface JobExecutorDependencies {
   jobs: JobStore;
@@ -146,6 +146,11 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       ];
       if (finished) await dependencies.conversations.append(job.conversationId, turns, jobId);
     } catch (error) {
+      // Handed back by a shutdown: not over, it runs again after the restart or on another worker.
+      if (signal.reason === handedBackMarker) {
+        await dependencies.jobs.update(jobId, (stored) => ({ ...stored, status: 'queued' }));
+        throw error;
+      }
       const cancelled = signal.aborted;
       await dependencies.jobs.update(jobId, (stored) => ({
         ...stored,

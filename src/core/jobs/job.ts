@@ -81,6 +81,12 @@ export const jobSchema = z.object({
   label: z.string().optional(),
   /** Where its progress and result are posted, by whichever process runs it (absent: records made before). */
   destination: destinationSchema.optional(),
+  /** Its result starts a thread of its own (a new conversation posted in a channel). */
+  startsThread: z.boolean().optional(),
+  /** The largest file the destination takes in one upload, for fitting the result's images. */
+  uploadLimitBytes: z.number().optional(),
+  /** The quota counters its request took: released once if it ends without an image, by whichever process. */
+  quotaKeys: z.array(z.string()).optional(),
   createdAt: z.number(),
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),

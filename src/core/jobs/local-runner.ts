@@ -2,7 +2,13 @@ import { ImagineError, isImagineError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ProgressEvent } from './job.js';
 import { type DurableJobsDependencies, sortInterruptedJobs } from './recover-jobs.js';
-import type { DurableJobRunner, JobExecutor, JobRunner, RecoveryReport } from './runner.js';
+import {
+  type DurableJobRunner,
+  handedBackMarker,
+  type JobExecutor,
+  type JobRunner,
+  type RecoveryReport,
+} from './runner.js';
 import { type Clock, systemClock } from './runner-clock.js';
 
 /** Re-exported: callers take the runner's clock from the runner. */
@@ -213,9 +219,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
   async function handBack(job: RunningJob): Promise<void> {
     job.handedBack = true;
     await journal?.markHandedBack(job.id);
-    job.controller.abort(
-      new ImagineError('cancelled', 'The bot is restarting; the job will continue after it.'),
-    );
+    job.controller.abort(handedBackMarker);
   }
 
   function failure(jobId: string, error: unknown): ProgressEvent {

@@ -11,6 +11,8 @@ export type QuotaReason = 'rate_limit' | 'user_daily' | 'channel_daily';
 
 export interface Reservation {
   ok: true;
+  /** The counters taken, so another process can give them back (`Quotas.refund`). */
+  keys: readonly string[];
   /** Gives every slot back (the user got nothing); calling it again does nothing. */
   refund(): Promise<void>;
 }
@@ -33,6 +35,8 @@ export interface QuotaUsage {
 export interface Quotas {
   reserve(userId: string, channelId: string): Promise<Reservation | QuotaRefusal>;
   usage(userId: string, channelId: string): Promise<QuotaUsage>;
+  /** Gives back counters a reservation took (its `keys`); the caller makes sure it happens once. */
+  refund(keys: readonly string[]): Promise<void>;
 }
 
 const minuteMs = 60_000;
@@ -134,6 +138,7 @@ export function createQuotas(store: Store, limits: QuotaLimits, clock: { now(): 
       let refunded = false;
       return {
         ok: true,
+        keys: taken,
         async refund(): Promise<void> {
           if (refunded) return;
           refunded = true;
@@ -141,6 +146,8 @@ export function createQuotas(store: Store, limits: QuotaLimits, clock: { now(): 
         },
       };
     },
+
+    refund: releaseAll,
 
     async usage(userId: string, channelId: string): Promise<QuotaUsage> {
       const now = clock.now();

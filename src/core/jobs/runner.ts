@@ -1,6 +1,12 @@
 import type { ProgressEvent } from './job.js';
 
 /**
+ * The abort reason of a running job that a shutdown hands back (to the next start or another worker): the job is
+ * not over, so nothing may be posted or refunded for it.
+ */
+export const handedBackMarker = 'imagine:handed-back';
+
+/**
  * Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure.
  * `upstreamDone` says the job's image API call is over: its slot goes to the next job while this one stores
  * its results, so an upstream slot never waits for local bookkeeping.

@@ -175,7 +175,7 @@ describe('Slack Web API outlet', () => {
     expect(fake.messages().find((message) => message.ts === parent)?.text).toBe('*a red fox*');
   });
 
-  it('spends at most 3 of the 5 response_url posts on progress and falls back to an ephemeral message after 5', async () => {
+  it('spends at most 2 of the 5 response_url posts on progress and falls back to an ephemeral message after 5', async () => {
     const responseUrl = fake.responseUrl();
     const destination: SlackDestination = {
       platform: 'slack',
@@ -195,16 +195,18 @@ describe('Slack Web API outlet', () => {
       progressReply('🔄 Continuing after a restart'),
     );
     await delivery.deliver('job-1', destination, 'failure', errorReply('The image API is down.'));
+    // A sixth post on the same response_url (a second job of one command) goes as an ephemeral message.
+    await delivery.deliver('job-2', destination, 'failure', errorReply('The image API is still down.'));
 
     expect(fake.responses().map((response) => response.body.text)).toEqual([
       '🎨 Working… 3 s',
       '🎨 Working… 6 s',
-      '🎨 Working… 9 s',
       '⏳ Queued',
       '🔄 Continuing after a restart',
+      'The image API is down.',
     ]);
     expect(fake.calls().map((call) => [call.method, call.params.user, call.params.text])).toEqual([
-      ['chat.postEphemeral', 'U0USER', 'The image API is down.'],
+      ['chat.postEphemeral', 'U0USER', 'The image API is still down.'],
     ]);
   });
 

@@ -164,6 +164,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     };
     records.push(record);
     recorded.emit('record', record);
+    // Discord tells the gateway about a thread the bot started, as it does for any new thread in a guild.
+    if (answer.status === 201 && method === 'POST' && /\/messages\/\d+\/threads$/.test(restPath)) {
+      // A REST-only poster (no gateway client connected) has nobody to tell.
+      try {
+        gateway.dispatch('THREAD_CREATE', { ...(answer.body as object), newly_created: true });
+      } catch {}
+    }
     if (answer.body === undefined) return void response.writeHead(answer.status, headers).end();
     response.writeHead(answer.status, { ...headers, 'content-type': 'application/json' });
     response.end(JSON.stringify(answer.body));

@@ -37,6 +37,7 @@ export async function pressButton(
       ...(press.userName !== undefined && { userName: press.userName }),
       ...thread,
       onProgress: responder.onProgress,
+      destination: () => responder.destination(press.place.team),
     },
     deps.access,
   );

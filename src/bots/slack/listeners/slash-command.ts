@@ -28,7 +28,19 @@ export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
       deps,
     );
     const context = slackContext(
-      { ...place, userName: command.user_name, onProgress: responder.onProgress },
+      {
+        ...place,
+        userName: command.user_name,
+        onProgress: responder.onProgress,
+        destination: async () => ({
+          platform: 'slack',
+          teamId: command.team_id,
+          channelId: command.channel_id,
+          requesterId: command.user_id,
+          responseUrl: command.response_url,
+        }),
+        ...(noteShown && { noteShownAt: deps.now() }),
+      },
       deps.access,
     );
     await responder.deliver(await deps.brain.text(text, [], context));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { throttledProgress } from '../../../src/bots/shared/throttled-progress.js';
-import { createLogger } from '../../../src/core/logger.js';
+import { throttledProgress } from '../../src/commands/throttled-progress.js';
+import { createLogger } from '../../src/core/logger.js';
 
 describe('progress throttling', () => {
   it('renders the first event at once, then at most one per interval, skipping repeats and the end', async () => {

@@ -1,6 +1,6 @@
-import { progressText } from '../../commands/replies/index.js';
-import type { ProgressEvent } from '../../core/jobs/job.js';
-import type { Logger } from '../../core/logger.js';
+import type { ProgressEvent } from '../core/jobs/job.js';
+import type { Logger } from '../core/logger.js';
+import { progressText } from './replies/index.js';
 
 export interface ProgressOptions {
   now(): number;

@@ -1,0 +1,52 @@
+import type { Logger } from '../logger.js';
+import type { ImageBlobs } from '../store/blobs.js';
+import type { Store } from '../store/store.js';
+import { createActiveJobJournal } from './active-jobs.js';
+import type { JobStore } from './job-store.js';
+import { type Clock, createLocalRunner } from './local-runner.js';
+import type { DurableJobRunner, JobExecutor, JobRunner } from './runner.js';
+
+export interface RunnerChoice {
+  executor: JobExecutor;
+  /** STORE_URL: a redis:// store makes durable jobs go through BullMQ on that Redis. */
+  storeUrl: string;
+  /** IMAGE_API_CONCURRENCY: per process (embedded), for the whole fleet (BullMQ). */
+  concurrency: number;
+  /** USER_CONCURRENCY. */
+  userConcurrency: number;
+  store: Store;
+  jobs: JobStore;
+  blobs: Pick<ImageBlobs, 'getImage'>;
+  clock: Clock;
+  logger: Logger;
+  /** Jobs survive the process; otherwise they live in its memory (the chat, tests). */
+  durable: boolean;
+  /** BullMQ: run jobs in this process too (false: a front end only). */
+  runWorker: boolean;
+  progressIntervalMs?: number;
+}
+
+/**
+ * Where jobs wait and run: in memory; durable in one process (the local runner with its journal in the store,
+ * the default); or durable across instances (BullMQ on the store's Redis). All behind the one `JobRunner`.
+ */
+export async function createRunner(choice: RunnerChoice): Promise<JobRunner | DurableJobRunner> {
+  const shared = {
+    executor: choice.executor,
+    globalConcurrency: choice.concurrency,
+    perUserConcurrency: choice.userConcurrency,
+    logger: choice.logger,
+    ...(choice.progressIntervalMs !== undefined && { progressIntervalMs: choice.progressIntervalMs }),
+  };
+  if (choice.durable && /^rediss?:\/\//.test(choice.storeUrl)) {
+    // Loaded only here: BullMQ and its Redis client are large, and the embedded mode never needs them.
+    const { createBullmqRunner } = await import('./bullmq-runner.js');
+    return createBullmqRunner({ ...shared, redisUrl: choice.storeUrl, runWorker: choice.runWorker });
+  }
+  if (!choice.durable) return createLocalRunner({ ...shared, clock: choice.clock });
+  return createLocalRunner({
+    ...shared,
+    clock: choice.clock,
+    durable: { journal: createActiveJobJournal(choice.store), jobs: choice.jobs, blobs: choice.blobs },
+  });
+}
