@@ -38,6 +38,7 @@ describe('config', () => {
       attachments: { maxBytes: 25 * 1024 * 1024, maxConcurrentDownloads: 4 },
       historyTurns: 8,
       imageTtlMs: 7 * 24 * 60 * 60 * 1000,
+      shutdownGraceMs: 25_000,
       adminIds: [],
       logLevel: 'info',
     });

@@ -215,8 +215,11 @@ export async function imagineResult(harness: SlackHarness, text: string): Promis
   const complete = harness.slack.calls('files.completeUploadExternal')[before];
   const ts = complete?.params.thread_ts ?? '';
   const message = harness.slack.messages().find((candidate) => candidate.ts === ts);
+  if (!message) throw new Error('no result message');
+  // The job is linked to its message once the outlet has posted it (a moment after the "done" note).
+  await harness.app.jobDelivery.idle();
   const jobId = await harness.app.services.conversations.jobOfMessage(`slack:C0001:${ts}`);
-  if (!message || !jobId) throw new Error('no result message');
+  if (!jobId) throw new Error('the result message is not linked to its job');
   return { ts, jobId };
 }
 

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DeliveryStep, ReplyOutlet } from '../../src/commands/delivery.js';
+import { continuingText } from '../../src/commands/job-delivery.js';
+import type { Reply } from '../../src/commands/reply.js';
+import type { ConsoleDestination } from '../../src/core/jobs/destination.js';
+import { type Harness, startHarness } from '../support/bot-harness.js';
+
+interface Post {
+  sessionId: string;
+  step: DeliveryStep;
+  kind: Reply['kind'];
+  text: string;
+  images: number;
+}
+
+/** A platform that records what jobs post to it (the console destination stands for any platform here). */
+function recordingOutlet(posts: Post[]): ReplyOutlet<'console'> {
+  return {
+    platform: 'console',
+    async deliver(destination, reply, step) {
+      posts.push({
+        sessionId: destination.sessionId,
+        step,
+        kind: reply.kind,
+        text: reply.text,
+        images: reply.images.length,
+      });
+      return { messageKeys: [`console:${destination.sessionId}:${posts.length}`] };
+    },
+  };
+}
+
+const destination = (sessionId: string): ConsoleDestination => ({ platform: 'console', sessionId });
+const outcomes = (posts: Post[]) => posts.filter((post) => post.step === 'result' || post.step === 'failure');
+
+describe('jobs that post their own replies', () => {
+  let harness: Harness;
+  let posts: Post[];
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  async function start(env: Record<string, string> = {}) {
+    harness = await startHarness({ env: { USER_RATE_LIMIT_PER_MINUTE: '0', USER_DAILY_QUOTA: '5', ...env } });
+    posts = [];
+    harness.app.useOutlet(recordingOutlet(posts), { progressIntervalMs: 0 });
+  }
+
+  const detached = (sessionId: string, userId = 'console:alice') =>
+    harness.context({ userId, destination: async () => destination(sessionId) });
+
+  it('answers the command at once with a pending reply, then posts the result at the destination once', async () => {
+    await start();
+    const replies = await harness.app.brain.text('a red fox', [], detached('s1'));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.pending).toBe(true);
+    await harness.app.jobDelivery.idle();
+
+    expect(outcomes(posts)).toStrictEqual([
+      { sessionId: 's1', step: 'result', kind: 'result', text: '“a red fox”', images: 1 },
+    ]);
+    const job = await harness.app.services.jobs.get(replies[0]?.jobId ?? '');
+    expect(job?.destination).toStrictEqual(destination('s1'));
+    // Posting it again (a retried worker) posts nothing more.
+    await harness.app.jobDelivery.finish(job?.id ?? '');
+    expect(outcomes(posts)).toHaveLength(1);
+  });
+
+  it('links the posted message to the job, so a reply to it edits that image', async () => {
+    await start();
+    const [reply] = await harness.app.brain.text('a red fox', [], detached('s1'));
+    await harness.app.jobDelivery.idle();
+    const key = `console:s1:${posts.length}`;
+    expect(await harness.app.brain.ownsMessage(key)).toBe(true);
+    expect(await harness.app.services.conversations.jobOfMessage(key)).toBe(reply?.jobId);
+  });
+
+  it('posts a failure with its short message and gives the quota slot back exactly once', async () => {
+    await start({ USER_DAILY_QUOTA: '1' });
+    harness.fake.fault({ kind: 'status', status: 400, times: 1 });
+    const [reply] = await harness.app.brain.text('a red fox', [], detached('s1'));
+    await harness.app.jobDelivery.idle();
+    expect(outcomes(posts).map((post) => [post.step, post.kind])).toStrictEqual([['failure', 'error']]);
+    // Finishing it again (another process noticing the end) must not refund a second time.
+    await harness.app.jobDelivery.finish(reply?.jobId ?? '');
+    const usage = await harness.app.services.quotas.usage('console:alice', 'console:general');
+    expect(usage.userToday).toBe(0);
+    // The one slot is usable again, and only once.
+    await harness.app.brain.text('a blue fox', [], detached('s2'));
+    await harness.app.jobDelivery.idle();
+    expect((await harness.app.services.quotas.usage('console:alice', 'console:general')).userToday).toBe(1);
+  });
+
+  it('does not call the image API again for a job that already finished: it only posts it', async () => {
+    await start();
+    const [reply] = await harness.app.brain.text('a red fox', [], detached('s1'));
+    await harness.app.jobDelivery.idle();
+    const calls = harness.bodies().length;
+    const jobId = reply?.jobId ?? '';
+    // A worker that died after storing the result but before posting it: the next one runs the job again.
+    await harness.app.services.runner.submit({ id: jobId, userId: 'console:alice' });
+    await vi.waitFor(async () => {
+      expect(await harness.app.services.runner.activeJobs('console:alice')).toStrictEqual([]);
+    });
+    expect(harness.bodies()).toHaveLength(calls);
+    expect(outcomes(posts)).toHaveLength(1);
+  });
+
+  it('cancels a queued job from /cancel: its destination says Cancelled once and the slot comes back', async () => {
+    await start({ IMAGE_API_CONCURRENCY: '1' });
+    harness.fake.fault({ kind: 'latency', ms: 1500, times: 1 });
+    await harness.app.brain.text('a slow fox', [], detached('s1', 'console:bob'));
+    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1));
+    const [queued] = await harness.app.brain.text('a waiting fox', [], detached('s2'));
+    const [answer] = await harness.app.brain.text('cancel', [], harness.context());
+    expect(answer?.text).toBe('Cancelled your latest request.');
+    await harness.app.jobDelivery.idle();
+
+    const cancelled = outcomes(posts).filter((post) => post.sessionId === 's2');
+    expect(cancelled.map((post) => [post.step, post.text])).toStrictEqual([
+      ['failure', expect.stringMatching(/^Cancelled/)],
+    ]);
+    expect((await harness.app.services.jobs.get(queued?.jobId ?? ''))?.status).toBe('cancelled');
+    expect((await harness.app.services.quotas.usage('console:alice', 'console:general')).userToday).toBe(0);
+    expect(harness.bodies().map((body) => body.prompt)).toStrictEqual(['a slow fox']);
+  });
+
+  it('tells each resumed job once that it continues after a restart, then posts its result', async () => {
+    await start();
+    const jobs = harness.app.services.jobs;
+    const [reply] = await harness.app.brain.text('a red fox', [], detached('s1'));
+    await harness.app.jobDelivery.idle();
+    const jobId = reply?.jobId ?? '';
+    posts.length = 0;
+    await jobs.update(jobId, (job) => ({ ...job, status: 'queued', resultImages: [] }));
+    await harness.app.jobDelivery.recovered({
+      resumed: [{ id: jobId, userId: 'console:alice' }],
+      finished: [],
+      failed: [],
+    });
+    await harness.app.jobDelivery.recovered({
+      resumed: [{ id: jobId, userId: 'console:alice' }],
+      finished: [],
+      failed: [],
+    });
+    expect(posts.filter((post) => post.step === 'continuing').map((post) => post.text)).toStrictEqual([
+      continuingText,
+    ]);
+  });
+});
