@@ -12,7 +12,7 @@ import { createJobExecutor } from './core/jobs/job-executor.js';
 import { createJobStore, newJobId } from './core/jobs/job-store.js';
 import { type Clock, systemClock } from './core/jobs/local-runner.js';
 import { createQuotas } from './core/jobs/quotas.js';
-import { createLogger, type Logger } from './core/logger.js';
+import { chooseLogFormat, createLogger, type Logger } from './core/logger.js';
 import { type AttachmentDownloader, createAttachmentDownloader } from './core/net/attachment-downloader.js';
 import { createSettingsStore } from './core/settings/settings.js';
 import { createImageBlobs } from './core/store/blobs.js';
@@ -69,7 +69,13 @@ const defaultProgressEditMs = 3000;
 
 /** The composition root: config in, a brain out. Front ends (chat, Discord, Slack) only add their adapter. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const logger =
+    overrides.logger ??
+    createLogger({
+      level: config.logLevel,
+      format: chooseLogFormat(config.logFormat, process.stderr.isTTY === true),
+      secrets: configSecrets(config),
+    });
   const clock = overrides.clock ?? systemClock();
   const store = overrides.store ?? (await createStore(config.storeUrl, { logger }));
   const imageStore =

@@ -90,6 +90,10 @@ export const configSchema = z.object({
       error: 'LOG_LEVEL must be one of debug, info, warn, error, silent.',
     })
     .default('info'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty.' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export interface Config {
@@ -143,6 +147,8 @@ export interface Config {
     adminUsers: string[];
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** LOG_FORMAT; unset: pretty at a terminal, JSON otherwise (`chooseLogFormat`). */
+  logFormat?: 'json' | 'pretty';
 }
 
 type ConfigValues = z.output<typeof configSchema>;
@@ -276,6 +282,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     ...discordSection(values),
     ...slackSection(values),
     logLevel: values.LOG_LEVEL,
+    ...(values.LOG_FORMAT !== undefined && { logFormat: values.LOG_FORMAT }),
   };
 }
 

@@ -3,7 +3,7 @@ import { createApp } from '../app.js';
 import { osUserName, runConsoleChat } from '../bots/console/index.js';
 import { type Config, loadConfig } from '../config.js';
 import { ImagineError, invalidOption, isImagineError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { chooseLogFormat, createLogger } from '../core/logger.js';
 import type { CliIo } from './io.js';
 import { processTerminal, type Terminal } from './terminal.js';
 
@@ -44,7 +44,12 @@ export async function chatWithConfig(
   outDir: string,
 ): Promise<number> {
   const level = env.LOG_LEVEL?.trim() ? config.logLevel : 'error';
-  const logger = createLogger({ level, secrets: [config.imageApi.apiKey], sink: io.log });
+  const logger = createLogger({
+    level,
+    format: chooseLogFormat(config.logFormat, io.logIsTerminal ?? false),
+    secrets: [config.imageApi.apiKey],
+    sink: io.log,
+  });
   const app = await createApp(config, { logger });
   try {
     await runConsoleChat({

@@ -6,7 +6,7 @@ import { createImageClient } from '../core/client/index.js';
 import { ImagineError, invalidOption } from '../core/errors.js';
 import { createImageService } from '../core/image-service.js';
 import { extensionFor, isImageMediaType, sniffImageType } from '../core/images/sniff.js';
-import { createLogger } from '../core/logger.js';
+import { chooseLogFormat, createLogger } from '../core/logger.js';
 import { attachedStyleReference } from '../core/options/option-table.js';
 import { checkPromptLength } from '../core/prompt-limit.js';
 import type { InputImage } from '../core/request.js';
@@ -98,7 +98,12 @@ export async function runGenerate(argv: readonly string[], io: CliIo): Promise<n
   checkPromptLength(args.prompt, config.limits.maxPromptChars);
   // A one-shot command prints its own outcome; operator logs only when LOG_LEVEL asks for them.
   const level = io.env.LOG_LEVEL ? config.logLevel : 'error';
-  const logger = createLogger({ level, secrets: [config.imageApi.apiKey], sink: io.log });
+  const logger = createLogger({
+    level,
+    format: chooseLogFormat(config.logFormat, io.logIsTerminal ?? false),
+    secrets: [config.imageApi.apiKey],
+    sink: io.log,
+  });
   const client = createImageClient({ ...config.imageApi, logger });
   const controller = new AbortController();
   const stop = io.onInterrupt(() => controller.abort());

@@ -2,8 +2,10 @@
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Structured log lines (JSON), stderr by default. */
+  /** Structured log lines (JSON, or pretty at a terminal), stderr by default. */
   log(line: string): void;
+  /** The log lines go to a terminal a person reads (then LOG_FORMAT defaults to pretty). */
+  logIsTerminal?: boolean;
   env: NodeJS.ProcessEnv;
   now(): Date;
   /** Calls `handler` on Ctrl-C; returns a function that removes it. */
@@ -14,6 +16,7 @@ export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   log: (line) => process.stderr.write(`${line}\n`),
+  logIsTerminal: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),
   onInterrupt(handler) {

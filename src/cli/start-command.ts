@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type App, createApp } from '../app.js';
 import { configSecrets, loadConfig } from '../config.js';
 import { invalidOption, isImagineError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/logger.js';
+import { chooseLogFormat, createLogger, type Logger } from '../core/logger.js';
 import { redactSecrets } from '../core/redact-secrets.js';
 import { runChat } from './chat-command.js';
 import { type FrontEnd, frontEnds, type RunningFrontEnd, untilInterrupted } from './front-ends.js';
@@ -37,6 +37,16 @@ export async function stopAll(
       logger.error('a front end did not stop cleanly', { error: outcome.reason });
   }
   await app.close(graceMs);
+}
+
+/** What the stores are, never their URLs (a Redis URL may hold a password). */
+export function storeKinds(config: { storeUrl: string; imageStoreUrl: string }) {
+  const scheme = (url: string) => url.slice(0, url.indexOf(':')).replace(/s$/, '');
+  return {
+    store: scheme(config.storeUrl),
+    imageStore: scheme(config.imageStoreUrl),
+    jobs: scheme(config.storeUrl) === 'redis' ? 'bullmq' : 'embedded',
+  };
 }
 
 /** `--no-worker`: this process only receives commands; `imagine-bot worker` processes on the same Redis run them. */
@@ -93,10 +103,16 @@ export async function runStart(
   // Half-set credentials stop here, naming the missing variable, before anything starts.
   const config = loadConfig(io.env);
   const secrets = configSecrets(config);
-  const logger = createLogger({ level: config.logLevel, secrets, sink: io.log });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: chooseLogFormat(config.logFormat, io.logIsTerminal ?? false),
+    secrets,
+    sink: io.log,
+  });
   if (!runWorker) checkSharedQueue(config, 'imagine-bot start --no-worker');
   // Durable jobs: kept in the store (embedded) or on BullMQ (redis://), resumed after a crash or a deploy.
   const app = await createApp(config, { logger, jobs: 'durable', runWorker });
+  logger.info('stores ready', storeKinds(config));
   const configured = list.filter((frontEnd) => frontEnd.isConfigured(config));
   const outcomes = await Promise.allSettled(configured.map((frontEnd) => frontEnd.start(app, config)));
   const running = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
@@ -109,6 +125,7 @@ export async function runStart(
     for (const { name, error } of failures) {
       logger.debug(`${name} failed to start`, { error });
       const failure = describeFailure(error, secrets);
+      logger.error(`${name} failed to start`, { frontEnd: name, reason: failure.text });
       io.stderr(`error: ${name} failed to start: ${failure.text}\n`);
       exitCode = Math.max(exitCode, failure.exitCode);
     }

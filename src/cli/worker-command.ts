@@ -3,10 +3,10 @@ import { createApp } from '../app.js';
 import { platformOutlets } from '../bots/platform-outlets.js';
 import { configSecrets, loadConfig } from '../config.js';
 import { invalidOption } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { chooseLogFormat, createLogger } from '../core/logger.js';
 import { untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
-import { checkSharedQueue, stopAll } from './start-command.js';
+import { checkSharedQueue, stopAll, storeKinds } from './start-command.js';
 
 /**
  * `imagine-bot worker`: runs jobs from the shared queue (a redis:// STORE_URL) and posts their replies through
@@ -24,13 +24,18 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
       'imagine-bot worker posts results through Discord or Slack: set DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).',
     );
   }
-  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), sink: io.log });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: chooseLogFormat(config.logFormat, io.logIsTerminal ?? false),
+    secrets: configSecrets(config),
+    sink: io.log,
+  });
   const app = await createApp(config, { logger, jobs: 'durable' });
   for (const outlet of await platformOutlets(config, app.store, logger)) app.useOutlet(outlet);
   await app.recover();
   io.stdout('Worker running: jobs from the shared queue. Ctrl-C stops it.\n');
   logger.info('worker started', {
-    store: 'redis',
+    ...storeKinds(config),
     platforms: [config.discord && 'discord', config.slack && 'slack'].filter(Boolean),
   });
   await untilInterrupted(io);

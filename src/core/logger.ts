@@ -9,6 +9,16 @@ export interface LoggerOptions {
   /** Values never to print (API key, bot tokens); shorter than 6 characters they are ignored. */
   secrets?: readonly string[];
   now?: () => Date;
+  /** `json` (default): one JSON object per line, for log collectors; `pretty`: a readable line for a terminal. */
+  format?: LogFormat;
+}
+
+export const logFormats = ['json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
+/** LOG_FORMAT when set; otherwise pretty for a person at a terminal, JSON for everything else. */
+export function chooseLogFormat(configured: LogFormat | undefined, isTty: boolean): LogFormat {
+  return configured ?? (isTty ? 'pretty' : 'json');
 }
 
 export type LogFields = Record<string, unknown>;
@@ -48,7 +58,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     for (const [key, value] of Object.entries({ ...bound, ...fields })) {
       entry[reservedKeys.has(key) ? `_${key}` : key] = value;
     }
-    let line = JSON.stringify(sanitize(entry, withStacks, 0, new WeakSet()));
+    const safe = sanitize(entry, withStacks, 0, new WeakSet()) as LogFields;
+    let line = options.format === 'pretty' ? prettyLine(safe) : JSON.stringify(safe);
     for (const secret of replacements) line = line.split(secret).join(redacted);
     sink(line);
   }
@@ -63,6 +74,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     };
   }
   return make({});
+}
+
+/** `12:03:04.567 INFO  message  key=value key={"nested":1}`: the same fields as JSON, for human eyes. */
+function prettyLine(entry: LogFields): string {
+  const { time, level, msg, ...fields } = entry;
+  const clock = typeof time === 'string' ? time.slice(11, 23) : '';
+  const pairs = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`,
+    );
+  const head = `${clock} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}`;
+  return pairs.length > 0 ? `${head}  ${pairs.join(' ')}` : head;
 }
 
 /** Each secret as written raw and as it appears inside a JSON string; longest first so none is half-replaced. */

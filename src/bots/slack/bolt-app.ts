@@ -24,7 +24,12 @@ export interface BoltAppOptions {
  */
 export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
   const { slack } = options;
-  const { botId, botUserId } = await checkBotToken(slack, options.logger, options.logLevel);
+  const { botId, botUserId, botName, workspace } = await checkBotToken(
+    slack,
+    options.logger,
+    options.logLevel,
+  );
+  options.logger.info('Slack: bot token accepted', { bot: botName, workspace });
   const level = boltLevel(options.logLevel);
   // Always explicit: Socket Mode would otherwise set its own 100-retry policy on these shared options.
   const clientOptions: webApi.WebClientOptions = {

@@ -8,7 +8,12 @@ import { boltLevel, boltLogger } from './bolt-logger.js';
 import { slackErrorCode } from './slack-errors.js';
 
 // https://api.slack.com/methods/auth.test: who the bot is; Bolt needs both ids to ignore the bot's own messages.
-const authTestAnswer = z.object({ user_id: z.string().min(1), bot_id: z.string().min(1) });
+const authTestAnswer = z.object({
+  user_id: z.string().min(1),
+  bot_id: z.string().min(1),
+  user: z.string().optional(),
+  team: z.string().optional(),
+});
 
 // https://api.slack.com/methods/auth.test#errors: the errors that mean "this token will never work".
 const refusedTokenCodes = new Set([
@@ -54,7 +59,7 @@ export async function checkBotToken(
   slack: SlackConfig,
   logger: Logger,
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent',
-): Promise<{ botId: string; botUserId: string }> {
+): Promise<{ botId: string; botUserId: string; botName?: string; workspace?: string }> {
   const level = boltLevel(logLevel);
   const client = new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
@@ -71,5 +76,6 @@ export async function checkBotToken(
   }
   const parsed = authTestAnswer.safeParse(answer);
   if (!parsed.success) throw unexpectedAnswer(url, parsed.error, 'SLACK_API_URL');
-  return { botId: parsed.data.bot_id, botUserId: parsed.data.user_id };
+  const { bot_id: botId, user_id: botUserId, user: botName, team: workspace } = parsed.data;
+  return { botId, botUserId, ...(botName && { botName }), ...(workspace && { workspace }) };
 }
