@@ -16,8 +16,15 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnCli(args: string[], options: { env: Record<string, string>; cwd: string }): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], {
+export function spawnCli(
+  args: string[],
+  options: {
+    env: Record<string, string>;
+    cwd: string /** Another tree's bin/imagine-bot.js. */;
+    bin?: string;
+  },
+): CliProcess {
+  const child = spawn(process.execPath, [options.bin ?? bin, ...args], {
     cwd: options.cwd,
     // Only what is given: no credentials of the machine running the tests leak in.
     env: { PATH: process.env.PATH ?? '', ...options.env },

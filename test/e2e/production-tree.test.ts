@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import { type CliProcess, spawnCli } from '../bots/console/cli-process.js';
+import { signingSecret } from '../bots/slack/slack-harness.js';
+import { freePort } from '../cli/start-support.js';
+import {
+  type FakeSlack,
+  signedPost,
+  slashCommandBody,
+  startFakeSlack,
+  waitFor,
+} from '../fakes/slack/index.js';
+
+const run = promisify(execFile);
+const imageKey = 'sk-SENTINEL-production-tree-5e1c';
+const buildTimeoutMs = 10 * 60 * 1000;
+
+/** Runs a command in `cwd`; its output is kept for the failure message only. */
+async function step(cwd: string, command: string, args: string[]): Promise<void> {
+  await run(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: buildTimeoutMs });
+}
+
+async function dockerEngineReachable(): Promise<boolean> {
+  try {
+    await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The container, proven without Docker: the production tree built the way the Dockerfile builds it (a fresh
+ * clone of the committed code, `npm ci`, the build, `npm prune --omit=dev`), then `node bin/imagine-bot.js start`
+ * from it against the fakes. No dev dependency may be needed at run time.
+ */
+describe('the production tree (as the Dockerfile builds it)', () => {
+  let tree: string;
+  let images: FakeImageApi;
+  let slack: FakeSlack;
+
+  beforeAll(async () => {
+    const root = (await run('git', ['rev-parse', '--show-toplevel'])).stdout.trim();
+    tree = path.join(await mkdtemp(path.join(tmpdir(), 'imagine-production-')), 'app');
+    await step(tmpdir(), 'git', ['clone', '--quiet', '--depth', '1', `file://${root}`, tree]);
+    await step(tree, 'npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline']);
+    await step(tree, 'npm', ['run', 'build']);
+    await step(tree, 'npm', ['prune', '--omit=dev', '--no-audit', '--no-fund']);
+    images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
+    slack = await startFakeSlack();
+  }, buildTimeoutMs);
+
+  afterAll(async () => {
+    await slack?.close();
+    await images?.close();
+    if (tree) await rm(path.dirname(tree), { recursive: true, force: true });
+  });
+
+  it('holds the build and no dev dependency', () => {
+    expect(existsSync(path.join(tree, 'dist/src/cli.js'))).toBe(true);
+    for (const devOnly of ['vitest', 'typescript', '@biomejs/biome', 's3rver']) {
+      expect(existsSync(path.join(tree, 'node_modules', devOnly)), devOnly).toBe(false);
+    }
+  });
+
+  it('starts the bot from it: Slack answers a signed /imagine with the uploaded image, SIGTERM exits 0', async () => {
+    const port = await freePort();
+    const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-production-run-'));
+    const bot: CliProcess = spawnCli(['start'], {
+      cwd: workDir,
+      bin: path.join(tree, 'bin/imagine-bot.js'),
+      env: {
+        NODE_ENV: 'production',
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: `${slack.url}/api`,
+        PORT: String(port),
+        IMAGE_API_BASE_URL: images.url,
+        IMAGE_API_KEY: imageKey,
+        LOG_LEVEL: 'info',
+      },
+    });
+    try {
+      await bot.waitFor(`Slack bot running (HTTP on port ${port} (/slack/events))`);
+      const body = slashCommandBody({ text: 'a production fox', responseUrl: slack.responseUrl() });
+      const ack = await signedPost(`http://127.0.0.1:${port}/slack/events`, body, {
+        secret: signingSecret,
+        contentType: 'application/x-www-form-urlencoded',
+      });
+      expect(ack.status).toBe(200);
+      await waitFor(() => slack.shared.length > 0, 'the uploaded result', 60_000);
+      expect(slack.shared.map((file) => file.bytes)).toStrictEqual(images.images);
+      // The default stores were made where the Dockerfile mounts its volume: data/ under the working directory.
+      expect(existsSync(path.join(workDir, 'data/imagine-bot.sqlite'))).toBe(true);
+    } finally {
+      bot.child.kill('SIGTERM');
+    }
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr()).not.toContain(imageKey);
+  });
+
+  it(
+    'builds with Docker where an engine is reachable',
+    async (context) => {
+      if (!(await dockerEngineReachable())) {
+        console.warn(
+          'skipped: no Docker engine is reachable here (docker build and compose config need one)',
+        );
+        context.skip();
+        return;
+      }
+      const root = (await run('git', ['rev-parse', '--show-toplevel'])).stdout.trim();
+      await step(root, 'docker', ['build', '--quiet', '-t', 'imagine-bot:test', '.']);
+      await step(root, 'docker', ['compose', '-f', 'docker-compose.yml', 'config', '--quiet']);
+    },
+    buildTimeoutMs,
+  );
+});
