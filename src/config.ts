@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type DiscordShards, discordShards, discordShardVariables } from './config-discord-shards.js';
 import { httpUrl, idList, modelName, optionalText, wholeNumber } from './config-values.js';
 import { ImagineError } from './core/errors.js';
 
@@ -76,6 +77,7 @@ export const configSchema = z.object({
   DISCORD_ALLOWED_CHANNELS: idList,
   DISCORD_ALLOWED_ROLES: idList,
   DISCORD_ADMIN_ROLES: idList,
+  ...discordShardVariables,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -133,6 +135,8 @@ export interface Config {
     allowedChannels: string[];
     allowedRoles: string[];
     adminRoles: string[];
+    /** DISCORD_SHARDS / DISCORD_SHARD_IDS; absent: discord.js's one shard. */
+    shards?: DiscordShards;
   };
   /** Present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) are set. */
   slack?: {
@@ -163,6 +167,8 @@ const discordSchema = configSchema.pick({
   DISCORD_ALLOWED_CHANNELS: true,
   DISCORD_ALLOWED_ROLES: true,
   DISCORD_ADMIN_ROLES: true,
+  DISCORD_SHARDS: true,
+  DISCORD_SHARD_IDS: true,
 });
 
 /**
@@ -176,6 +182,7 @@ function defaultImageStoreUrl(storeUrl: string): string {
 
 function discordSection(values: z.output<typeof discordSchema>): Pick<Config, 'discord'> {
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = values;
+  const shards = discordShards(values);
   if (!token && !applicationId) return {};
   if (!token || !applicationId) {
     const missing = token ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
@@ -195,6 +202,7 @@ function discordSection(values: z.output<typeof discordSchema>): Pick<Config, 'd
       allowedChannels: values.DISCORD_ALLOWED_CHANNELS,
       allowedRoles: values.DISCORD_ALLOWED_ROLES,
       adminRoles: values.DISCORD_ADMIN_ROLES,
+      ...(shards && { shards }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   ApplicationFlags,
   Client,
+  type ClientOptions,
   DefaultRestOptions,
   DiscordAPIError,
   Events,
@@ -40,6 +41,16 @@ function hasMessageContent(flags: number): boolean {
     (flags & ApplicationFlags.GatewayMessageContent) !== 0 ||
     (flags & ApplicationFlags.GatewayMessageContentLimited) !== 0
   );
+}
+
+/**
+ * DISCORD_SHARDS / DISCORD_SHARD_IDS as discord.js takes them: `auto` asks `GET /gateway/bot` for the count and runs
+ * every shard; ids of a count run only those (other processes run the rest). Unset: its one shard, as before.
+ */
+export function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (shards === undefined) return {};
+  if (shards === 'auto') return { shards: 'auto' };
+  return { shards: shards.ids, shardCount: shards.count };
 }
 
 /** One line naming what to fix when Discord cannot be used at start-up; other errors are returned unchanged. */
@@ -97,6 +108,7 @@ export async function createClient(
       ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
     rest: restOptions(discord.apiUrl),
+    ...shardOptions(discord.shards),
     allowedMentions: { parse: [], repliedUser: false },
   });
   return { client, messageContent };
@@ -112,5 +124,10 @@ export async function login(client: Client, token: string, logger: Logger): Prom
     throw startUpError(error, restUrl(client.rest.options.api, Routes.gatewayBot()));
   }
   await ready;
-  logger.info('Discord: connected', { user: client.user?.tag, guilds: client.guilds.cache.size });
+  logger.info('Discord: connected', {
+    user: client.user?.tag,
+    guilds: client.guilds.cache.size,
+    shards: client.options.shards,
+    shardCount: client.options.shardCount,
+  });
 }

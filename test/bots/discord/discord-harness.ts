@@ -55,12 +55,15 @@ export interface HarnessOptions {
   applicationFlags?: number;
   /** The runner's progress interval (default 60 s: no elapsed-time events). */
   runnerProgressMs?: number;
+  /** Sets up the fake Discord (more guilds, a shard count) before the bot connects. */
+  prepare?: (discord: FakeDiscord) => void;
 }
 
 export async function startDiscordHarness(options: HarnessOptions = {}): Promise<DiscordHarness> {
   const images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
   const discord = await startFakeDiscord();
   if (options.applicationFlags !== undefined) discord.world.applicationFlags = options.applicationFlags;
+  options.prepare?.(discord);
   const clock = movableClock();
   const logLines: string[] = [];
   const config = parseConfig({

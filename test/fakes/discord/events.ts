@@ -9,7 +9,7 @@ import {
   optionTypes,
 } from './payloads.js';
 import type { SentInteraction } from './rest-routes.js';
-import { applicationId, botUser, type DiscordWorld, generalChannelId, guildId } from './world.js';
+import { applicationId, botUser, type DiscordWorld, generalChannelId } from './world.js';
 
 export interface UploadedFile {
   name: string;
@@ -75,6 +75,7 @@ export function createEvents(
       callbacks: 0,
     };
     interactions.set(sent.token, sent);
+    const guildId = world.guildOf(channelId);
     dispatch('INTERACTION_CREATE', {
       id: sent.id,
       application_id: applicationId,
@@ -179,7 +180,7 @@ export function createEvents(
       const message = world.addMessage({
         id,
         channelId: input.channelId,
-        guildId,
+        guildId: world.guildOf(input.channelId),
         author: input.author,
         content: input.content ?? '',
         attachments: (input.attachments ?? []).map((file) => {

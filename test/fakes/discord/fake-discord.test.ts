@@ -7,6 +7,9 @@ import {
   discordErrors,
   type FakeDiscord,
   generalChannelId,
+  guildId,
+  secondGuildChannelId,
+  secondGuildId,
   startFakeDiscord,
 } from './index.js';
 
@@ -91,6 +94,39 @@ describe('the fake Discord', () => {
     expect(discord.identifies).toStrictEqual([{ token: 'token', intents: 513 }]);
     gateway.close();
   });
+
+  it('shards like Discord: each connection is told of and sent the events of its guilds only, DMs on shard 0', async () => {
+    discord.world.shards = 2;
+    discord.world.addGuild(secondGuildId, 'Second', { [secondGuildChannelId]: 'lobby' });
+    expect(await rest.get(Routes.gatewayBot())).toMatchObject({ shards: 2 });
+    const shard0 = await openGateway(discord, [0, 2]);
+    const shard1 = await openGateway(discord, [1, 2]);
+    expect(discord.identifies.map((identify) => identify.shard)).toStrictEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+
+    discord.userMessage({ author: user, channelId: generalChannelId, content: 'in the first guild' });
+    discord.userMessage({ author: user, channelId: secondGuildChannelId, content: 'in the second' });
+    discord.dispatch('MESSAGE_CREATE', { id: '1500000000000000999', channel_id: '1300000000000000999' });
+    await shard0.until((frame) => frame.t === 'MESSAGE_CREATE');
+    await shard1.until((frame) => frame.t === 'MESSAGE_CREATE');
+
+    // (guildId >> 22) % 2 = 1, (secondGuildId >> 22) % 2 = 0.
+    expect(
+      discord.deliveries.map(({ session, type, guildId }) => ({ session, type, guildId })),
+    ).toStrictEqual([
+      { session: 1, type: 'READY', guildId: undefined },
+      { session: 1, type: 'GUILD_CREATE', guildId: secondGuildId },
+      { session: 2, type: 'READY', guildId: undefined },
+      { session: 2, type: 'GUILD_CREATE', guildId },
+      { session: 2, type: 'MESSAGE_CREATE', guildId },
+      { session: 1, type: 'MESSAGE_CREATE', guildId: secondGuildId },
+      { session: 1, type: 'MESSAGE_CREATE', guildId: undefined },
+    ]);
+    shard0.close();
+    shard1.close();
+  });
 });
 
 interface Frame {
@@ -99,7 +135,7 @@ interface Frame {
 }
 
 /** A bare gateway client: connects, identifies, collects frames. */
-async function openGateway(discord: FakeDiscord) {
+async function openGateway(discord: FakeDiscord, shard?: [number, number]) {
   const socket = new WebSocket(`${discord.url.replace('http', 'ws')}/gateway?v=10&encoding=json`);
   const frames: Frame[] = [];
   const waiters: (() => void)[] = [];
@@ -114,7 +150,7 @@ async function openGateway(discord: FakeDiscord) {
     while (!frames.some(predicate)) await new Promise<void>((resolve) => waiters.push(resolve));
   };
   await new Promise((resolve) => socket.once('open', resolve));
-  socket.send(JSON.stringify({ op: 2, d: { token: 'token', intents: 513, properties: {} } }));
+  socket.send(JSON.stringify({ op: 2, d: { token: 'token', intents: 513, properties: {}, shard } }));
   await until((frame) => frame.t === 'GUILD_CREATE');
   return { socket, frames, until, close: () => socket.close() };
 }

@@ -9,7 +9,7 @@ import {
   type RecordedFile,
   snowflakes,
 } from './fake-state.js';
-import { FakeGateway, type Identify } from './gateway.js';
+import { FakeGateway, type GatewayDelivery, type Identify } from './gateway.js';
 import { handleRest, type RestAnswer, type SentInteraction } from './rest-routes.js';
 import { DiscordWorld, generalChannelId } from './world.js';
 
@@ -24,6 +24,8 @@ export interface FakeDiscord extends FakeDiscordEvents {
   /** The paths of every /cdn/ download, in arrival order. */
   cdnRequests: string[];
   identifies: Identify[];
+  /** Every event the gateway sent, to which connection and shard, in order. */
+  deliveries: GatewayDelivery[];
   fault(fault: DiscordFault): void;
   clearFaults(): void;
   /** Resolves with the first record (already made or to come) that matches; rejects after `timeoutMs`. */
@@ -195,6 +197,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     records,
     cdnRequests,
     identifies: gateway.identifies,
+    deliveries: gateway.deliveries,
     fault: (fault) => faults.push(fault),
     clearFaults: () => faults.clear(),
     waitFor(what, predicate, timeoutMs = 15_000) {

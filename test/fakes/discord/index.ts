@@ -6,6 +6,7 @@ export {
   discordErrors,
   type RecordedFile,
 } from './fake-state.js';
+export type { GatewayDelivery } from './gateway.js';
 export type { FakeUser, MessageObject } from './payloads.js';
 export type { SentInteraction } from './rest-routes.js';
 export {
@@ -17,4 +18,7 @@ export {
   guildId,
   messageContentFlag,
   otherChannelId,
+  secondGuildChannelId,
+  secondGuildId,
+  shardOf,
 } from './world.js';

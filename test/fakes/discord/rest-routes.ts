@@ -1,6 +1,6 @@
 import type { RecordedFile } from './fake-state.js';
 import type { AttachmentObject, MessageObject } from './payloads.js';
-import { applicationId, botUser, type DiscordWorld, guildId } from './world.js';
+import { applicationId, botUser, type DiscordWorld } from './world.js';
 
 export interface RestRequest {
   method: string;
@@ -74,7 +74,7 @@ function createMessage(world: DiscordWorld, channelId: string, request: RestRequ
   const message = world.addMessage({
     id: world.newMessageId(),
     channelId,
-    guildId,
+    guildId: world.guildOf(channelId),
     author: botUser,
     ...(webhook && { webhookId: applicationId }),
     ...(typeof reference === 'string' && { reference }),
@@ -97,8 +97,13 @@ export function handleRest(
       status: 200,
       body: {
         url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: world.shards,
+        session_start_limit: {
+          total: 1000,
+          remaining: 999,
+          reset_after: 14_400_000,
+          max_concurrency: world.maxConcurrency,
+        },
       },
     };
   }
