@@ -77,10 +77,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       secrets: configSecrets(config),
     });
   const clock = overrides.clock ?? systemClock();
-  const store = overrides.store ?? (await createStore(config.storeUrl, { logger }));
+  const namespace = config.storeNamespace;
+  const store = overrides.store ?? (await createStore(config.storeUrl, { logger, namespace }));
   const imageStore =
     overrides.imageStore ??
-    (await createImageStore(config.imageStoreUrl, { logger }).catch(async (error: unknown) => {
+    (await createImageStore(config.imageStoreUrl, { logger, namespace }).catch(async (error: unknown) => {
       // Nothing this app opened may outlive a failed start.
       if (!overrides.store) await store.close();
       throw error;
@@ -130,6 +131,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     storeUrl: config.storeUrl,
     concurrency: config.imageApi.concurrency,
     userConcurrency: config.limits.userConcurrency,
+    namespace,
+    stalledIntervalMs: config.jobStalledMs,
     executor: jobDelivery.deliveringExecutor(executor),
     store,
     jobs,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type DiscordShards, discordShards, discordShardVariables } from './config-discord-shards.js';
 import { httpUrl, idList, modelName, optionalText, wholeNumber } from './config-values.js';
 import { ImagineError } from './core/errors.js';
+import { defaultStoreNamespace } from './core/store/store.js';
 
 const defaultMaxAttachmentBytes = 25 * 1024 * 1024;
 
@@ -48,8 +49,22 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  STORE_NAMESPACE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return defaultStoreNamespace;
+      if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) return value;
+      context.addIssue({
+        code: 'custom',
+        message: `STORE_NAMESPACE must be 1–64 letters, digits, '.', '_' or '-' (got "${value}").`,
+      });
+      return z.NEVER;
+    }),
   USER_CONCURRENCY: wholeNumber('USER_CONCURRENCY', 'a whole number ≥ 1', 1, 2),
   SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 'a whole number of milliseconds ≥ 0', 0, 25_000),
+  JOB_STALLED_MS: wholeNumber('JOB_STALLED_MS', 'a whole number of milliseconds ≥ 1000', 1000, 30_000),
   USER_RATE_LIMIT_PER_MINUTE: wholeNumber(
     'USER_RATE_LIMIT_PER_MINUTE',
     'a whole number ≥ 0 (0 = no limit)',
@@ -102,6 +117,11 @@ export interface Config {
   imageApi: { baseUrl: string; apiKey: string; timeoutMs: number; maxRetries: number; concurrency: number };
   defaultModel: string;
   storeUrl: string;
+  /**
+   * STORE_NAMESPACE: the prefix of every key the bot writes (store, Redis images, the BullMQ queue), so separate
+   * bots (or test runs) can share one Redis. Every instance of one bot uses the same.
+   */
+  storeNamespace: string;
   /** Where image bytes live (the key-value store keeps only their hash and media type). */
   imageStoreUrl: string;
   limits: {
@@ -123,6 +143,8 @@ export interface Config {
   imageTtlMs: number;
   /** On SIGTERM/SIGINT, how long running jobs may finish before they are handed back. */
   shutdownGraceMs: number;
+  /** BullMQ: how long a job whose worker died (stopped renewing its lock) waits before another worker takes it. */
+  jobStalledMs: number;
   /** Platform-qualified ids (`discord:123…`, `slack:U0…`) that are admins everywhere. */
   adminIds: string[];
   /** Present when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set. */
@@ -271,6 +293,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     defaultModel: values.DEFAULT_MODEL,
     storeUrl: values.STORE_URL,
+    storeNamespace: values.STORE_NAMESPACE,
     imageStoreUrl: values.IMAGE_STORE_URL ?? defaultImageStoreUrl(values.STORE_URL),
     limits: {
       userConcurrency: values.USER_CONCURRENCY,
@@ -286,6 +309,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     historyTurns: values.HISTORY_TURNS,
     imageTtlMs: values.IMAGE_TTL_DAYS * 24 * 60 * 60 * 1000,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    jobStalledMs: values.JOB_STALLED_MS,
     adminIds: values.ADMIN_IDS,
     ...discordSection(values),
     ...slackSection(values),

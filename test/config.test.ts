@@ -27,6 +27,7 @@ describe('config', () => {
       },
       defaultModel: 'gemini-2.5-flash-image',
       storeUrl: 'sqlite://data/imagine-bot.sqlite',
+      storeNamespace: 'imagine-bot',
       imageStoreUrl: 'file://data/images',
       limits: {
         userConcurrency: 2,
@@ -39,6 +40,7 @@ describe('config', () => {
       historyTurns: 8,
       imageTtlMs: 7 * 24 * 60 * 60 * 1000,
       shutdownGraceMs: 25_000,
+      jobStalledMs: 30_000,
       adminIds: [],
       logLevel: 'info',
     });
@@ -54,6 +56,12 @@ describe('config', () => {
     expect(imagesWith({ STORE_URL: 'redis://cache:6379', IMAGE_STORE_URL: 'file:///srv/images' })).toBe(
       'file:///srv/images',
     );
+  });
+
+  it('reads STORE_NAMESPACE and JOB_STALLED_MS for bots sharing one Redis', () => {
+    const config = parseConfig({ IMAGE_API_KEY: secret, STORE_NAMESPACE: 'team-b', JOB_STALLED_MS: '5000' });
+    expect(config.storeNamespace).toBe('team-b');
+    expect(config.jobStalledMs).toBe(5000);
   });
 
   it('resolves a model alias in DEFAULT_MODEL and strips a trailing slash from the base URL', () => {
@@ -108,6 +116,14 @@ describe('config', () => {
     [
       { IMAGE_API_KEY: secret, IMAGE_STORE_URL: 's3://' },
       'IMAGE_STORE_URL must start with file://PATH, memory://, redis://, rediss:// or s3://BUCKET.',
+    ],
+    [
+      { IMAGE_API_KEY: secret, STORE_NAMESPACE: 'team bot' },
+      `STORE_NAMESPACE must be 1–64 letters, digits, '.', '_' or '-' (got "team bot").`,
+    ],
+    [
+      { IMAGE_API_KEY: secret, JOB_STALLED_MS: '500' },
+      'JOB_STALLED_MS must be a whole number of milliseconds ≥ 1000 (got "500").',
     ],
   ])('stops with one line naming the variable: %j', (env, message) => {
     const error = configError(env);

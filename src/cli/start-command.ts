@@ -41,7 +41,8 @@ export async function stopAll(
 
 /** What the stores are, never their URLs (a Redis URL may hold a password). */
 export function storeKinds(config: { storeUrl: string; imageStoreUrl: string }) {
-  const scheme = (url: string) => url.slice(0, url.indexOf(':')).replace(/s$/, '');
+  // rediss:// is Redis over TLS; only that trailing s goes (redis, sqlite, s3 keep theirs).
+  const scheme = (url: string) => url.slice(0, url.indexOf(':')).replace(/^rediss$/, 'redis');
   return {
     store: scheme(config.storeUrl),
     imageStore: scheme(config.imageStoreUrl),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
-import { runStart } from '../../src/cli/start-command.js';
+import { runStart, storeKinds } from '../../src/cli/start-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { runCli } from '../../src/cli.js';
 import { spawnCli } from '../bots/console/cli-process.js';
@@ -109,5 +109,23 @@ describe('imagine-bot start', () => {
       /^error: DEFAULT_MODEL must be a model that makes images from text: nano-banana, [^\n]+ \(got "seededit"\)\.\n$/,
     );
     expect(start.stdout()).toBe('');
+  });
+
+  it('names the stores and the job mode in its start-up line: BullMQ on redis:// and rediss://', () => {
+    expect(storeKinds({ storeUrl: 'redis://cache:6379', imageStoreUrl: 'redis://cache:6379' })).toEqual({
+      store: 'redis',
+      imageStore: 'redis',
+      jobs: 'bullmq',
+    });
+    expect(storeKinds({ storeUrl: 'rediss://cache:6380', imageStoreUrl: 's3://bucket' })).toEqual({
+      store: 'redis',
+      imageStore: 's3',
+      jobs: 'bullmq',
+    });
+    expect(storeKinds({ storeUrl: 'sqlite://data/x.sqlite', imageStoreUrl: 'file://data/images' })).toEqual({
+      store: 'sqlite',
+      imageStore: 'file',
+      jobs: 'embedded',
+    });
   });
 });

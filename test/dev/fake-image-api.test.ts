@@ -248,3 +248,33 @@ describe('with an API key', () => {
     expect((await post(guarded, body, { authorization: 'Bearer sk-right' })).status).toBe(200);
   });
 });
+
+describe('calls in flight', () => {
+  it('counts generation requests until answered or hung up on, and keeps the most at once', async () => {
+    const counted = await startFakeImageApi({ maxSide: smallSide });
+    try {
+      counted.fault({ kind: 'latency', ms: 200, times: 2 });
+      counted.fault({ kind: 'hang' });
+      const answered = [post(counted, { model: 'gpt-image-1', prompt: 'one' })];
+      answered.push(post(counted, { model: 'gpt-image-1', prompt: 'two' }));
+      const caller = new AbortController();
+      const hung = fetch(`${counted.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'three' }),
+        signal: caller.signal,
+      }).catch(() => 'hung up');
+      while (counted.inFlight().now < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+      caller.abort();
+      expect(await hung).toBe('hung up');
+      await Promise.all(answered);
+      while (counted.inFlight().now > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(counted.inFlight()).toEqual({ now: 0, max: 3 });
+      for (const request of counted.requests) {
+        expect(request.endedAt).toBeGreaterThanOrEqual(request.at);
+      }
+    } finally {
+      await counted.close();
+    }
+  });
+});

@@ -14,6 +14,10 @@ export interface RunnerChoice {
   concurrency: number;
   /** USER_CONCURRENCY. */
   userConcurrency: number;
+  /** STORE_NAMESPACE: BullMQ's keys go under `<namespace>:bull`. */
+  namespace: string;
+  /** JOB_STALLED_MS: how long a dead worker's job waits before another worker takes it (BullMQ). */
+  stalledIntervalMs: number;
   store: Store;
   jobs: JobStore;
   blobs: Pick<ImageBlobs, 'getImage'>;
@@ -41,7 +45,13 @@ export async function createRunner(choice: RunnerChoice): Promise<JobRunner | Du
   if (choice.durable && /^rediss?:\/\//.test(choice.storeUrl)) {
     // Loaded only here: BullMQ and its Redis client are large, and the embedded mode never needs them.
     const { createBullmqRunner } = await import('./bullmq-runner.js');
-    return createBullmqRunner({ ...shared, redisUrl: choice.storeUrl, runWorker: choice.runWorker });
+    return createBullmqRunner({
+      ...shared,
+      redisUrl: choice.storeUrl,
+      prefix: `${choice.namespace}:bull`,
+      stalledIntervalMs: choice.stalledIntervalMs,
+      runWorker: choice.runWorker,
+    });
   }
   if (!choice.durable) return createLocalRunner({ ...shared, clock: choice.clock });
   return createLocalRunner({

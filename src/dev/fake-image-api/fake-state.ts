@@ -16,6 +16,8 @@ export interface RecordedRequest {
   seeds?: number[];
   /** Epoch milliseconds. */
   at: number;
+  /** Generation requests: epoch milliseconds when the answer was sent or the caller hung up. */
+  endedAt?: number;
 }
 
 export type ResponseShapeSetting = ResponseShape | 'alternate';
@@ -39,6 +41,8 @@ export class FakeState {
   delivery: Delivery = 'auto';
   fixedImage: Buffer | undefined;
   baseUrl = '';
+  /** Generation requests not answered yet (a caller that hangs up ends its own), and the most ever at once. */
+  readonly generations = { inFlight: 0, maxInFlight: 0 };
   private answers = 0;
 
   constructor(

@@ -38,6 +38,8 @@ export interface FakeImageApi {
   requests: RecordedRequest[];
   /** Every image this server has produced, in order. */
   images: Buffer[];
+  /** Generation requests unanswered now (a caller that hung up no longer counts) and the most at once so far. */
+  inFlight(): { now: number; max: number };
   /** Queues a fault for the next `times` (default 1) valid generation requests. */
   fault(fault: Fault): void;
   /** Faults not used up yet (left over from earlier requests), each with the requests it still applies to. */
@@ -156,6 +158,17 @@ function handleControl(
   );
 }
 
+/** Counts a generation request in flight until its answer is sent or its caller goes away (a killed bot). */
+function countInFlight(state: FakeState, record: RecordedRequest, response: ServerResponse): void {
+  const generations = state.generations;
+  generations.inFlight += 1;
+  generations.maxInFlight = Math.max(generations.maxInFlight, generations.inFlight);
+  response.once('close', () => {
+    generations.inFlight -= 1;
+    record.endedAt = Date.now();
+  });
+}
+
 async function route(state: FakeState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomBytes(12).toString('hex');
   response.setHeader('x-request-id', requestId);
@@ -176,6 +189,7 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
   const record: RecordedRequest = { method, path, headers: lowerCaseHeaders(request), body, at: Date.now() };
   state.requests.push(record);
   if (method === 'POST' && pathname === '/v1/images/generations') {
+    countInFlight(state, record, response);
     return handleGeneration(state, request, response, record, requestId);
   }
   if (method === 'GET' && pathname.startsWith('/files/'))
@@ -218,6 +232,7 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     url: state.baseUrl,
     requests: state.requests,
     images: state.images,
+    inFlight: () => ({ now: state.generations.inFlight, max: state.generations.maxInFlight }),
     fault: (fault) => state.faults.push(faultSchema.parse(fault)),
     pendingFaults: () => state.faults.pending(),
     clearFaults: () => state.faults.clear(),
