@@ -132,12 +132,15 @@ export async function runStart(
     }
     return exitCode;
   }
+  // Listening before the last stop's jobs are picked up (which may take a while): a SIGTERM meanwhile then stops
+  // the bot as it should, instead of ending the process on the spot.
+  const interrupted = untilInterrupted(io);
   for (const frontEnd of running) io.stdout(`${frontEnd.readyText} Ctrl-C stops it.\n`);
   const recovered = await app.recover();
   if (recovered.resumed + recovered.finished + recovered.failed > 0) {
     logger.info('jobs interrupted by the last stop were picked up', recovered);
   }
-  await untilInterrupted(io);
+  await interrupted;
   await stopAll(running, app, logger, config.shutdownGraceMs);
   return 0;
 }

@@ -162,6 +162,8 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
 
   /** A job another process ran: this one stops waiting once the stored record shows it ended. */
   const settleIfFinal = (jobId: string) => {
+    // Posted here already: nothing to read (the store may be closing for a shutdown).
+    if (!awaited.has(jobId)) return;
     const job = options.services().jobs.get(jobId);
     void job.then((stored) => {
       if (stored === undefined || finalStatuses.has(stored.status)) settle(jobId);

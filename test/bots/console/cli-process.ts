@@ -12,7 +12,7 @@ export interface CliProcess {
   /** Writes one line to stdin. */
   line(text: string): void;
   /** Waits until the stdout collected so far satisfies `check` (a string it contains, or a predicate). */
-  waitFor(check: string | ((stdout: string) => boolean)): Promise<string>;
+  waitFor(check: string | ((stdout: string) => boolean), timeoutMs?: number): Promise<string>;
   exited: Promise<number | null>;
 }
 
@@ -53,7 +53,7 @@ export function spawnCli(
     line(text) {
       child.stdin.write(`${text}\n`);
     },
-    waitFor(check) {
+    waitFor(check, timeoutMs = waitLimitMs) {
       const done = typeof check === 'string' ? (text: string) => text.includes(check) : check;
       return new Promise((resolve, reject) => {
         const waiter = () => {
@@ -70,7 +70,7 @@ export function spawnCli(
           reject(
             new Error(`timed out waiting for ${String(check)}.\nstdout:\n${stdout}\nstderr:\n${stderr}`),
           );
-        }, waitLimitMs);
+        }, timeoutMs);
         const finish = () => {
           clearTimeout(timer);
           waiters.delete(waiter);
