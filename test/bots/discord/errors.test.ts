@@ -106,6 +106,8 @@ describe('Discord failures and limits', () => {
     discord.fault({ path: '/interactions/', status: 429, retryAfterSeconds: 0.05, global: true, times: 1 });
     discord.fault({ method: 'PATCH', path: '/webhooks/', status: 429, retryAfterSeconds: 0.05, times: 2 });
     discord.fault({ method: 'POST', path: /\/threads$/, ...discordErrors.serverError, times: 2 });
+    // Slow enough that the progress edit (which meets the 429s) comes before the result, as a real call does.
+    images.fault({ kind: 'latency', ms: 1000 });
     const sent = discord.slashCommand({ name: 'imagine', user: alice, options: { prompt: 'stormy sea' } });
     const answer = await waitForAnswer(harness, sent);
     await discord.waitFor(
