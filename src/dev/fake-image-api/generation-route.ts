@@ -131,7 +131,11 @@ export async function handleGeneration(
       error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' },
     });
   }
-  const fault = state.faults.take();
+  const queued = state.faults.take();
+  const drawn = queued ? undefined : state.chaos?.draw();
+  const fault = queued ?? drawn?.fault;
+  if (queued) record.fault = queued.kind === 'status' ? `status_${queued.status}` : queued.kind;
+  if (drawn) record.fault = `chaos:${drawn.kind}`;
   if (fault && (await applyFault(state, fault, response, requestId))) return;
 
   const plan = planGeneration(outcome.request);

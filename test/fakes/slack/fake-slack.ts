@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
+  type PlatformChaos,
+  type PlatformChaosPicker,
+  type PlatformChaosStats,
+  platformChaos,
+} from '../chaos.js';
+import {
   createPrivateFiles,
   type DownloadHold,
   type PrivateFileOptions,
@@ -13,6 +19,8 @@ export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
   teamId?: string;
+  /** Seeded random 429s and 5xx on Web API calls from the start (see `setChaos`). */
+  chaos?: PlatformChaos;
 }
 
 export interface FakeSlack {
@@ -40,6 +48,13 @@ export interface FakeSlack {
   /** Holds every file download from now on until released, counting how many wait at once. */
   holdDownloads(): DownloadHold;
   fault(fault: SlackFault): void;
+  /**
+   * Seeded random failures of Web API calls (`/api/*`) that no queued fault answers: with odds `rate`, a 429
+   * (`ratelimited`, with Retry-After) or a 5xx, and the call does nothing. undefined: off.
+   */
+  setChaos(chaos: PlatformChaos | undefined): void;
+  /** What chaos has drawn and injected since it was set (undefined when off). */
+  chaosStats(): PlatformChaosStats | undefined;
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
   /** Socket Mode: resolves when a client has connected (after hello). */
@@ -93,6 +108,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const faults: { fault: SlackFault; remaining: number }[] = [];
   const responseUses = new Map<string, number>();
   let counter = 0;
+  let chaos: PlatformChaosPicker | undefined = options.chaos && platformChaos(options.chaos);
   let port = 0;
   const record = (entry: WithoutSeq<Recorded>) => {
     log.push({ ...entry, seq: log.length + 1 });
@@ -123,9 +139,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return entry.fault;
   };
 
+  /** A chaos draw for a Web API call, as the fault it answers with. */
+  const chaosFault = (method: string): SlackFault | undefined => {
+    const status = method === 'upload' ? undefined : chaos?.draw();
+    if (status === undefined) return undefined;
+    if (status === 429)
+      return { method, kind: 'ratelimited', retryAfterSeconds: chaos?.retryAfterSeconds ?? 1 };
+    return { method, kind: 'status', status };
+  };
+
   /** true when the fault answered. */
   const answerFault = (method: string, response: ServerResponse): boolean => {
-    const fault = takeFault(method);
+    const fault = takeFault(method) ?? chaosFault(method);
     if (!fault) return false;
     if (fault.kind === 'ratelimited') {
       sendJson(
@@ -257,6 +282,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     fault(fault) {
       faults.push({ fault, remaining: fault.times ?? 1 });
     },
+    setChaos(settings) {
+      chaos = settings && platformChaos(settings);
+    },
+    chaosStats: () => chaos?.stats(),
     mark(label) {
       record({ kind: 'mark', label });
     },

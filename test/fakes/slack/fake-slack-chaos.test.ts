@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from './index.js';
+
+const started: FakeSlack[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((slack) => slack.close()));
+});
+
+/** Posts `count` messages with bare HTTP (no client retries); each answer's status and Retry-After. */
+async function postMessages(slack: FakeSlack, count: number) {
+  const answers: { status: number; retryAfter: string | null; body: string }[] = [];
+  for (let sent = 0; sent < count; sent += 1) {
+    const response = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C0001', text: `message ${sent}` }),
+    });
+    answers.push({
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: await response.text(),
+    });
+  }
+  return answers;
+}
+
+describe('chaos mode of the fake Slack', () => {
+  it('fails about its rate of Web API calls with 429s and 5xx that post nothing, the same way for the same seed', async () => {
+    const slack = await startFakeSlack();
+    started.push(slack);
+    slack.setChaos({ rate: 0.1, seed: 5, retryAfterSeconds: 2 });
+    const answers = await postMessages(slack, 300);
+    const failed = answers.filter((answer) => answer.status !== 200);
+    expect(failed.length).toBeGreaterThan(15);
+    expect(failed.length).toBeLessThan(50);
+    expect(new Set(failed.map((answer) => answer.status))).toStrictEqual(new Set([429, 500, 502, 503]));
+    for (const limited of failed.filter((answer) => answer.status === 429)) {
+      expect(limited.retryAfter).toBe('2');
+      expect(JSON.parse(limited.body)).toStrictEqual({ ok: false, error: 'ratelimited' });
+    }
+    // A failed call changed nothing: only the answered ones are in the channel.
+    expect(slack.messages()).toHaveLength(300 - failed.length);
+    const injected = Object.fromEntries(
+      [429, 500, 502, 503].map((status) => [
+        String(status),
+        failed.filter((answer) => answer.status === status).length,
+      ]),
+    );
+    expect(slack.chaosStats()).toStrictEqual({ draws: 300, injected });
+
+    const replay = await startFakeSlack({ chaos: { rate: 0.1, seed: 5, retryAfterSeconds: 2 } });
+    started.push(replay);
+    const replayed = await postMessages(replay, 300);
+    expect(replayed.map((answer) => answer.status)).toStrictEqual(answers.map((answer) => answer.status));
+  });
+
+  it('stops when set to undefined, and lets queued faults go first', async () => {
+    const slack = await startFakeSlack({ chaos: { rate: 1, seed: 1, statuses: [500] } });
+    started.push(slack);
+    slack.fault({ method: 'chat.postMessage', kind: 'status', status: 503 });
+    expect((await postMessages(slack, 2)).map((answer) => answer.status)).toStrictEqual([503, 500]);
+    expect(slack.chaosStats()).toStrictEqual({ draws: 1, injected: { '500': 1 } });
+    slack.setChaos(undefined);
+    expect((await postMessages(slack, 1)).map((answer) => answer.status)).toStrictEqual([200]);
+    expect(slack.chaosStats()).toBeUndefined();
+  });
+});
