@@ -36,7 +36,7 @@ describe('chaos mode of the fake image API', () => {
   it('fails about its rate of draws, with every kind, the same way for the same seed', () => {
     const draws = (seed: number) => {
       const chaos = new Chaos({ rate: 0.2, seed });
-      return Array.from({ length: 5000 }, () => chaos.draw()?.kind ?? 'none');
+      return Array.from({ length: 5000 }, () => chaos.draw().failure?.kind ?? 'none');
     };
     const first = draws(42);
     const failed = first.filter((kind) => kind !== 'none');
@@ -45,6 +45,21 @@ describe('chaos mode of the fake image API', () => {
     expect(new Set(failed)).toStrictEqual(new Set(chaosKinds));
     expect(draws(42)).toStrictEqual(first);
     expect(draws(43)).not.toStrictEqual(first);
+  });
+
+  it('makes each drawn request wait a seeded random time in latencyMs, failing or not', () => {
+    const waits = (seed: number) => {
+      const chaos = new Chaos({ rate: 0.5, seed, latencyMs: { min: 100, max: 300 } });
+      return Array.from({ length: 2000 }, () => chaos.draw().delayMs);
+    };
+    const first = waits(3);
+    expect(Math.min(...first)).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...first)).toBeLessThan(300);
+    const mean = first.reduce((total, wait) => total + wait, 0) / first.length;
+    expect(mean).toBeGreaterThan(190);
+    expect(mean).toBeLessThan(210);
+    expect(waits(3)).toStrictEqual(first);
+    expect(new Chaos({ rate: 0.5, seed: 3 }).draw().delayMs).toBe(0);
   });
 
   it('set by POST /_fake/chaos, answers its faults over HTTP and counts them; a replay with the seed gives the same', async () => {

@@ -24,6 +24,8 @@ export const chaosSettingsSchema = z.strictObject({
   kinds: z.array(z.enum(chaosKinds)).min(1).optional(),
   /** The Retry-After of `rate_limit` answers (default 1). */
   retryAfterSeconds: z.number().int().min(0).optional(),
+  /** Every drawn request first waits a random time in this range, in ms (like generations of varied length). */
+  latencyMs: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }).optional(),
 });
 export type ChaosSettings = z.input<typeof chaosSettingsSchema>;
 
@@ -58,15 +60,22 @@ export class Chaos {
     this.kinds = settings.kinds ?? chaosKinds;
   }
 
-  /** The fault for this request, if the draw says so, with the kind it was drawn as. */
-  draw(): { kind: ChaosKind; fault: Fault } | undefined {
+  /** This request's wait, and its fault (with the kind it was drawn as) when the draw says so. */
+  draw(): { delayMs: number; failure?: { kind: ChaosKind; fault: Fault } } {
     this.draws += 1;
     // Every draw takes the same count of numbers, so one request's outcome never shifts the next ones'.
-    const [hit = 1, which = 0, detail = 0] = [this.random(), this.random(), this.random()];
-    if (hit >= this.settings.rate) return undefined;
+    const [hit = 1, which = 0, detail = 0, wait = 0] = [
+      this.random(),
+      this.random(),
+      this.random(),
+      this.random(),
+    ];
+    const latency = this.settings.latencyMs;
+    const delayMs = latency ? latency.min + Math.floor(wait * Math.max(0, latency.max - latency.min)) : 0;
+    if (hit >= this.settings.rate) return { delayMs };
     const kind = this.kinds[Math.floor(which * this.kinds.length)] ?? 'server_error';
     this.injected[kind] = (this.injected[kind] ?? 0) + 1;
-    return { kind, fault: this.faultOf(kind, detail) };
+    return { delayMs, failure: { kind, fault: this.faultOf(kind, detail) } };
   }
 
   stats(): ChaosStats {

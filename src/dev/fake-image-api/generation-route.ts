@@ -133,9 +133,10 @@ export async function handleGeneration(
   }
   const queued = state.faults.take();
   const drawn = queued ? undefined : state.chaos?.draw();
-  const fault = queued ?? drawn?.fault;
+  if (drawn?.delayMs) await delay(drawn.delayMs, undefined, { signal: state.closing.signal });
+  const fault = queued ?? drawn?.failure?.fault;
   if (queued) record.fault = queued.kind === 'status' ? `status_${queued.status}` : queued.kind;
-  if (drawn) record.fault = `chaos:${drawn.kind}`;
+  if (drawn?.failure) record.fault = `chaos:${drawn.failure.kind}`;
   if (fault && (await applyFault(state, fault, response, requestId))) return;
 
   const plan = planGeneration(outcome.request);
