@@ -38,8 +38,11 @@ describe('chaos mode of the fake Slack', () => {
       expect(limited.retryAfter).toBe('2');
       expect(JSON.parse(limited.body)).toStrictEqual({ ok: false, error: 'ratelimited' });
     }
-    // A failed call changed nothing: only the answered ones are in the channel.
+    // A failed call changed nothing: only the answered ones are in the channel; the log marks the failed ones.
     expect(slack.messages()).toHaveLength(300 - failed.length);
+    expect(slack.calls('chat.postMessage').map((call) => call.failedWith ?? '200')).toStrictEqual(
+      answers.map((answer) => String(answer.status)),
+    );
     const injected = Object.fromEntries(
       [429, 500, 502, 503].map((status) => [
         String(status),

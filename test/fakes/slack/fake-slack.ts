@@ -67,6 +67,13 @@ export { type DownloadHold, type PrivateFileOptions, signInPage };
 
 const responseUrlPosts = 5;
 
+/** How a fault answered, as a record shows it: the HTTP status, or Slack's `error`. */
+function failureOf(fault: SlackFault): string {
+  if (fault.kind === 'ratelimited') return '429';
+  if (fault.kind === 'status') return String(fault.status);
+  return fault.kind === 'error' ? fault.error : 'answer';
+}
+
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -141,7 +148,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   /** A chaos draw for a Web API call, as the fault it answers with. */
   const chaosFault = (method: string): SlackFault | undefined => {
-    const status = method === 'upload' ? undefined : chaos?.draw();
+    const status = chaos?.draw();
     if (status === undefined) return undefined;
     if (status === 429)
       return { method, kind: 'ratelimited', retryAfterSeconds: chaos?.retryAfterSeconds ?? 1 };
@@ -149,8 +156,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   /** true when the fault answered. */
-  const answerFault = (method: string, response: ServerResponse): boolean => {
-    const fault = takeFault(method) ?? chaosFault(method);
+  const answerFault = (fault: SlackFault | undefined, response: ServerResponse): boolean => {
     if (!fault) return false;
     if (fault.kind === 'ratelimited') {
       sendJson(
@@ -182,8 +188,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (request.method === 'POST' && path.startsWith('/api/')) {
       const method = path.slice('/api/'.length);
       const params = formParams(raw, request.headers['content-type'] ?? '');
-      record({ kind: 'api', method, params, ...auth });
-      if (answerFault(method, response)) return;
+      const fault = takeFault(method) ?? chaosFault(method);
+      record({ kind: 'api', method, params, ...auth, ...(fault && { failedWith: failureOf(fault) }) });
+      if (answerFault(fault, response)) return;
       const expected = method === 'apps.connections.open' ? appToken : botToken;
       if (authorization !== `Bearer ${expected}`)
         return sendJson(response, 200, { ok: false, error: 'invalid_auth' });
@@ -201,7 +208,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const pending = state.pendingUploads.get(fileId);
         if (pending && partName === 'body') pending.bytes = bytes;
       }
-      if (answerFault('upload', response)) return;
+      if (answerFault(takeFault('upload'), response)) return;
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end(`OK - ${raw.length}`);
       return;

@@ -1,6 +1,14 @@
 /** What the fake Slack saw, in one ordered log (`seq` is shared by every kind, and by `mark`). */
 export type Recorded =
-  | { seq: number; kind: 'api'; method: string; params: Record<string, string>; authorization?: string }
+  | {
+      seq: number;
+      kind: 'api';
+      method: string;
+      params: Record<string, string>;
+      authorization?: string;
+      /** Set when a queued fault or chaos answered instead of the method: the status (`429`) or Slack's `error`. */
+      failedWith?: string;
+    }
   | { seq: number; kind: 'upload'; fileId: string; partName: string; bytes: Buffer; authorization?: string }
   | { seq: number; kind: 'respond'; id: string; body: Record<string, unknown> }
   | { seq: number; kind: 'download'; path: string; authorized: boolean }
