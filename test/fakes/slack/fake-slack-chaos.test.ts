@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from './index.js';
 
@@ -55,6 +56,32 @@ describe('chaos mode of the fake Slack', () => {
     started.push(replay);
     const replayed = await postMessages(replay, 300);
     expect(replayed.map((answer) => answer.status)).toStrictEqual(answers.map((answer) => answer.status));
+  });
+
+  it('fails response_url posts and upload URLs too, keeping nothing of them', async () => {
+    const slack = await startFakeSlack({ chaos: { rate: 1, seed: 2, statuses: [503] } });
+    started.push(slack);
+    const responseUrl = slack.responseUrl();
+    const respond = await fetch(responseUrl, { method: 'POST', body: JSON.stringify({ text: 'done' }) });
+    expect(respond.status).toBe(503);
+    expect(slack.responses()).toMatchObject([{ body: { text: 'done' }, failedWith: '503' }]);
+    slack.setChaos(undefined);
+    const client = new webApi.WebClient(slack.botToken, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const target = await client.files.getUploadURLExternal({ filename: 'a.png', length: 3 });
+    slack.setChaos({ rate: 1, seed: 2, statuses: [503] });
+    const form = new FormData();
+    form.append('body', new Blob([Buffer.from([1, 2, 3])]), 'a.png');
+    const upload = await fetch(target.upload_url ?? '', { method: 'POST', body: form });
+    expect(upload.status).toBe(503);
+    slack.setChaos(undefined);
+    // The bytes never arrived: completing the upload finds no file.
+    await expect(
+      client.files.completeUploadExternal({ channel_id: 'C0001', files: [{ id: target.file_id ?? '' }] }),
+    ).rejects.toMatchObject({ data: { error: 'file_not_found' } });
+    expect(slack.shared).toStrictEqual([]);
   });
 
   it('stops when set to undefined, and lets queued faults go first', async () => {

@@ -49,8 +49,9 @@ export interface FakeSlack {
   holdDownloads(): DownloadHold;
   fault(fault: SlackFault): void;
   /**
-   * Seeded random failures of Web API calls (`/api/*`) that no queued fault answers: with odds `rate`, a 429
-   * (`ratelimited`, with Retry-After) or a 5xx, and the call does nothing. undefined: off.
+   * Seeded random failures of the bot's calls — Web API methods (`/api/*`), upload URLs and response_urls — that
+   * no queued fault answers: with odds `rate`, a 429 (`ratelimited`, with Retry-After) or a 5xx, and the call does
+   * nothing (the log marks it `failedWith`). undefined: off.
    */
   setChaos(chaos: PlatformChaos | undefined): void;
   /** What chaos has drawn and injected since it was set (undefined when off). */
@@ -151,8 +152,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const status = chaos?.draw();
     if (status === undefined) return undefined;
     if (status === 429)
-      return { method, kind: 'ratelimited', retryAfterSeconds: chaos?.retryAfterSeconds ?? 1 };
-    return { method, kind: 'status', status };
+      return { method, kind: 'ratelimited', retryAfterSeconds: chaos?.retryAfterSeconds ?? 1, chaos: true };
+    return { method, kind: 'status', status, chaos: true };
   };
 
   /** true when the fault answered. */
@@ -201,14 +202,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const form = await new Response(raw, {
         headers: { 'content-type': request.headers['content-type'] ?? '' },
       }).formData();
+      const fault = takeFault('upload') ?? chaosFault('upload');
       for (const [partName, value] of form.entries()) {
         if (typeof value === 'string') continue;
         const bytes = Buffer.from(await value.arrayBuffer());
-        record({ kind: 'upload', fileId, partName, bytes, ...auth });
+        record({
+          kind: 'upload',
+          fileId,
+          partName,
+          bytes,
+          ...auth,
+          ...(fault && { failedWith: failureOf(fault) }),
+        });
         const pending = state.pendingUploads.get(fileId);
-        if (pending && partName === 'body') pending.bytes = bytes;
+        // A queued fault takes the bytes (as before); a chaos failure, like Slack's, keeps nothing.
+        if (pending && partName === 'body' && !fault?.chaos) pending.bytes = bytes;
       }
-      if (answerFault(takeFault('upload'), response)) return;
+      if (answerFault(fault, response)) return;
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end(`OK - ${raw.length}`);
       return;
@@ -216,7 +226,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (request.method === 'POST' && path.startsWith('/respond/')) {
       const id = path.slice('/respond/'.length);
       const body: unknown = JSON.parse(raw.toString('utf8') || '{}');
-      record({ kind: 'respond', id, body: typeof body === 'object' && body !== null ? { ...body } : {} });
+      const fault = chaosFault('respond');
+      record({
+        kind: 'respond',
+        id,
+        body: typeof body === 'object' && body !== null ? { ...body } : {},
+        ...(fault && { failedWith: failureOf(fault) }),
+      });
+      if (answerFault(fault, response)) return;
       const uses = (responseUses.get(id) ?? 0) + 1;
       responseUses.set(id, uses);
       if (uses > responseUrlPosts) {
