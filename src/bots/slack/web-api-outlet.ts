@@ -20,6 +20,7 @@ import { hourglass } from './answer-message.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText } from './slack-errors.js';
+import { sendWithRetries } from './slack-http-retry.js';
 import { messageKey } from './slack-ids.js';
 
 export interface SlackWebApiOutletOptions {
@@ -50,13 +51,19 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     }
   };
 
+  /** Replaces the note; a 429 or 5xx is sent again (it replaces the same note, so twice is harmless). */
   const respond = async (responseUrl: string, message: SlackMessage) => {
-    const response = await fetch(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
+    const body = JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message });
+    const status = await sendWithRetries("Slack's response_url", async () => {
+      const response = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.body?.cancel();
+      return { status: response.status, headers: Object.fromEntries(response.headers) };
     });
-    if (!response.ok) throw new Error(`Slack's response_url answered ${response.status}`);
+    if (status < 200 || status > 299) throw new Error(`Slack's response_url answered ${status}`);
   };
 
   /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */

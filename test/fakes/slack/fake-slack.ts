@@ -226,7 +226,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (request.method === 'POST' && path.startsWith('/respond/')) {
       const id = path.slice('/respond/'.length);
       const body: unknown = JSON.parse(raw.toString('utf8') || '{}');
-      const fault = chaosFault('respond');
+      const fault = takeFault('respond') ?? chaosFault('respond');
       record({
         kind: 'respond',
         id,

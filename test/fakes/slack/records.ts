@@ -45,7 +45,10 @@ export interface SharedFile {
   altText?: string;
 }
 
-/** A failure to answer the next `times` (default 1) calls of `method` (`upload` for the upload URL). */
+/**
+ * A failure to answer the next `times` (default 1) calls of `method` (`upload` for the upload URL, `respond`
+ * for a response_url).
+ */
 export type SlackFault = {
   method: string;
   times?: number;
