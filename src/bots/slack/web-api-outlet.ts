@@ -51,10 +51,13 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     }
   };
 
-  /** Replaces the note; a 429 or 5xx is sent again (it replaces the same note, so twice is harmless). */
-  const respond = async (responseUrl: string, message: SlackMessage) => {
+  /**
+   * Replaces the note. An outcome's post is sent again after a 429 or 5xx (it replaces the same note, so twice is
+   * harmless); a progress note is not: sent late, it would land over the outcome.
+   */
+  const respond = async (responseUrl: string, message: SlackMessage, retry: boolean) => {
     const body = JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message });
-    const status = await sendWithRetries("Slack's response_url", async () => {
+    const send = async () => {
       const response = await fetch(responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -62,14 +65,20 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       });
       await response.body?.cancel();
       return { status: response.status, headers: Object.fromEntries(response.headers) };
-    });
+    };
+    const status = retry ? await sendWithRetries("Slack's response_url", send) : (await send()).status;
     if (status < 200 || status > 299) throw new Error(`Slack's response_url answered ${status}`);
   };
 
   /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */
-  const privately = async (destination: SlackDestination, message: SlackMessage, limit: number) => {
+  const privately = async (
+    destination: SlackDestination,
+    message: SlackMessage,
+    limit: number,
+    retry = true,
+  ) => {
     if (destination.responseUrl !== undefined && (await takePost(destination.responseUrl, limit))) {
-      await respond(destination.responseUrl, message);
+      await respond(destination.responseUrl, message, retry);
       return;
     }
     await client.chat.postEphemeral({
@@ -87,14 +96,14 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       return;
     }
     if (step !== 'progress') {
-      await privately(destination, message, responseUrlPosts);
+      await privately(destination, message, responseUrlPosts, false);
       return;
     }
     if (
       destination.responseUrl !== undefined &&
       (await takePost(destination.responseUrl, responseUrlProgressPosts))
     )
-      await respond(destination.responseUrl, message);
+      await respond(destination.responseUrl, message, false);
   }
 
   async function deliverOutcome(destination: SlackDestination, reply: Reply): Promise<Posted> {

@@ -183,6 +183,26 @@ describe('Slack Web API outlet', () => {
     ]);
   });
 
+  it('does not send a failed progress note again (late, it would land over the outcome)', async () => {
+    const responseUrl = fake.responseUrl();
+    const destination: SlackDestination = {
+      platform: 'slack',
+      channelId: 'C0001',
+      requesterId: 'U0USER',
+      responseUrl,
+    };
+    fake.fault({ method: 'respond', kind: 'status', status: 503 });
+    const delivery = makeDelivery();
+    await expect(
+      delivery.deliver('job-1', destination, 'progress', progressReply('🎨 Working… 3 s')),
+    ).rejects.toThrow("Slack's response_url answered 503");
+    await delivery.deliver('job-1', destination, 'failure', errorReply('The image API is down.'));
+    expect(fake.responses().map((entry) => [entry.body.text, entry.failedWith ?? 'ok'])).toEqual([
+      ['🎨 Working… 3 s', '503'],
+      ['The image API is down.', 'ok'],
+    ]);
+  });
+
   it('edits the placeholder with progress, then turns it into the result, images in the thread', async () => {
     const parent = await makePlaceholder('1700000000.000100');
     const destination: SlackDestination = {
