@@ -10,7 +10,7 @@
  *   process), progress may use 2 of them, and past that private replies fall back to chat.postEphemeral.
  */
 import { createHash } from 'node:crypto';
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
@@ -39,6 +39,15 @@ const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuin
 export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<'slack'> {
   const { client, store, logger } = options;
   const fetch = options.fetch ?? globalThis.fetch;
+  // Progress edits of a placeholder never retry: an edit sent again after a failure (the client's retries wait
+  // seconds) would land over the outcome posted meanwhile. The next progress edit, or the outcome, follows anyway.
+  const progressClient = new webApi.WebClient(client.token, {
+    slackApiUrl: client.slackApiUrl,
+    retryConfig: { retries: 0 },
+    fetch,
+    // A failed edit is thrown to the caller, which logs it.
+    logLevel: webApi.LogLevel.ERROR,
+  });
 
   /** Takes one of the response_url's posts; when the store cannot answer, tries anyway. */
   const takePost = async (responseUrl: string, limit: number): Promise<boolean> => {
@@ -92,7 +101,11 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
   async function deliverProgress(destination: SlackDestination, reply: Reply, step: DeliveryStep) {
     const message = plainMessage(reply.text);
     if (destination.messageTs !== undefined) {
-      await client.chat.update({ channel: destination.channelId, ts: destination.messageTs, ...message });
+      await progressClient.chat.update({
+        channel: destination.channelId,
+        ts: destination.messageTs,
+        ...message,
+      });
       return;
     }
     if (step !== 'progress') {

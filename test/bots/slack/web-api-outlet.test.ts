@@ -144,65 +144,6 @@ describe('Slack Web API outlet', () => {
     expect(posted).toEqual([{ messageKeys: [`slack:C0001:${ts}`], threadKey: `slack:C0001:${ts}` }]);
   });
 
-  it('sends the image again when its upload URL answers 503 or 429, and the failure when a response_url does', async () => {
-    const responseUrl = fake.responseUrl();
-    const destination: SlackDestination = {
-      platform: 'slack',
-      channelId: 'C0001',
-      requesterId: 'U0USER',
-      responseUrl,
-    };
-    fake.fault({ method: 'upload', kind: 'status', status: 503 });
-    fake.fault({ method: 'upload', kind: 'ratelimited', retryAfterSeconds: 0 });
-    fake.fault({ method: 'respond', kind: 'status', status: 502 });
-    const delivery = makeDelivery();
-    await delivery.deliver('job-1', destination, 'result', resultReply());
-
-    const uploads = fake.log.filter((entry) => entry.kind === 'upload');
-    expect(uploads.map((entry) => entry.failedWith ?? 'ok')).toEqual(['503', '429', 'ok']);
-    expect(fake.shared).toHaveLength(1);
-    expect(fake.shared[0]?.bytes.equals(png)).toBe(true);
-    expect(fake.responses().map((entry) => [entry.body.text, entry.failedWith ?? 'ok'])).toEqual([
-      ['✅ Done', '502'],
-      ['✅ Done', 'ok'],
-    ]);
-
-    const failedUrl = fake.responseUrl();
-    fake.fault({ method: 'respond', kind: 'status', status: 500, times: 2 });
-    await delivery.deliver(
-      'job-2',
-      { ...destination, responseUrl: failedUrl },
-      'failure',
-      errorReply('The image service blocked this request as unsafe content.'),
-    );
-    // The user reads the failure itself, not "could not deliver".
-    expect(fake.responses(failedUrl.split('/').pop()).map((entry) => entry.body.text)).toEqual([
-      'The image service blocked this request as unsafe content.',
-      'The image service blocked this request as unsafe content.',
-      'The image service blocked this request as unsafe content.',
-    ]);
-  });
-
-  it('does not send a failed progress note again (late, it would land over the outcome)', async () => {
-    const responseUrl = fake.responseUrl();
-    const destination: SlackDestination = {
-      platform: 'slack',
-      channelId: 'C0001',
-      requesterId: 'U0USER',
-      responseUrl,
-    };
-    fake.fault({ method: 'respond', kind: 'status', status: 503 });
-    const delivery = makeDelivery();
-    await expect(
-      delivery.deliver('job-1', destination, 'progress', progressReply('🎨 Working… 3 s')),
-    ).rejects.toThrow("Slack's response_url answered 503");
-    await delivery.deliver('job-1', destination, 'failure', errorReply('The image API is down.'));
-    expect(fake.responses().map((entry) => [entry.body.text, entry.failedWith ?? 'ok'])).toEqual([
-      ['🎨 Working… 3 s', '503'],
-      ['The image API is down.', 'ok'],
-    ]);
-  });
-
   it('edits the placeholder with progress, then turns it into the result, images in the thread', async () => {
     const parent = await makePlaceholder('1700000000.000100');
     const destination: SlackDestination = {
