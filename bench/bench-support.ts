@@ -13,20 +13,29 @@ export function waitForMessage<T>(
   timeoutMs: number,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
+    // Listeners come off once settled: a bench that asks a child many times must not pile them up.
+    const settle = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
     const timer = setTimeout(() => {
+      settle();
       child.kill();
       reject(new Error(`${what} did not report within ${timeoutMs / 1000} s`));
     }, timeoutMs);
-    child.once('message', (message) => {
-      clearTimeout(timer);
+    const onMessage = (message: unknown) => {
+      settle();
       const parsed = schema.safeParse(message);
       if (parsed.success) resolve(parsed.data);
       else reject(new Error(`${what} sent an unexpected message: ${parsed.error.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      settle();
       reject(new Error(`${what} exited (${signal ?? code}) before reporting`));
-    });
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
   });
 }
 

@@ -12,6 +12,7 @@ const benches: Record<string, string> = {
   ack: 'ack.ts',
   'big-images': 'big-images.ts',
   throughput: 'throughput.ts',
+  soak: 'soak.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {

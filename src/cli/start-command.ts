@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type App, createApp } from '../app.js';
-import { configSecrets, loadConfig } from '../config.js';
+import { type Config, configSecrets, loadConfig } from '../config.js';
 import { invalidOption, isImagineError } from '../core/errors.js';
 import { chooseLogFormat, createLogger, type Logger } from '../core/logger.js';
 import { redactSecrets } from '../core/redact-secrets.js';
@@ -8,6 +8,7 @@ import { runChat } from './chat-command.js';
 import { type FrontEnd, frontEnds, type RunningFrontEnd, untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
 import { processTerminal, type Terminal } from './terminal.js';
+import { logUnhandledRejections } from './unhandled-rejections.js';
 
 export function noFrontEndText(list: readonly FrontEnd[]): string {
   const lines = list.map((frontEnd) => `  ${`${frontEnd.name}:`.padEnd(11)}${frontEnd.variables}`);
@@ -111,6 +112,22 @@ export async function runStart(
     sink: io.log,
   });
   if (!runWorker) checkSharedQueue(config, 'imagine-bot start --no-worker');
+  const stopWatching = logUnhandledRejections(logger);
+  try {
+    return await serve(config, logger, io, runWorker, list);
+  } finally {
+    stopWatching();
+  }
+}
+
+async function serve(
+  config: Config,
+  logger: Logger,
+  io: CliIo,
+  runWorker: boolean,
+  list: readonly FrontEnd[],
+): Promise<number> {
+  const secrets = configSecrets(config);
   // Durable jobs: kept in the store (embedded) or on BullMQ (redis://), resumed after a crash or a deploy.
   const app = await createApp(config, { logger, jobs: 'durable', runWorker });
   logger.info('stores ready', storeKinds(config));

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { createApp } from '../app.js';
 import { platformOutlets } from '../bots/platform-outlets.js';
-import { configSecrets, loadConfig } from '../config.js';
+import { type Config, configSecrets, loadConfig } from '../config.js';
 import { invalidOption } from '../core/errors.js';
-import { chooseLogFormat, createLogger } from '../core/logger.js';
+import { chooseLogFormat, createLogger, type Logger } from '../core/logger.js';
 import { untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
 import { checkSharedQueue, stopAll, storeKinds } from './start-command.js';
+import { logUnhandledRejections } from './unhandled-rejections.js';
 
 /**
  * `imagine-bot worker`: runs jobs from the shared queue (a redis:// STORE_URL) and posts their replies through
@@ -30,6 +31,16 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
     secrets: configSecrets(config),
     sink: io.log,
   });
+  const stopWatching = logUnhandledRejections(logger);
+  try {
+    await serveJobs(config, logger, io);
+  } finally {
+    stopWatching();
+  }
+  return 0;
+}
+
+async function serveJobs(config: Config, logger: Logger, io: CliIo): Promise<void> {
   const app = await createApp(config, { logger, jobs: 'durable' });
   for (const outlet of await platformOutlets(config, app.store, logger)) app.useOutlet(outlet);
   await app.recover();
@@ -40,5 +51,4 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
   });
   await untilInterrupted(io);
   await stopAll([], app, logger, config.shutdownGraceMs);
-  return 0;
 }

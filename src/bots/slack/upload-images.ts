@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
 import { request } from 'undici';
 import type { ReplyImage } from '../../commands/reply.js';
+import { sendWithRetries } from './slack-http-retry.js';
 
 export interface UploadPlace {
   client: webApi.WebClient;
@@ -22,17 +23,21 @@ function multipartPieces(image: ReplyImage): { pieces: Buffer[]; contentType: st
   return { pieces: [head, image.bytes, tail], contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/** Sends the bytes to their upload URL; a 429 or 5xx is sent again (the Web API client does so for its calls). */
 async function sendToUploadUrl(uploadUrl: string, image: ReplyImage): Promise<void> {
   const { pieces, contentType } = multipartPieces(image);
   const length = pieces.reduce((total, piece) => total + piece.length, 0);
-  const answer = await request(uploadUrl, {
-    method: 'POST',
-    headers: { 'content-type': contentType, 'content-length': String(length) },
-    body: Readable.from(pieces, { objectMode: false }),
+  const status = await sendWithRetries(`Slack's upload URL for ${image.fileName}`, async () => {
+    const answer = await request(uploadUrl, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'content-length': String(length) },
+      body: Readable.from(pieces, { objectMode: false }),
+    });
+    await answer.body.dump();
+    return { status: answer.statusCode, headers: answer.headers };
   });
-  await answer.body.dump();
-  if (answer.statusCode !== 200) {
-    throw new Error(`Slack's upload URL answered ${answer.statusCode} for ${image.fileName}`);
+  if (status !== 200) {
+    throw new Error(`Slack's upload URL answered ${status} for ${image.fileName}`);
   }
 }
 

@@ -10,7 +10,7 @@
  *   process), progress may use 2 of them, and past that private replies fall back to chat.postEphemeral.
  */
 import { createHash } from 'node:crypto';
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
@@ -20,6 +20,7 @@ import { hourglass } from './answer-message.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText } from './slack-errors.js';
+import { sendWithRetries } from './slack-http-retry.js';
 import { messageKey } from './slack-ids.js';
 
 export interface SlackWebApiOutletOptions {
@@ -38,6 +39,15 @@ const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuin
 export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<'slack'> {
   const { client, store, logger } = options;
   const fetch = options.fetch ?? globalThis.fetch;
+  // Progress edits of a placeholder never retry: an edit sent again after a failure (the client's retries wait
+  // seconds) would land over the outcome posted meanwhile. The next progress edit, or the outcome, follows anyway.
+  const progressClient = new webApi.WebClient(client.token, {
+    slackApiUrl: client.slackApiUrl,
+    retryConfig: { retries: 0 },
+    fetch,
+    // A failed edit is thrown to the caller, which logs it.
+    logLevel: webApi.LogLevel.ERROR,
+  });
 
   /** Takes one of the response_url's posts; when the store cannot answer, tries anyway. */
   const takePost = async (responseUrl: string, limit: number): Promise<boolean> => {
@@ -50,19 +60,34 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     }
   };
 
-  const respond = async (responseUrl: string, message: SlackMessage) => {
-    const response = await fetch(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
-    });
-    if (!response.ok) throw new Error(`Slack's response_url answered ${response.status}`);
+  /**
+   * Replaces the note. An outcome's post is sent again after a 429 or 5xx (it replaces the same note, so twice is
+   * harmless); a progress note is not: sent late, it would land over the outcome.
+   */
+  const respond = async (responseUrl: string, message: SlackMessage, retry: boolean) => {
+    const body = JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message });
+    const send = async () => {
+      const response = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.body?.cancel();
+      return { status: response.status, headers: Object.fromEntries(response.headers) };
+    };
+    const status = retry ? await sendWithRetries("Slack's response_url", send) : (await send()).status;
+    if (status < 200 || status > 299) throw new Error(`Slack's response_url answered ${status}`);
   };
 
   /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */
-  const privately = async (destination: SlackDestination, message: SlackMessage, limit: number) => {
+  const privately = async (
+    destination: SlackDestination,
+    message: SlackMessage,
+    limit: number,
+    retry = true,
+  ) => {
     if (destination.responseUrl !== undefined && (await takePost(destination.responseUrl, limit))) {
-      await respond(destination.responseUrl, message);
+      await respond(destination.responseUrl, message, retry);
       return;
     }
     await client.chat.postEphemeral({
@@ -76,18 +101,22 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
   async function deliverProgress(destination: SlackDestination, reply: Reply, step: DeliveryStep) {
     const message = plainMessage(reply.text);
     if (destination.messageTs !== undefined) {
-      await client.chat.update({ channel: destination.channelId, ts: destination.messageTs, ...message });
+      await progressClient.chat.update({
+        channel: destination.channelId,
+        ts: destination.messageTs,
+        ...message,
+      });
       return;
     }
     if (step !== 'progress') {
-      await privately(destination, message, responseUrlPosts);
+      await privately(destination, message, responseUrlPosts, false);
       return;
     }
     if (
       destination.responseUrl !== undefined &&
       (await takePost(destination.responseUrl, responseUrlProgressPosts))
     )
-      await respond(destination.responseUrl, message);
+      await respond(destination.responseUrl, message, false);
   }
 
   async function deliverOutcome(destination: SlackDestination, reply: Reply): Promise<Posted> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import type { Chaos } from './chaos.js';
 import { FaultQueue } from './faults.js';
 import type { ResponseShape } from './response-writer.js';
 
@@ -14,6 +15,8 @@ export interface RecordedRequest {
   family?: string;
   /** The seed each answered image was drawn with (picked by the fake when the body sent none). */
   seeds?: number[];
+  /** The fault applied to this request: a queued fault's kind (`status_429`, `hang`…) or `chaos:<kind>`. */
+  fault?: string;
   /** Epoch milliseconds. */
   at: number;
   /** Generation requests: epoch milliseconds when the answer was sent or the caller hung up. */
@@ -34,6 +37,8 @@ export class FakeState {
   readonly requests: RecordedRequest[] = [];
   readonly images: Buffer[] = [];
   readonly faults = new FaultQueue();
+  /** Seeded random faults for requests no queued fault answers. */
+  chaos: Chaos | undefined;
   readonly files = new Map<string, StoredFile>();
   /** Aborted on close, so waits (latency faults) end with the server. */
   readonly closing = new AbortController();

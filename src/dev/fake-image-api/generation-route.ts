@@ -131,7 +131,12 @@ export async function handleGeneration(
       error: { code: 400, message: signatureProblem, status: 'INVALID_ARGUMENT' },
     });
   }
-  const fault = state.faults.take();
+  const queued = state.faults.take();
+  const drawn = queued ? undefined : state.chaos?.draw();
+  if (drawn?.delayMs) await delay(drawn.delayMs, undefined, { signal: state.closing.signal });
+  const fault = queued ?? drawn?.failure?.fault;
+  if (queued) record.fault = queued.kind === 'status' ? `status_${queued.status}` : queued.kind;
+  if (drawn?.failure) record.fault = `chaos:${drawn.failure.kind}`;
   if (fault && (await applyFault(state, fault, response, requestId))) return;
 
   const plan = planGeneration(outcome.request);

@@ -1,3 +1,4 @@
+export { type ChaosKind, type ChaosSettings, type ChaosStats, chaosKinds } from './chaos.js';
 export { sniffImageFormat } from './data-uri-image.js';
 export type { Fault } from './faults.js';
 export {

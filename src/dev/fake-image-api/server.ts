@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { Chaos, type ChaosSettings, type ChaosStats, chaosSettingsSchema } from './chaos.js';
 import { type Delivery, FakeState, type RecordedRequest, type ResponseShapeSetting } from './fake-state.js';
 import {
   expiredUrlXml,
@@ -14,6 +15,7 @@ import { handleGeneration } from './generation-route.js';
 import { sendJson, sendText } from './response-writer.js';
 import { formatIssues } from './wire-schemas.js';
 
+export type { ChaosKind, ChaosSettings, ChaosStats } from './chaos.js';
 export type { Delivery, RecordedRequest, ResponseShapeSetting } from './fake-state.js';
 
 export interface FakeImageApiOptions {
@@ -29,6 +31,8 @@ export interface FakeImageApiOptions {
    * a picture may ask for small ones (e.g. 64): the aspect ratio is kept.
    */
   maxSide?: number;
+  /** Seeded random faults from the start (see `setChaos`). */
+  chaos?: ChaosSettings;
 }
 
 export interface FakeImageApi {
@@ -45,6 +49,13 @@ export interface FakeImageApi {
   /** Faults not used up yet (left over from earlier requests), each with the requests it still applies to. */
   pendingFaults(): { fault: Fault; remaining: number }[];
   clearFaults(): void;
+  /**
+   * Seeded random faults: each valid generation request that no queued fault answers fails with odds `rate`,
+   * with one of `kinds` (default all); the same seed and order of requests give the same faults. undefined: off.
+   */
+  setChaos(settings: ChaosSettings | undefined): void;
+  /** What chaos has drawn and injected since it was set (undefined when off). */
+  chaosStats(): ChaosStats | undefined;
   setResponseShape(shape: ResponseShapeSetting): void;
   setDelivery(delivery: Delivery): void;
   /** Answers every generation with these bytes (undefined: back to rendering). */
@@ -135,6 +146,19 @@ function handleControl(
     state.faults.clear();
     return sendJson(response, 200, { cleared: true });
   }
+  if (route === 'POST /_fake/chaos') {
+    const parsed = chaosSettingsSchema.safeParse(body);
+    if (!parsed.success) return sendInvalid(response, formatIssues(parsed.error.issues));
+    state.chaos = new Chaos(parsed.data);
+    return sendJson(response, 200, state.chaos.stats());
+  }
+  if (route === 'GET /_fake/chaos') {
+    return sendJson(response, 200, state.chaos?.stats() ?? { settings: null });
+  }
+  if (route === 'DELETE /_fake/chaos') {
+    state.chaos = undefined;
+    return sendJson(response, 200, { cleared: true });
+  }
   if (route === 'GET /_fake/requests') {
     // Another process may print this: keep the key out of it.
     const redacted = state.requests.map((entry) =>
@@ -202,6 +226,7 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
 export async function startFakeImageApi(options: FakeImageApiOptions = {}): Promise<FakeImageApi> {
   const host = options.host ?? '127.0.0.1';
   const state = new FakeState(options.maxSide, options.apiKey);
+  if (options.chaos) state.chaos = new Chaos(chaosSettingsSchema.parse(options.chaos));
   const server = createServer((request, response) => {
     route(state, request, response).catch((error: unknown) => {
       if (state.closing.signal.aborted || response.headersSent) {
@@ -236,6 +261,10 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     fault: (fault) => state.faults.push(faultSchema.parse(fault)),
     pendingFaults: () => state.faults.pending(),
     clearFaults: () => state.faults.clear(),
+    setChaos: (settings) => {
+      state.chaos = settings === undefined ? undefined : new Chaos(chaosSettingsSchema.parse(settings));
+    },
+    chaosStats: () => state.chaos?.stats(),
     setResponseShape: (shape) => {
       state.shape = shape;
     },

@@ -102,7 +102,7 @@ describe('Slack failures', () => {
         text: 'I cannot post in this channel: invite me with `/invite @imagine-bot`, then try again.',
       });
 
-      harness.slack.fault({ method: 'upload', kind: 'status', status: 500 });
+      harness.slack.fault({ method: 'upload', kind: 'status', status: 500, times: 4 });
       const second = await harness.slash('a heavy fox');
       const failure = await waitFor(
         () =>

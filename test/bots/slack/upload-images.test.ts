@@ -51,12 +51,13 @@ describe('uploadImages', () => {
     );
   });
 
-  it('completes nothing when an upload URL refuses the bytes', async () => {
-    slack.fault({ method: 'upload', kind: 'status', status: 500 });
+  it('completes nothing when an upload URL keeps refusing the bytes (a first try and 3 more)', async () => {
+    slack.fault({ method: 'upload', kind: 'status', status: 500, times: 4 });
     const error: unknown = await uploadImages({ client, channel: 'C0001', threadTs: '1700000000.000100' }, [
       image(3, 'fox.png', 'a fox'),
     ]).catch((rejection: unknown) => rejection);
     expect(error).toBeInstanceOf(Error);
+    expect(slack.log.filter((entry) => entry.kind === 'upload')).toHaveLength(4);
     expect(slack.calls('files.completeUploadExternal')).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  type PlatformChaos,
+  type PlatformChaosPicker,
+  type PlatformChaosStats,
+  platformChaos,
+} from '../chaos.js';
 import { createEvents, type FakeDiscordEvents } from './events.js';
 import {
   type DiscordFault,
@@ -28,6 +34,13 @@ export interface FakeDiscord extends FakeDiscordEvents {
   deliveries: GatewayDelivery[];
   fault(fault: DiscordFault): void;
   clearFaults(): void;
+  /**
+   * Seeded random failures of REST calls (`/api/v10/*`) that no queued fault answers: with odds `rate`, a 429
+   * (per-route, with Retry-After and the rate-limit headers) or a 5xx, and the call does nothing. undefined: off.
+   */
+  setChaos(chaos: PlatformChaos | undefined): void;
+  /** What chaos has drawn and injected since it was set (undefined when off). */
+  chaosStats(): PlatformChaosStats | undefined;
   /** Resolves with the first record (already made or to come) that matches; rejects after `timeoutMs`. */
   waitFor(
     what: string,
@@ -116,12 +129,24 @@ function faultAnswer(fault: DiscordFault): { answer: RestAnswer; headers: Record
 }
 
 /** A fake Discord on 127.0.0.1: REST under /api/v10, a JSON gateway on /gateway, files under /cdn/. */
-export async function startFakeDiscord(): Promise<FakeDiscord> {
+export async function startFakeDiscord(options: { chaos?: PlatformChaos } = {}): Promise<FakeDiscord> {
   const world = new DiscordWorld();
   const interactions = new Map<string, SentInteraction>();
   const records: DiscordRecord[] = [];
   const cdnRequests: string[] = [];
   const faults = new FaultList();
+  let chaos: PlatformChaosPicker | undefined = options.chaos && platformChaos(options.chaos);
+  const chaosFault = (restPath: string): DiscordFault | undefined => {
+    const status = chaos?.draw();
+    if (status === undefined) return undefined;
+    return {
+      path: restPath,
+      status,
+      ...(status === 429
+        ? { retryAfterSeconds: chaos?.retryAfterSeconds ?? 1 }
+        : { message: status === 500 ? 'Internal Server Error' : 'Service Unavailable' }),
+    };
+  };
   const recorded = new EventEmitter();
   recorded.setMaxListeners(0);
   const nextSequence = snowflakes(0n);
@@ -141,7 +166,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     const { body, files } = await parseBody(raw, request.headers['content-type'] ?? '');
     const restPath = path.slice('/api/v10'.length);
     const method = request.method ?? 'GET';
-    const fault = faults.take(method, restPath, files.length > 0);
+    const fault = faults.take(method, restPath, files.length > 0) ?? chaosFault(restPath);
     const { answer, headers } = fault
       ? faultAnswer(fault)
       : {
@@ -200,6 +225,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     deliveries: gateway.deliveries,
     fault: (fault) => faults.push(fault),
     clearFaults: () => faults.clear(),
+    setChaos(settings) {
+      chaos = settings && platformChaos(settings);
+    },
+    chaosStats: () => chaos?.stats(),
     waitFor(what, predicate, timeoutMs = 15_000) {
       const found = records.find(predicate);
       if (found) return Promise.resolve(found);

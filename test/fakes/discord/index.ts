@@ -1,3 +1,4 @@
+export type { PlatformChaos, PlatformChaosStats } from '../chaos.js';
 export type { FakeDiscordEvents, UploadedFile } from './events.js';
 export { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
 export {

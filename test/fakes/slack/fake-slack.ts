@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
+  type PlatformChaos,
+  type PlatformChaosPicker,
+  type PlatformChaosStats,
+  platformChaos,
+} from '../chaos.js';
+import {
   createPrivateFiles,
   type DownloadHold,
   type PrivateFileOptions,
@@ -13,6 +19,8 @@ export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
   teamId?: string;
+  /** Seeded random 429s and 5xx on Web API calls from the start (see `setChaos`). */
+  chaos?: PlatformChaos;
 }
 
 export interface FakeSlack {
@@ -40,6 +48,14 @@ export interface FakeSlack {
   /** Holds every file download from now on until released, counting how many wait at once. */
   holdDownloads(): DownloadHold;
   fault(fault: SlackFault): void;
+  /**
+   * Seeded random failures of the bot's calls — Web API methods (`/api/*`), upload URLs and response_urls — that
+   * no queued fault answers: with odds `rate`, a 429 (`ratelimited`, with Retry-After) or a 5xx, and the call does
+   * nothing (the log marks it `failedWith`). undefined: off.
+   */
+  setChaos(chaos: PlatformChaos | undefined): void;
+  /** What chaos has drawn and injected since it was set (undefined when off). */
+  chaosStats(): PlatformChaosStats | undefined;
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
   /** Socket Mode: resolves when a client has connected (after hello). */
@@ -51,6 +67,13 @@ export interface FakeSlack {
 export { type DownloadHold, type PrivateFileOptions, signInPage };
 
 const responseUrlPosts = 5;
+
+/** How a fault answered, as a record shows it: the HTTP status, or Slack's `error`. */
+function failureOf(fault: SlackFault): string {
+  if (fault.kind === 'ratelimited') return '429';
+  if (fault.kind === 'status') return String(fault.status);
+  return fault.kind === 'error' ? fault.error : 'answer';
+}
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -93,6 +116,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const faults: { fault: SlackFault; remaining: number }[] = [];
   const responseUses = new Map<string, number>();
   let counter = 0;
+  let chaos: PlatformChaosPicker | undefined = options.chaos && platformChaos(options.chaos);
   let port = 0;
   const record = (entry: WithoutSeq<Recorded>) => {
     log.push({ ...entry, seq: log.length + 1 });
@@ -123,9 +147,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return entry.fault;
   };
 
+  /** A chaos draw for a Web API call, as the fault it answers with. */
+  const chaosFault = (method: string): SlackFault | undefined => {
+    const status = chaos?.draw();
+    if (status === undefined) return undefined;
+    if (status === 429)
+      return { method, kind: 'ratelimited', retryAfterSeconds: chaos?.retryAfterSeconds ?? 1, chaos: true };
+    return { method, kind: 'status', status, chaos: true };
+  };
+
   /** true when the fault answered. */
-  const answerFault = (method: string, response: ServerResponse): boolean => {
-    const fault = takeFault(method);
+  const answerFault = (fault: SlackFault | undefined, response: ServerResponse): boolean => {
     if (!fault) return false;
     if (fault.kind === 'ratelimited') {
       sendJson(
@@ -157,8 +189,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (request.method === 'POST' && path.startsWith('/api/')) {
       const method = path.slice('/api/'.length);
       const params = formParams(raw, request.headers['content-type'] ?? '');
-      record({ kind: 'api', method, params, ...auth });
-      if (answerFault(method, response)) return;
+      const fault = takeFault(method) ?? chaosFault(method);
+      record({ kind: 'api', method, params, ...auth, ...(fault && { failedWith: failureOf(fault) }) });
+      if (answerFault(fault, response)) return;
       const expected = method === 'apps.connections.open' ? appToken : botToken;
       if (authorization !== `Bearer ${expected}`)
         return sendJson(response, 200, { ok: false, error: 'invalid_auth' });
@@ -169,14 +202,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const form = await new Response(raw, {
         headers: { 'content-type': request.headers['content-type'] ?? '' },
       }).formData();
+      const fault = takeFault('upload') ?? chaosFault('upload');
       for (const [partName, value] of form.entries()) {
         if (typeof value === 'string') continue;
         const bytes = Buffer.from(await value.arrayBuffer());
-        record({ kind: 'upload', fileId, partName, bytes, ...auth });
+        record({
+          kind: 'upload',
+          fileId,
+          partName,
+          bytes,
+          ...auth,
+          ...(fault && { failedWith: failureOf(fault) }),
+        });
         const pending = state.pendingUploads.get(fileId);
-        if (pending && partName === 'body') pending.bytes = bytes;
+        // A queued fault takes the bytes (as before); a chaos failure, like Slack's, keeps nothing.
+        if (pending && partName === 'body' && !fault?.chaos) pending.bytes = bytes;
       }
-      if (answerFault('upload', response)) return;
+      if (answerFault(fault, response)) return;
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end(`OK - ${raw.length}`);
       return;
@@ -184,7 +226,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (request.method === 'POST' && path.startsWith('/respond/')) {
       const id = path.slice('/respond/'.length);
       const body: unknown = JSON.parse(raw.toString('utf8') || '{}');
-      record({ kind: 'respond', id, body: typeof body === 'object' && body !== null ? { ...body } : {} });
+      const fault = takeFault('respond') ?? chaosFault('respond');
+      record({
+        kind: 'respond',
+        id,
+        body: typeof body === 'object' && body !== null ? { ...body } : {},
+        ...(fault && { failedWith: failureOf(fault) }),
+      });
+      if (answerFault(fault, response)) return;
       const uses = (responseUses.get(id) ?? 0) + 1;
       responseUses.set(id, uses);
       if (uses > responseUrlPosts) {
@@ -257,6 +306,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     fault(fault) {
       faults.push({ fault, remaining: fault.times ?? 1 });
     },
+    setChaos(settings) {
+      chaos = settings && platformChaos(settings);
+    },
+    chaosStats: () => chaos?.stats(),
     mark(label) {
       record({ kind: 'mark', label });
     },

@@ -1,3 +1,4 @@
+export type { PlatformChaos, PlatformChaosStats } from '../chaos.js';
 export {
   type DownloadHold,
   type FakeSlack,

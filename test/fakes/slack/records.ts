@@ -1,8 +1,24 @@
 /** What the fake Slack saw, in one ordered log (`seq` is shared by every kind, and by `mark`). */
 export type Recorded =
-  | { seq: number; kind: 'api'; method: string; params: Record<string, string>; authorization?: string }
-  | { seq: number; kind: 'upload'; fileId: string; partName: string; bytes: Buffer; authorization?: string }
-  | { seq: number; kind: 'respond'; id: string; body: Record<string, unknown> }
+  | {
+      seq: number;
+      kind: 'api';
+      method: string;
+      params: Record<string, string>;
+      authorization?: string;
+      /** Set when a queued fault or chaos answered instead of the method: the status (`429`) or Slack's `error`. */
+      failedWith?: string;
+    }
+  | {
+      seq: number;
+      kind: 'upload';
+      fileId: string;
+      partName: string;
+      bytes: Buffer;
+      authorization?: string;
+      failedWith?: string;
+    }
+  | { seq: number; kind: 'respond'; id: string; body: Record<string, unknown>; failedWith?: string }
   | { seq: number; kind: 'download'; path: string; authorized: boolean }
   | { seq: number; kind: 'socket'; message: Record<string, unknown> }
   | { seq: number; kind: 'mark'; label: string };
@@ -29,8 +45,16 @@ export interface SharedFile {
   altText?: string;
 }
 
-/** A failure to answer the next `times` (default 1) calls of `method` (`upload` for the upload URL). */
-export type SlackFault = { method: string; times?: number } & (
+/**
+ * A failure to answer the next `times` (default 1) calls of `method` (`upload` for the upload URL, `respond`
+ * for a response_url).
+ */
+export type SlackFault = {
+  method: string;
+  times?: number;
+  /** Drawn by chaos mode (not queued by a test). */
+  chaos?: boolean;
+} & (
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'error'; error: string; needed?: string }
   | { kind: 'status'; status: number }
