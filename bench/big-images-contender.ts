@@ -53,7 +53,7 @@ async function startBot(args: Args): Promise<number> {
           STORE_URL: `sqlite://${join(args['data-dir'], 'bench.sqlite')}`,
           IMAGE_STORE_URL: `file://${join(args['data-dir'], 'images')}`,
         }
-      : { STORE_URL: redisUrl };
+      : { STORE_URL: redisUrl, STORE_NAMESPACE: namespace };
   const config = parseConfig({
     IMAGE_API_BASE_URL: args['images-url'],
     IMAGE_API_KEY: benchImageKey,
@@ -73,8 +73,10 @@ async function startBot(args: Args): Promise<number> {
           imageStore: await createImageStore(redisUrl, { namespace }),
         }
       : {};
-  const app = await createApp(config, overrides);
+  // Durable jobs, as `imagine-bot start` runs them: the journal in SQLite, or BullMQ on Redis.
+  const app = await createApp(config, { ...overrides, jobs: 'durable' });
   const bot = await startSlackBot({ app, config, host: '127.0.0.1' });
+  await app.recover();
   const address = bot.server?.address();
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
