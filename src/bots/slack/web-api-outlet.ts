@@ -15,11 +15,12 @@ import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
+import type { JobEvents } from '../../core/observe/job-events.js';
 import type { Store } from '../../core/store/store.js';
 import { hourglass } from './answer-message.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
-import { slackFailureText } from './slack-errors.js';
+import { slackFailureText, slackMetricCode } from './slack-errors.js';
 import { messageKey } from './slack-ids.js';
 
 export interface SlackWebApiOutletOptions {
@@ -28,6 +29,8 @@ export interface SlackWebApiOutletOptions {
   store: Store;
   logger: Pick<Logger, 'warn'>;
   fetch?: typeof globalThis.fetch;
+  /** Counts the replies Slack refused (metrics). */
+  events?: Pick<JobEvents, 'platformError'>;
 }
 
 const responseUrlPosts = 5;
@@ -38,6 +41,7 @@ const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuin
 export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<'slack'> {
   const { client, store, logger } = options;
   const fetch = options.fetch ?? globalThis.fetch;
+  const refused = (error: unknown) => options.events?.platformError('slack', slackMetricCode(error));
 
   /** Takes one of the response_url's posts; when the store cannot answer, tries anyway. */
   const takePost = async (responseUrl: string, limit: number): Promise<boolean> => {
@@ -56,7 +60,11 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
     });
-    if (!response.ok) throw new Error(`Slack's response_url answered ${response.status}`);
+    if (!response.ok) {
+      throw Object.assign(new Error(`Slack's response_url answered ${response.status}`), {
+        statusCode: response.status,
+      });
+    }
   };
 
   /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */
@@ -116,12 +124,16 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     platform: 'slack',
     async deliver(destination, reply, step) {
       if (progressSteps.includes(step)) {
-        await deliverProgress(destination, reply, step);
+        await deliverProgress(destination, reply, step).catch((error: unknown) => {
+          refused(error);
+          throw error;
+        });
         return { messageKeys: [] };
       }
       try {
         return await deliverOutcome(destination, reply);
       } catch (error) {
+        refused(error);
         // The Web API client retried already: tell the requester what to fix instead of failing silently.
         logger.warn('could not post a result to Slack', { error, channel: destination.channelId });
         await privately(destination, plainMessage(slackFailureText(error)), responseUrlPosts).catch(
