@@ -6,6 +6,7 @@ import { invalidOption } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
+import { startOperatorEndpoints } from './operator-endpoints.js';
 import { checkSharedQueue, stopAll } from './start-command.js';
 
 /**
@@ -25,8 +26,10 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
     );
   }
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), sink: io.log });
-  const app = await createApp(config, { logger, jobs: 'durable' });
-  for (const outlet of await platformOutlets(config, app.store, logger)) app.useOutlet(outlet);
+  const app = await createApp(config, { logger, jobs: 'durable', metrics: true });
+  const operator = await startOperatorEndpoints(app, config, logger);
+  for (const outlet of await platformOutlets(config, app.store, logger, app.services.events))
+    app.useOutlet(outlet);
   await app.recover();
   io.stdout('Worker running: jobs from the shared queue. Ctrl-C stops it.\n');
   logger.info('worker started', {
@@ -35,5 +38,6 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
   });
   await untilInterrupted(io);
   await stopAll([], app, logger, config.shutdownGraceMs);
+  await operator.close();
   return 0;
 }
