@@ -45,8 +45,8 @@ const finalStatuses: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled
 
 export function createJobEvents(options: JobEventsOptions): JobEvents {
   const { logger, now, metrics } = options;
-  // The last image API request id of each job running here, for its end line.
-  const lastRequestId = new Map<string, string>();
+  // The last image API request ids of each job running here (of a call that worked, of one that failed).
+  const requestIds = new Map<string, { ok?: string; failed?: string }>();
 
   const fields = (job: Job) => ({
     jobId: job.id,
@@ -82,8 +82,12 @@ export function createJobEvents(options: JobEventsOptions): JobEvents {
       const outcome = outcomeOf(job, error);
       const startedAt = job.startedAt;
       const runMs = startedAt === undefined ? undefined : Math.max(0, (job.finishedAt ?? now()) - startedAt);
-      const requestId = (isImagineError(error) ? error.requestId : undefined) ?? lastRequestId.get(job.id);
-      lastRequestId.delete(job.id);
+      const seen = requestIds.get(job.id);
+      requestIds.delete(job.id);
+      const requestId =
+        outcome === 'done'
+          ? seen?.ok
+          : ((isImagineError(error) ? error.requestId : undefined) ?? seen?.failed);
       const code =
         outcome === 'done' ? undefined : (job.errorCode ?? (isImagineError(error) ? error.code : 'internal'));
       line(outcome, job, {
@@ -99,7 +103,7 @@ export function createJobEvents(options: JobEventsOptions): JobEvents {
       countEnd(job, 'cancelled', undefined);
     },
     handedBack(job) {
-      lastRequestId.delete(job.id);
+      requestIds.delete(job.id);
       line('handed back', job);
     },
     recovered(job) {
@@ -108,7 +112,8 @@ export function createJobEvents(options: JobEventsOptions): JobEvents {
     upstream(job) {
       return {
         call({ model, code, requestId }) {
-          if (requestId !== undefined) lastRequestId.set(job.id, requestId);
+          const seen = requestIds.get(job.id) ?? {};
+          requestIds.set(job.id, { ...seen, [code === 'ok' ? 'ok' : 'failed']: requestId });
           metrics?.upstreamCalls.inc({ model, code });
         },
         retry({ model, attempt, delayMs, code, requestId }) {

@@ -40,6 +40,8 @@ export interface FakeSlack {
   /** Holds every file download from now on until released, counting how many wait at once. */
   holdDownloads(): DownloadHold;
   fault(fault: SlackFault): void;
+  /** Web API calls of `method` wait (recorded, unanswered) until `release()`. */
+  hold(method: string): { release(): void };
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
   /** Socket Mode: resolves when a client has connected (after hello). */
@@ -92,6 +94,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const log: Recorded[] = [];
   const faults: { fault: SlackFault; remaining: number }[] = [];
   const responseUses = new Map<string, number>();
+  const holds = new Map<string, Promise<void>>();
   let counter = 0;
   let port = 0;
   const record = (entry: WithoutSeq<Recorded>) => {
@@ -158,6 +161,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const method = path.slice('/api/'.length);
       const params = formParams(raw, request.headers['content-type'] ?? '');
       record({ kind: 'api', method, params, ...auth });
+      await holds.get(method);
       if (answerFault(method, response)) return;
       const expected = method === 'apps.connections.open' ? appToken : botToken;
       if (authorization !== `Bearer ${expected}`)
@@ -237,6 +241,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           entry.kind === 'respond' && (id === undefined || entry.id === id),
       ),
     responseUrl: () => `${url}/respond/${state.nextNumber()}`,
+    hold(method) {
+      let release = () => {};
+      holds.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = () => {
+            holds.delete(method);
+            resolve();
+          };
+        }),
+      );
+      return { release: () => release() };
+    },
     addFile(file) {
       const id = `F0IN${state.nextNumber()}`;
       const json = {
