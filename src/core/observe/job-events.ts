@@ -41,8 +41,6 @@ export interface JobEventsOptions {
   metrics?: Metrics;
 }
 
-const finalStatuses: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
-
 export function createJobEvents(options: JobEventsOptions): JobEvents {
   const { logger, now, metrics } = options;
   // The last image API request ids of each job running here (of a call that worked, of one that failed).
@@ -58,7 +56,7 @@ export function createJobEvents(options: JobEventsOptions): JobEvents {
     logger.info(`job ${transition}`, { transition, ...fields(job), ...more });
 
   function outcomeOf(job: Job, error: unknown): JobOutcome {
-    if (finalStatuses.has(job.status)) return job.status as JobOutcome;
+    if (job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') return job.status;
     if (error === undefined) return 'done';
     return isImagineError(error) && error.code === 'cancelled' ? 'cancelled' : 'failed';
   }
