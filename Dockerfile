@@ -20,5 +20,8 @@ COPY package.json ./
 # The SQLite store lives here by default; mount a volume to keep threads and buttons across restarts.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
+# Alive while the event loop turns (/healthz on the operators' port; see README "Operating").
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/imagine-bot.js"]
 CMD ["start"]

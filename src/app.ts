@@ -14,6 +14,10 @@ import { type Clock, systemClock } from './core/jobs/local-runner.js';
 import { createQuotas } from './core/jobs/quotas.js';
 import { chooseLogFormat, createLogger, type Logger } from './core/logger.js';
 import { type AttachmentDownloader, createAttachmentDownloader } from './core/net/attachment-downloader.js';
+import { createJobEvents } from './core/observe/job-events.js';
+import type { Metrics } from './core/observe/metrics.js';
+import { partProbes } from './core/observe/part-probes.js';
+import { createReadiness, type Readiness } from './core/observe/readiness.js';
 import { createSettingsStore } from './core/settings/settings.js';
 import { createImageBlobs } from './core/store/blobs.js';
 import { createEventClaims } from './core/store/event-claims.js';
@@ -44,6 +48,10 @@ export interface App {
   recover(): Promise<{ resumed: number; finished: number; failed: number }>;
   /** Stops taking jobs; running ones get up to `graceMs` to finish, then are handed back (never dropped). */
   close(graceMs?: number): Promise<void>;
+  /** What /readyz asks: the store, the image store and the queue from the start; each front end adds its own. */
+  readiness: Readiness;
+  /** The Prometheus registry and instruments (with `metrics: true`). */
+  metrics: Metrics | undefined;
 }
 
 export interface AppOverrides {
@@ -63,6 +71,8 @@ export interface AppOverrides {
   jobs?: 'memory' | 'durable';
   /** BullMQ only: false for a front end that runs no jobs (`start --no-worker`). Default true. */
   runWorker?: boolean;
+  /** Keep Prometheus metrics (`start`, `worker`): loads prom-client. Default false. */
+  metrics?: boolean;
 }
 
 const defaultProgressEditMs = 3000;
@@ -86,6 +96,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (!overrides.store) await store.close();
       throw error;
     }));
+  const metrics = overrides.metrics ? (await import('./core/observe/metrics.js')).createMetrics() : undefined;
+  const events = createJobEvents({ logger, now: () => clock.now(), ...(metrics && { metrics }) });
   const client = createImageClient({
     ...config.imageApi,
     logger,
@@ -102,6 +114,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     historyTurns: config.historyTurns,
     imageTtlMs: config.imageTtlMs,
     now: () => clock.now(),
+    events,
   });
   const outlets: AnyReplyOutlet[] = [];
   const progressPace = new Map<string, { intervalMs: number; now: () => number }>();
@@ -124,6 +137,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     delivery,
     logger,
     holdUntilOpen: overrides.jobs === 'durable',
+    events,
     progressPace: (platform) =>
       progressPace.get(platform) ?? { intervalMs: defaultProgressEditMs, now: () => clock.now() },
   });
@@ -167,12 +181,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       },
       { now: () => clock.now() },
     ),
+    events,
     now: () => clock.now(),
     newId: newJobId,
     random: overrides.random ?? Math.random,
   };
   const brain = createBrain(services);
+  metrics?.watchQueue(() => runner.stats());
+  const readiness = createReadiness({ secrets: configSecrets(config) });
+  for (const [name, check] of Object.entries(
+    partProbes({ store, imageStore, runner, now: () => clock.now() }),
+  ))
+    readiness.add(name, check);
   return {
+    readiness,
+    metrics,
     brain,
     services,
     jobDelivery,

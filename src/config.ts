@@ -102,6 +102,9 @@ export const configSchema = z.object({
   SLACK_ALLOWED_CHANNELS: idList,
   SLACK_ALLOWED_USERS: idList,
   SLACK_ADMIN_USERS: idList,
+  // The operators' endpoints (/healthz, /readyz, /metrics): loopback unless told (a container sets 0.0.0.0).
+  METRICS_PORT: wholeNumber('METRICS_PORT', 'a port number 0–65535 (0 = any free port)', 0, 9464),
+  METRICS_HOST: optionalText,
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error', 'silent'], {
       error: 'LOG_LEVEL must be one of debug, info, warn, error, silent.',
@@ -175,6 +178,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** LOG_FORMAT; unset: pretty at a terminal, JSON otherwise (`chooseLogFormat`). */
   logFormat?: 'json' | 'pretty';
+  /** Where `start` and `worker` serve /healthz, /readyz and /metrics. */
+  metrics: { host: string; port: number };
 }
 
 type ConfigValues = z.output<typeof configSchema>;
@@ -315,6 +320,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     ...slackSection(values),
     logLevel: values.LOG_LEVEL,
     ...(values.LOG_FORMAT !== undefined && { logFormat: values.LOG_FORMAT }),
+    metrics: { host: values.METRICS_HOST ?? '127.0.0.1', port: values.METRICS_PORT },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AnyReplyOutlet } from '../commands/delivery.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/logger.js';
+import type { JobEvents } from '../core/observe/job-events.js';
 import type { Store } from '../core/store/store.js';
 
 /**
@@ -11,15 +12,16 @@ export async function platformOutlets(
   config: Config,
   store: Store,
   logger: Logger,
+  events?: Pick<JobEvents, 'platformError'>,
 ): Promise<AnyReplyOutlet[]> {
   const outlets: AnyReplyOutlet[] = [];
   if (config.discord) {
     const { discordRestOutlet } = await import('./discord/rest-outlet-for.js');
-    outlets.push(discordRestOutlet(config.discord, logger));
+    outlets.push(discordRestOutlet(config.discord, logger, events ? { events } : {}));
   }
   if (config.slack) {
     const { slackWebApiOutlet } = await import('./slack/web-api-outlet-for.js');
-    outlets.push(slackWebApiOutlet(config.slack, store, logger));
+    outlets.push(slackWebApiOutlet(config.slack, store, logger, events));
   }
   return outlets;
 }

@@ -7,6 +7,7 @@ import { redactSecrets } from '../core/redact-secrets.js';
 import { runChat } from './chat-command.js';
 import { type FrontEnd, frontEnds, type RunningFrontEnd, untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
+import { startOperatorEndpoints } from './operator-endpoints.js';
 import { processTerminal, type Terminal } from './terminal.js';
 import { logUnhandledRejections } from './unhandled-rejections.js';
 
@@ -129,9 +130,12 @@ async function serve(
 ): Promise<number> {
   const secrets = configSecrets(config);
   // Durable jobs: kept in the store (embedded) or on BullMQ (redis://), resumed after a crash or a deploy.
-  const app = await createApp(config, { logger, jobs: 'durable', runWorker });
+  const app = await createApp(config, { logger, jobs: 'durable', runWorker, metrics: true });
   logger.info('stores ready', storeKinds(config));
   const configured = list.filter((frontEnd) => frontEnd.isConfigured(config));
+  // Not ready until each front end has connected and put its own check in place of this one.
+  for (const frontEnd of configured) app.readiness.add(frontEnd.name.toLowerCase(), () => 'starting');
+  const operator = await startOperatorEndpoints(app, config, logger);
   const outcomes = await Promise.allSettled(configured.map((frontEnd) => frontEnd.start(app, config)));
   const running = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failures = outcomes.flatMap((outcome, index) =>
@@ -139,6 +143,7 @@ async function serve(
   );
   if (failures.length > 0) {
     await stopAll(running, app, logger);
+    await operator.close();
     let exitCode = 1;
     for (const { name, error } of failures) {
       logger.debug(`${name} failed to start`, { error });
@@ -159,5 +164,6 @@ async function serve(
   }
   await interrupted;
   await stopAll(running, app, logger, config.shutdownGraceMs);
+  await operator.close();
   return 0;
 }

@@ -6,6 +6,7 @@ import { invalidOption } from '../core/errors.js';
 import { chooseLogFormat, createLogger, type Logger } from '../core/logger.js';
 import { untilInterrupted } from './front-ends.js';
 import type { CliIo } from './io.js';
+import { startOperatorEndpoints } from './operator-endpoints.js';
 import { checkSharedQueue, stopAll, storeKinds } from './start-command.js';
 import { logUnhandledRejections } from './unhandled-rejections.js';
 
@@ -41,8 +42,10 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
 }
 
 async function serveJobs(config: Config, logger: Logger, io: CliIo): Promise<void> {
-  const app = await createApp(config, { logger, jobs: 'durable' });
-  for (const outlet of await platformOutlets(config, app.store, logger)) app.useOutlet(outlet);
+  const app = await createApp(config, { logger, jobs: 'durable', metrics: true });
+  const operator = await startOperatorEndpoints(app, config, logger);
+  for (const outlet of await platformOutlets(config, app.store, logger, app.services.events))
+    app.useOutlet(outlet);
   await app.recover();
   io.stdout('Worker running: jobs from the shared queue. Ctrl-C stops it.\n');
   logger.info('worker started', {
@@ -51,4 +54,5 @@ async function serveJobs(config: Config, logger: Logger, io: CliIo): Promise<voi
   });
   await untilInterrupted(io);
   await stopAll([], app, logger, config.shutdownGraceMs);
+  await operator.close();
 }

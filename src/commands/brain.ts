@@ -131,7 +131,12 @@ export function createBrain(services: BotServices): Brain {
         typedModel ?? (await resolveSettings(services, context)).values.model ?? services.config.defaultModel;
       return sizeChoices(model, typed);
     },
-    claimEvent: (key, ttlMs) => services.claims.claim(key, ttlMs),
+    async claimEvent(key, ttlMs) {
+      const first = await services.claims.claim(key, ttlMs);
+      // `slack-event:Ev…` → slack-event: which kind of event was a duplicate, never its id.
+      if (!first) services.events.eventDeduped(key.split(':')[0] ?? 'event');
+      return first;
+    },
     async linkResult(jobId, links) {
       const job = await services.jobs.get(jobId);
       if (!job) return;

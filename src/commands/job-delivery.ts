@@ -7,6 +7,7 @@ import type { Destination } from '../core/jobs/destination.js';
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import { handedBackMarker, type JobExecutor, type RecoveryReport } from '../core/jobs/runner.js';
 import type { Logger } from '../core/logger.js';
+import { type JobEvents, silentJobEvents } from '../core/observe/job-events.js';
 import type { Delivery, DeliveryStep } from './delivery.js';
 import { endedWithImages, outcomeReply } from './job-outcome.js';
 import { infoReply, type Reply } from './reply.js';
@@ -45,6 +46,8 @@ export interface JobDeliveryOptions {
   retryDelayMs?: number;
   /** Jobs wait for `open()` before running: a shared queue may hand this process a job before its outlets exist. */
   holdUntilOpen?: boolean;
+  /** Told when a job starts, ends, is handed back or recovered (log lines, metrics). */
+  events?: JobEvents;
 }
 
 const finalEvents: ReadonlySet<ProgressEvent['type']> = new Set(['done', 'failed', 'cancelled']);
@@ -59,6 +62,7 @@ export async function refundOnce(services: BotServices, job: Job): Promise<void>
 
 export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
   const { delivery, logger } = options;
+  const events = options.events ?? silentJobEvents();
   const attempts = options.attempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   let open = () => {};
@@ -160,6 +164,18 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     });
   }
 
+  /** Its run is over: the stored record says how it ended (the run stored it), for the log and the metrics. */
+  async function observeEnd(
+    jobId: string,
+    before: Job | undefined,
+    end: 'handed back' | { error?: unknown },
+  ): Promise<void> {
+    const after = (await options.services().jobs.get(jobId)) ?? before;
+    if (after === undefined) return;
+    if (end === 'handed back') events.handedBack(after);
+    else events.ended(after, end.error);
+  }
+
   /** A job another process ran: this one stops waiting once the stored record shows it ended. */
   const settleIfFinal = (jobId: string) => {
     // Posted here already: nothing to read (the store may be closing for a shutdown).
@@ -184,12 +200,16 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
         await finish(jobId);
         return;
       }
+      if (before !== undefined) events.started(before);
       try {
         await inner(jobId, signal, upstreamDone);
       } catch (error) {
-        if (signal.reason !== handedBackMarker) await finish(jobId);
+        const handedBack = signal.reason === handedBackMarker;
+        await observeEnd(jobId, before, handedBack ? 'handed back' : { error });
+        if (!handedBack) await finish(jobId);
         throw error;
       }
+      await observeEnd(jobId, before, {});
       await finish(jobId);
     },
     watch,
@@ -198,8 +218,9 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
       const services = options.services();
       for (const resumed of report.resumed) {
         const job = await services.jobs.get(resumed.id);
-        if (job?.destination === undefined) continue;
-        logger.info('job recovered after a restart', { jobId: job.id });
+        if (job === undefined) continue;
+        events.recovered(job);
+        if (job.destination === undefined) continue;
         await post(job, job.destination, 'continuing', infoReply(continuingText, { ephemeral: false }));
         watch(job.id, job.destination, options.progressPace(job.destination.platform).now());
       }

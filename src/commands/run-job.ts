@@ -29,6 +29,7 @@ export type Slot = { ok: true; reservation: Reservation } | { ok: false; reply: 
 export async function reserveSlot(services: BotServices, context: CommandContext): Promise<Slot> {
   const reservation = await services.quotas.reserve(context.user.id, context.channelId);
   if (reservation.ok) return { ok: true, reservation };
+  services.events.quotaRefused(reservation.reason);
   // Our own limit, in its own words: the `quota` code's text is about the image service's credit.
   return { ok: false, reply: { ...errorReply(new ImagineError('quota', '')), text: quotaText(reservation) } };
 }
@@ -97,6 +98,8 @@ export async function runReserved(
   try {
     await services.jobs.save(record);
     const ended = waitForEnd(services, record, context);
+    // Told before the runner may start it, so the log reads in order.
+    services.events.queued(record);
     await services.runner.submit({ id: record.id, userId: context.user.id });
     const end = await ended;
     if (end.type === 'cancelled') await markCancelledIfQueued(services, record.id);
@@ -127,8 +130,9 @@ async function queueWithDestination(
 ): Promise<Reply> {
   try {
     const destination = await posting.destination();
-    await services.jobs.save({ ...record, destination });
+    const saved = await services.jobs.save({ ...record, destination });
     posting.delivery.watch(record.id, destination, context.noteShownAt);
+    services.events.queued(saved);
     await services.runner.submit({ id: record.id, userId: context.user.id });
     return pendingReply(record.id);
   } catch (error) {
@@ -139,7 +143,10 @@ async function queueWithDestination(
 
 /** A job cancelled before it started was never run: its record says so now (the run would have). */
 export async function markCancelledIfQueued(services: BotServices, jobId: string): Promise<void> {
-  await services.jobs.update(jobId, (stored) =>
-    stored.status === 'queued' ? { ...stored, status: 'cancelled', finishedAt: services.now() } : stored,
-  );
+  let wasQueued = false;
+  const job = await services.jobs.update(jobId, (stored) => {
+    wasQueued = stored.status === 'queued';
+    return wasQueued ? { ...stored, status: 'cancelled', finishedAt: services.now() } : stored;
+  });
+  if (wasQueued && job !== undefined) services.events.cancelledInQueue(job);
 }

@@ -2,6 +2,7 @@ import type { ConversationStore } from '../core/conversations/conversation-store
 import type { JobStore } from '../core/jobs/job-store.js';
 import type { Quotas } from '../core/jobs/quotas.js';
 import type { JobRunner } from '../core/jobs/runner.js';
+import type { JobEvents } from '../core/observe/job-events.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import type { ImageBlobs } from '../core/store/blobs.js';
 import type { EventClaims } from '../core/store/event-claims.js';
@@ -33,6 +34,8 @@ export interface BotServices {
   /** Present when jobs post their own replies (the bot's platforms): commands with a destination use it. */
   jobDelivery?: JobDelivery;
   quotas: Quotas;
+  /** Job transitions and operator counters: log lines and metrics. */
+  events: JobEvents;
   now(): number;
   newId(): string;
   random(): number;

@@ -1,4 +1,4 @@
-import type { ImageClient } from './client/image-client.js';
+import type { ExecuteOptions, ImageClient } from './client/image-client.js';
 import { type PrepareImage, planRequest } from './plan.js';
 import type { ImageRequest } from './request.js';
 import type { ImageResult } from './result.js';
@@ -16,7 +16,7 @@ export const fitImageToModel: PrepareImage = async (image, row, index) => {
 
 export interface ImageService {
   /** Validates, fits the images, calls the API and returns the images plus every warning. */
-  generate(request: ImageRequest, options?: { signal?: AbortSignal }): Promise<ImageResult>;
+  generate(request: ImageRequest, options?: ExecuteOptions): Promise<ImageResult>;
 }
 
 export function createImageService(dependencies: {

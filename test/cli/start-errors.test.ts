@@ -31,6 +31,8 @@ const base = {
   STORE_URL: 'memory://',
   IMAGE_STORE_URL: 'memory://',
   LOG_LEVEL: 'silent',
+  // Test files run side by side: the operator endpoints take any free port.
+  METRICS_PORT: '0',
 };
 
 /** Runs `imagine-bot start` in this process; returns the exit code and what a person reads on stderr. */

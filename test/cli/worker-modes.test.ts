@@ -20,6 +20,8 @@ const base = {
   STORE_URL: 'memory://',
   IMAGE_STORE_URL: 'memory://',
   LOG_LEVEL: 'silent',
+  // Test files run side by side: the operator endpoints take any free port.
+  METRICS_PORT: '0',
   SLACK_BOT_TOKEN: 'xoxb-worker-modes',
   SLACK_SIGNING_SECRET: 'worker-modes-secret',
 };

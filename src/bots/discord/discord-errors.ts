@@ -1,9 +1,18 @@
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 
 /** Discord's JSON error code of a failed REST call, when it has one. */
 export function discordErrorCode(error: unknown): number | undefined {
   if (!(error instanceof DiscordAPIError)) return undefined;
   return typeof error.code === 'number' ? error.code : undefined;
+}
+
+/** For the metrics: Discord's JSON error code (`50013`), else the HTTP status, else `network`. */
+export function discordMetricCode(error: unknown): string {
+  const code = discordErrorCode(error);
+  if (code !== undefined) return String(code);
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) return String(error.status);
+  if (error instanceof RateLimitError) return '429';
+  return 'network';
 }
 
 /** The interaction's token no longer works (15 minutes passed, or it was never acknowledged in time). */

@@ -1,4 +1,4 @@
-import { Events } from 'discord.js';
+import { Events, Status } from 'discord.js';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
@@ -84,7 +84,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   );
   // Jobs post their own replies (from this process or any other) through this client's REST.
   options.app.useOutlet(
-    discordRestOutlet(discord, logger, () => bot.clock.now()),
+    discordRestOutlet(discord, logger, { now: () => bot.clock.now(), events: options.app.services.events }),
     {
       progressIntervalMs: bot.progressIntervalMs,
       now: () => bot.clock.now(),
@@ -93,6 +93,12 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.on(Events.Error, (error) => logger.error('Discord: client error', { error: describeError(error) }));
   client.on(Events.Warn, (message) => logger.warn('Discord: client warning', { message }));
   await login(client, discord.token, logger);
+  // The client stays "ready" while a shard reconnects: every shard must be ready too.
+  options.app.readiness.add('discord', () =>
+    client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready)
+      ? undefined
+      : 'gateway not connected',
+  );
   // Answered means the jobs they queued have posted their outcome too.
   const idle = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -2,6 +2,7 @@ import { REST } from 'discord.js';
 import type { ReplyOutlet } from '../../commands/delivery.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../core/logger.js';
+import type { JobEvents } from '../../core/observe/job-events.js';
 import { restOptions } from './client.js';
 import { createDiscordRestOutlet } from './rest-outlet.js';
 
@@ -12,8 +13,8 @@ import { createDiscordRestOutlet } from './rest-outlet.js';
 export function discordRestOutlet(
   discord: NonNullable<Config['discord']>,
   logger: Logger,
-  now?: () => number,
+  extra: { now?: () => number; events?: Pick<JobEvents, 'platformError'> } = {},
 ): ReplyOutlet<'discord'> {
   const rest = new REST(restOptions(discord.apiUrl)).setToken(discord.token);
-  return createDiscordRestOutlet({ rest, logger, ...(now && { now }) });
+  return createDiscordRestOutlet({ rest, logger, ...extra });
 }

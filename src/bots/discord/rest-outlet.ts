@@ -15,7 +15,8 @@ import type { DeliveryStep, DiscordDestination, Posted, ReplyOutlet } from '../.
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
-import { describeError, isMissingPermissions, isTokenGone } from './discord-errors.js';
+import type { JobEvents } from '../../core/observe/job-events.js';
+import { describeError, discordMetricCode, isMissingPermissions, isTokenGone } from './discord-errors.js';
 import { messageKey, threadKey } from './ids.js';
 import { withMention } from './outlets.js';
 import { type MessageData, renderReply } from './render-reply.js';
@@ -26,6 +27,8 @@ export interface DiscordRestOutletOptions {
   rest: REST;
   logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
   now?: () => number;
+  /** Counts the replies Discord refused (metrics). */
+  events?: Pick<JobEvents, 'platformError'>;
 }
 
 const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
@@ -173,11 +176,16 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
   return {
     platform: 'discord',
     async deliver(destination, reply, step) {
-      if (progressSteps.includes(step)) {
-        await deliverProgress(destination, reply, step);
-        return { messageKeys: [] };
+      try {
+        if (progressSteps.includes(step)) {
+          await deliverProgress(destination, reply, step);
+          return { messageKeys: [] };
+        }
+        return await deliverOutcome(destination, reply);
+      } catch (error) {
+        options.events?.platformError('discord', discordMetricCode(error));
+        throw error;
       }
-      return deliverOutcome(destination, reply);
     },
   };
 }

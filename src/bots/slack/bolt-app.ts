@@ -1,4 +1,4 @@
-import { App as BoltApp, webApi } from '@slack/bolt';
+import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import type { SlackConfig } from './access.js';
 import type { AckGate } from './ack-gate.js';
@@ -17,12 +17,21 @@ export interface BoltAppOptions {
   ackGate?: AckGate;
 }
 
+export interface SlackApp {
+  bolt: BoltApp;
+  /** Socket Mode: whether the socket to Slack is open now (undefined in HTTP mode). */
+  socketOpen?: () => boolean;
+}
+
+/** WebSocket.OPEN. */
+const socketOpenState = 1;
+
 /**
  * Bolt in HTTP mode (signed requests on /slack/events, through `createSignedReceiver`), or Socket Mode when an
  * app token is set. The Web API client talks to `slack.apiUrl`. The bot token is checked here (auth.test), so a
  * bad token, an unreachable SLACK_API_URL or a strange answer stops start-up with one clear line.
  */
-export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
+export async function createBoltApp(options: BoltAppOptions): Promise<SlackApp> {
   const { slack } = options;
   const { botId, botUserId, botName, workspace } = await checkBotToken(
     slack,
@@ -39,9 +48,19 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
     fetch: leanFetch,
   };
   const logger = boltLogger(options.logger, level);
+  // Made here (Bolt would make the same) so that readiness can ask its client whether the socket is open.
+  const socket =
+    slack.appToken === undefined
+      ? undefined
+      : new SocketModeReceiver({
+          appToken: slack.appToken,
+          logger,
+          logLevel: level,
+          installerOptions: { clientOptions },
+        });
   const transport =
-    slack.appToken !== undefined
-      ? { socketMode: true, appToken: slack.appToken }
+    socket !== undefined
+      ? { socketMode: true, appToken: slack.appToken, receiver: socket }
       : {
           receiver: createSignedReceiver({
             signingSecret: slack.signingSecret ?? '',
@@ -51,7 +70,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
           }),
         };
   // The ids come from the check above, so Bolt asks auth.test nothing more.
-  return new BoltApp({
+  const bolt = new BoltApp({
     token: slack.botToken,
     botId,
     botUserId,
@@ -61,4 +80,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltApp> {
     logger,
     logLevel: level,
   });
+  return socket === undefined
+    ? { bolt }
+    : { bolt, socketOpen: () => socket.client.websocket?.readyState === socketOpenState };
 }

@@ -68,7 +68,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const logger = (options.logger ?? app.logger).child({ frontEnd: 'slack' });
   const clock = options.clock ?? { now: () => Date.now() };
   const ackGate = slack.appToken === undefined ? createAckGate() : noAckGate;
-  const bolt = await createBoltApp({
+  const { bolt, socketOpen } = await createBoltApp({
     slack,
     logger,
     ackGate,
@@ -91,7 +91,13 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   registerListeners(bolt, deps);
   // Jobs post their own replies (from this process or any other): through this app's Web API client.
   app.useOutlet(
-    createSlackWebApiOutlet({ client: bolt.client, store: app.store, logger, fetch: leanFetch }),
+    createSlackWebApiOutlet({
+      client: bolt.client,
+      store: app.store,
+      logger,
+      fetch: leanFetch,
+      events: app.services.events,
+    }),
     {
       progressIntervalMs: deps.progressIntervalMs,
       now: deps.now,
@@ -101,12 +107,13 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     logger.error('a Slack listener failed', { error });
   });
 
-  if (slack.appToken !== undefined) {
+  if (socketOpen !== undefined) {
     try {
       await bolt.start();
     } catch (error) {
       throw slackStartUpError(error, `${slack.apiUrl}apps.connections.open`, 'SLACK_APP_TOKEN');
     }
+    app.readiness.add('slack', () => (socketOpen() ? undefined : 'Socket Mode connection not open'));
     logger.info('Slack bot connected (Socket Mode)');
     return { stop: () => bolt.stop().then(() => undefined) };
   }
@@ -117,6 +124,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   } catch (error) {
     throw listenError(error, slack.port);
   }
+  app.readiness.add('slack', () => (server.listening ? undefined : 'not listening for events'));
   const address = server.address();
   logger.info('Slack bot listening for events on /slack/events', {
     port: typeof address === 'object' && address ? address.port : slack.port,

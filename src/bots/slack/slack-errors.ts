@@ -12,6 +12,18 @@ export function slackErrorCode(error: unknown): string | undefined {
   return parsed.success ? parsed.data.data?.error : undefined;
 }
 
+const httpFailure = z.object({ statusCode: z.number() });
+
+/** For the metrics: Slack's `error` (`channel_not_found`), else the HTTP status, `ratelimited` or `network`. */
+export function slackMetricCode(error: unknown): string {
+  const platform = slackErrorCode(error);
+  if (platform !== undefined) return platform;
+  const http = httpFailure.safeParse(error);
+  if (http.success) return String(http.data.statusCode);
+  const coded = webApiError.safeParse(error);
+  return coded.success && coded.data.code === 'slack_webapi_rate_limited_error' ? 'ratelimited' : 'network';
+}
+
 /** What went wrong talking to Slack, in words a user can act on; never the token or a stack. */
 export function slackFailureText(error: unknown): string {
   const parsed = webApiError.safeParse(error);

@@ -15,11 +15,12 @@ import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
+import type { JobEvents } from '../../core/observe/job-events.js';
 import type { Store } from '../../core/store/store.js';
 import { hourglass } from './answer-message.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
-import { slackFailureText } from './slack-errors.js';
+import { slackFailureText, slackMetricCode } from './slack-errors.js';
 import { sendWithRetries } from './slack-http-retry.js';
 import { messageKey } from './slack-ids.js';
 
@@ -29,6 +30,8 @@ export interface SlackWebApiOutletOptions {
   store: Store;
   logger: Pick<Logger, 'warn'>;
   fetch?: typeof globalThis.fetch;
+  /** Counts the replies Slack refused (metrics). */
+  events?: Pick<JobEvents, 'platformError'>;
 }
 
 const responseUrlPosts = 5;
@@ -48,6 +51,7 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     // A failed edit is thrown to the caller, which logs it.
     logLevel: webApi.LogLevel.ERROR,
   });
+  const refused = (error: unknown) => options.events?.platformError('slack', slackMetricCode(error));
 
   /** Takes one of the response_url's posts; when the store cannot answer, tries anyway. */
   const takePost = async (responseUrl: string, limit: number): Promise<boolean> => {
@@ -76,7 +80,9 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       return { status: response.status, headers: Object.fromEntries(response.headers) };
     };
     const status = retry ? await sendWithRetries("Slack's response_url", send) : (await send()).status;
-    if (status < 200 || status > 299) throw new Error(`Slack's response_url answered ${status}`);
+    if (status < 200 || status > 299) {
+      throw Object.assign(new Error(`Slack's response_url answered ${status}`), { statusCode: status });
+    }
   };
 
   /** Replaces the ephemeral note while the response_url has posts left; an ephemeral message after that. */
@@ -145,12 +151,16 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     platform: 'slack',
     async deliver(destination, reply, step) {
       if (progressSteps.includes(step)) {
-        await deliverProgress(destination, reply, step);
+        await deliverProgress(destination, reply, step).catch((error: unknown) => {
+          refused(error);
+          throw error;
+        });
         return { messageKeys: [] };
       }
       try {
         return await deliverOutcome(destination, reply);
       } catch (error) {
+        refused(error);
         // The Web API client retried already: tell the requester what to fix instead of failing silently.
         logger.warn('could not post a result to Slack', { error, channel: destination.channelId });
         await privately(destination, plainMessage(slackFailureText(error)), responseUrlPosts).catch(

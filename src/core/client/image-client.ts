@@ -1,13 +1,13 @@
-import { Agent, type Dispatcher, errors, request } from 'undici';
-import { ImagineError, isImagineError } from '../errors.js';
+import { Agent, type Dispatcher, request } from 'undici';
+import { ImagineError } from '../errors.js';
 import { sniffImageType } from '../images/sniff.js';
 import type { Logger } from '../logger.js';
 import { createAttemptSignal } from '../net/attempt-signal.js';
 import type { LookupAddresses } from '../net/guarded-dispatcher.js';
 import { createSemaphore } from '../net/semaphore.js';
 import type { RequestPlan, WireCall } from '../plan-types.js';
-import { redactSecrets } from '../redact-secrets.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
+import { attemptError, readCappedText, toImagineError } from './attempt-errors.js';
 import { classifyHttpError, requestIdFromHeaders } from './classify-error.js';
 import { defaultMaxDownloadBytes } from './download.js';
 import { type JsonRequestBody, jsonRequestBody } from './json-request-body.js';
@@ -16,6 +16,7 @@ import { decodeJsonStream } from './response-decoder.js';
 import { type ParsedImageResponse, parseImageResponse, type ReturnedImage } from './response-schema.js';
 import { createResultDownloads } from './result-downloads.js';
 import { abortableSleep, cancelledError, type Sleep, withRetries } from './retry.js';
+import type { UpstreamObserver } from './upstream-observer.js';
 
 /** The part of the project's Logger the client uses, so any structural logger fits. */
 export type ClientLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -40,8 +41,14 @@ export interface ImageClientOptions {
   maxTotalRetryMs?: number;
 }
 
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** Told of each attempt, retry and image received (a job's log lines and metrics). */
+  observer?: UpstreamObserver;
+}
+
 export interface ImageClient {
-  execute(plan: RequestPlan, options?: { signal?: AbortSignal }): Promise<ImageResult>;
+  execute(plan: RequestPlan, options?: ExecuteOptions): Promise<ImageResult>;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,13 @@ const silentLogger: ClientLogger = { debug() {}, info() {}, warn() {}, error() {
 interface CallOutcome {
   images: GeneratedImage[];
   failures: ImagineError[];
+}
+
+interface CallContext {
+  signal: AbortSignal | undefined;
+  observer: UpstreamObserver;
+  /** Every request id the calls of one `execute` saw. */
+  requestIds: Set<string>;
 }
 
 export function createImageClient(options: ImageClientOptions): ImageClient {
@@ -80,17 +94,14 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   });
   let closed = false;
 
-  async function execute(
-    plan: RequestPlan,
-    executeOptions: { signal?: AbortSignal } = {},
-  ): Promise<ImageResult> {
-    const { signal } = executeOptions;
+  async function execute(plan: RequestPlan, executeOptions: ExecuteOptions = {}): Promise<ImageResult> {
+    const { signal, observer = {} } = executeOptions;
     if (closed) throw new ImagineError('cancelled', 'The image client is closed.');
     if (signal?.aborted) throw cancelledError(signal.reason);
     if (plan.calls.length === 0) throw new ImagineError('invalid_request', 'There is nothing to send.');
     const requestIds = new Set<string>();
     const settled = await Promise.allSettled(
-      plan.calls.map((call) => runCall(plan.modelId, call, signal, requestIds)),
+      plan.calls.map((call) => runCall(plan.modelId, call, { signal, observer, requestIds })),
     );
     if (signal?.aborted) throw cancelledError(signal.reason);
 
@@ -101,37 +112,42 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
         images.push(...outcome.value.images);
         failures.push(...outcome.value.failures);
       } else {
-        failures.push(toImagineError(outcome.reason));
+        failures.push(toImagineError(outcome.reason, secrets));
       }
     }
     if (images.length === 0) throw mostInformative(failures);
     return { model: plan.modelId, images, warnings: plan.warnings, failures, requestIds: [...requestIds] };
   }
 
-  async function runCall(
-    model: string,
-    call: WireCall,
-    signal: AbortSignal | undefined,
-    requestIds: Set<string>,
-  ): Promise<CallOutcome> {
+  async function runCall(model: string, call: WireCall, context: CallContext): Promise<CallOutcome> {
+    const { signal, observer } = context;
     const body = jsonRequestBody(call.body);
-    const response = await withRetries(
-      (attempt) => attemptCall(model, call, body, attempt, signal, requestIds),
-      {
-        ...retryOptions,
-        signal,
-        onRetry: (error, attempt, delayMs) =>
-          logger.debug('image api retry', { model, attempt: attempt + 1, delayMs, code: error.code }),
+    const response = await withRetries((attempt) => attemptCall(model, call, body, attempt, context), {
+      ...retryOptions,
+      signal,
+      onRetry: (error, attempt, delayMs) => {
+        logger.debug('image api retry', { model, attempt: attempt + 1, delayMs, code: error.code });
+        observer.retry?.({
+          model,
+          attempt: attempt + 1,
+          delayMs,
+          code: error.code,
+          ...(error.requestId !== undefined && { requestId: error.requestId }),
+        });
       },
-    );
+    });
     const settled = await Promise.allSettled(
-      response.images.map((image) => materialize(model, image, response.requestId, signal)),
+      response.images.map(async (image) => {
+        const generated = await materialize(model, image, response.requestId, signal);
+        observer.imageBytes?.({ model, bytes: generated.bytes.byteLength });
+        return generated;
+      }),
     );
     const outcome: CallOutcome = { images: [], failures: [...response.failures] };
     const seed = call.seed === undefined ? {} : { seed: call.seed };
     for (const result of settled) {
       if (result.status === 'fulfilled') outcome.images.push({ ...result.value, ...seed });
-      else outcome.failures.push(toImagineError(result.reason));
+      else outcome.failures.push(toImagineError(result.reason, secrets));
     }
     return outcome;
   }
@@ -141,8 +157,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     call: WireCall,
     requestBody: JsonRequestBody,
     attempt: number,
-    signal: AbortSignal | undefined,
-    requestIds: Set<string>,
+    { signal, observer, requestIds }: CallContext,
   ): Promise<ParsedImageResponse & { requestId: string | undefined }> {
     const release = await semaphore.acquire(signal);
     const startedAt = now();
@@ -179,21 +194,38 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
         binaryKeys: ['b64_json'],
       });
       const parsed = parseImageResponse(payload, context);
-      logger.info('image api call', { model, attempt, status, durationMs: now() - startedAt, requestId });
+      const durationMs = now() - startedAt;
+      logger.info('image api call', { model, attempt, status, durationMs, requestId });
+      observer.call?.({
+        model,
+        code: 'ok',
+        status,
+        durationMs,
+        ...(requestId !== undefined && { requestId }),
+      });
       return { ...parsed, requestId };
     } catch (error) {
       body?.destroy();
-      const failure = attemptError(error, signal, attemptSignal.timedOut());
+      const failure = attemptError(error, { signal, timedOut: attemptSignal.timedOut(), timeoutMs, secrets });
       requestId ??= failure.requestId;
+      const durationMs = now() - startedAt;
+      const failedStatus = status ?? failure.status;
       // A user's cancel is not a fault worth a warning.
       logger[failure.code === 'cancelled' ? 'info' : 'warn']('image api call failed', {
         model,
         attempt,
-        status: status ?? failure.status,
-        durationMs: now() - startedAt,
+        status: failedStatus,
+        durationMs,
         requestId,
         code: failure.code,
         retryable: failure.retryable,
+      });
+      observer.call?.({
+        model,
+        code: failure.code,
+        durationMs,
+        ...(failedStatus !== undefined && { status: failedStatus }),
+        ...(requestId !== undefined && { requestId }),
       });
       throw failure;
     } finally {
@@ -201,21 +233,6 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       attemptSignal.dispose();
       release();
     }
-  }
-
-  function attemptError(error: unknown, signal: AbortSignal | undefined, timedOut: boolean): ImagineError {
-    if (signal?.aborted) return cancelledError(signal.reason);
-    if (timedOut) {
-      return new ImagineError('timeout', `The image API did not answer within ${formatSeconds(timeoutMs)}.`, {
-        retryable: true,
-      });
-    }
-    if (isImagineError(error)) return redacted(error);
-    const reason = error instanceof errors.UndiciError ? error.code : errorCodeOf(error);
-    return new ImagineError('network', `Could not reach the image API (${reason}).`, {
-      retryable: true,
-      cause: error,
-    });
   }
 
   async function materialize(
@@ -251,23 +268,6 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     return Math.ceil((maxDownloadBytes * 4) / 3) * Math.max(1, expectedImages) + 1024 * 1024;
   }
 
-  function redacted(error: ImagineError): ImagineError {
-    const message = redactSecrets(error.message, secrets);
-    if (message === error.message) return error;
-    return new ImagineError(error.code, message, {
-      retryable: error.retryable,
-      status: error.status,
-      providerCode: error.providerCode,
-      requestId: error.requestId,
-      retryAfterMs: error.retryAfterMs,
-    });
-  }
-
-  function toImagineError(reason: unknown): ImagineError {
-    if (isImagineError(reason)) return redacted(reason);
-    return new ImagineError('network', 'The image request failed unexpectedly.', { cause: reason });
-  }
-
   return {
     execute,
     async close() {
@@ -276,26 +276,4 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
       if (ownsDispatcher) await dispatcher.close();
     },
   };
-}
-
-/** Error bodies are read as text up to a cap: they are for a message, not for parsing megabytes. */
-async function readCappedText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    chunks.push(buffer.subarray(0, Math.max(0, maxBytes - total)));
-    total += buffer.length;
-    if (total >= maxBytes) break;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function errorCodeOf(error: unknown): string {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
-  return 'network error';
-}
-
-function formatSeconds(milliseconds: number): string {
-  return milliseconds < 1000 ? `${milliseconds} ms` : `${Math.round(milliseconds / 100) / 10} s`;
 }

@@ -16,6 +16,7 @@ export {
 export {
   type ClientLogger,
   createImageClient,
+  type ExecuteOptions,
   type ImageClient,
   type ImageClientOptions,
 } from './image-client.js';
@@ -29,3 +30,4 @@ export {
   type Sleep,
   withRetries,
 } from './retry.js';
+export type { UpstreamObserver } from './upstream-observer.js';

@@ -253,6 +253,15 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
         .map((job) => job.id ?? '');
     },
 
+    async stats() {
+      const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+      const count = (state: string) => counts[state] ?? 0;
+      return {
+        queued: count('waiting') + count('prioritized') + count('delayed'),
+        running: count('active'),
+      };
+    },
+
     /** BullMQ keeps queued jobs and hands stalled ones to a live worker by itself: nothing to re-queue here. */
     async recover(): Promise<RecoveryReport> {
       return { resumed: [], finished: [], failed: [] };

@@ -3,6 +3,7 @@ import type { ConversationStore } from '../conversations/conversation-store.js';
 import { boundHistory, turnsUpTo } from '../conversations/history.js';
 import { ImagineError, isImagineError } from '../errors.js';
 import type { ImageService } from '../image-service.js';
+import type { JobEvents } from '../observe/job-events.js';
 import type { ConversationTurn, ImageRequest, InputImage } from '../request.js';
 import type { ImageBlobs } from '../store/blobs.js';
 import type { ImageRef, Job } from './job.js';
@@ -18,6 +19,8 @@ export interface JobExecutorDependencies {
   historyTurns: number;
   imageTtlMs: number;
   now?: () => number;
+  /** Told of the job's image API attempts, retries and bytes received. */
+  events?: Pick<JobEvents, 'upstream'>;
 }
 
 async function loadImages(blobs: ImageBlobs, refs: readonly ImageRef[]): Promise<InputImage[]> {
@@ -95,15 +98,17 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       const { history, notes } = await loadHistory(dependencies, job);
       const request: ImageRequest = { ...job.options, images, styleImages, history };
       const warnings = [...notes];
+      const observer = dependencies.events?.upstream(job);
+      const calling = { signal, ...(observer && { observer }) };
       let result: Awaited<ReturnType<ImageService['generate']>>;
       try {
-        result = await dependencies.images.generate(request, { signal });
+        result = await dependencies.images.generate(request, calling);
       } catch (error) {
         if (!(history.length > 0 && isThoughtSignatureRejection(error))) throw error;
         warnings.push(
           'The model refused the earlier conversation, so the latest image was sent as a fresh edit.',
         );
-        result = await dependencies.images.generate(asSingleTurn(request, history), { signal });
+        result = await dependencies.images.generate(asSingleTurn(request, history), calling);
       }
       // Cancelled while the answer arrived: the user was told and refunded, so it must not become a result.
       if (signal.aborted) throw new ImagineError('cancelled', 'The job was cancelled.');

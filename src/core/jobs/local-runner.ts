@@ -309,6 +309,11 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
         .map((job) => job.id);
     },
 
+    async stats() {
+      const active = [...running.values()].filter((job) => !job.cancelled && !job.handedBack);
+      return { queued: queue.length, running: active.length };
+    },
+
     async recover(): Promise<RecoveryReport> {
       if (options.durable === undefined) return { resumed: [], finished: [], failed: [] };
       const { requeue, report } = await sortInterruptedJobs(options.durable);

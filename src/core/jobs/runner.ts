@@ -27,6 +27,11 @@ export interface JobRunner {
   /** Jobs of a user that are queued or running, oldest first (across the fleet for a shared queue). */
   activeJobs(userId: string): Promise<string[]>;
   /**
+   * How many jobs wait and run: in this process (local runner), or in the shared queue across the fleet (BullMQ).
+   * Rejects when the queue cannot answer, so it doubles as the queue's readiness check.
+   */
+  stats(): Promise<{ queued: number; running: number }>;
+  /**
    * Stops taking work and lets running jobs finish for up to `graceMs` (default 0), then hands back what is
    * still running: a durable runner keeps it for the next start or another worker, never drops it.
    */

@@ -26,8 +26,9 @@ export function spawnCli(
 ): CliProcess {
   const child = spawn(process.execPath, [options.bin ?? bin, ...args], {
     cwd: options.cwd,
-    // Only what is given: no credentials of the machine running the tests leak in.
-    env: { PATH: process.env.PATH ?? '', ...options.env },
+    // Only what is given: no credentials of the machine running the tests leak in. Test files run side by
+    // side, so the operator endpoints (`start`, `worker`) take any free port unless a test names one.
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

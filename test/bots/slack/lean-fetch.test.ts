@@ -76,7 +76,7 @@ describe('leanFetch (the Slack clients’ fetch, on undici.request)', () => {
     expect(slack.responses().map((entry) => entry.body)).toEqual([{ text: 'queued: 3rd' }]);
     expect(globalFetchCalls).toBe(0);
 
-    const app = await createBoltApp({
+    const { bolt: app } = await createBoltApp({
       slack: {
         botToken: slack.botToken,
         signingSecret: 'secret',

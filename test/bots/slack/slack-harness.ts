@@ -36,6 +36,8 @@ export interface SlackHarnessOptions {
   /** For the app and the bot (a fast clock makes "working… n s" move). */
   clock?: Clock;
   storeUrl?: string;
+  /** Keep Prometheus metrics (as `start` does). */
+  metrics?: boolean;
 }
 
 export interface SlashResult {
@@ -126,6 +128,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     // Seeds drawn for requests that give none are then known: floor(0.5 × 2^31) = 1073741824.
     random: () => 0.5,
     ...(options.clock && { clock: options.clock }),
+    ...(options.metrics && { metrics: true }),
   });
   const bot = await startSlackBot({
     app,

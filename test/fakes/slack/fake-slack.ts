@@ -56,6 +56,8 @@ export interface FakeSlack {
   setChaos(chaos: PlatformChaos | undefined): void;
   /** What chaos has drawn and injected since it was set (undefined when off). */
   chaosStats(): PlatformChaosStats | undefined;
+  /** Web API calls of `method` wait (recorded, unanswered) until `release()`. */
+  hold(method: string): { release(): void };
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
   /** Socket Mode: resolves when a client has connected (after hello). */
@@ -115,6 +117,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const log: Recorded[] = [];
   const faults: { fault: SlackFault; remaining: number }[] = [];
   const responseUses = new Map<string, number>();
+  const holds = new Map<string, Promise<void>>();
   let counter = 0;
   let chaos: PlatformChaosPicker | undefined = options.chaos && platformChaos(options.chaos);
   let port = 0;
@@ -191,6 +194,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const params = formParams(raw, request.headers['content-type'] ?? '');
       const fault = takeFault(method) ?? chaosFault(method);
       record({ kind: 'api', method, params, ...auth, ...(fault && { failedWith: failureOf(fault) }) });
+      await holds.get(method);
       if (answerFault(fault, response)) return;
       const expected = method === 'apps.connections.open' ? appToken : botToken;
       if (authorization !== `Bearer ${expected}`)
@@ -286,6 +290,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           entry.kind === 'respond' && (id === undefined || entry.id === id),
       ),
     responseUrl: () => `${url}/respond/${state.nextNumber()}`,
+    hold(method) {
+      let release = () => {};
+      holds.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = () => {
+            holds.delete(method);
+            resolve();
+          };
+        }),
+      );
+      return { release: () => release() };
+    },
     addFile(file) {
       const id = `F0IN${state.nextNumber()}`;
       const json = {
