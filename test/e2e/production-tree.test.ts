@@ -26,6 +26,17 @@ async function step(cwd: string, command: string, args: string[]): Promise<void>
   await run(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: buildTimeoutMs });
 }
 
+/** Polls /readyz until it answers 200. */
+async function readyWithin(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await fetch(url).catch(() => undefined);
+    if (answer?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} never answered 200 (last: ${answer?.status})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function dockerEngineReachable(): Promise<boolean> {
   try {
     await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 });
@@ -69,8 +80,9 @@ describe('the production tree (as the Dockerfile builds it)', () => {
     }
   });
 
-  it('starts the bot from it: Slack answers a signed /imagine with the uploaded image, SIGTERM exits 0', async () => {
+  it('starts the bot from it: /readyz turns 200, Slack answers a signed /imagine with the uploaded image, SIGTERM exits 0', async () => {
     const port = await freePort();
+    const metricsPort = await freePort();
     const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-production-run-'));
     const bot: CliProcess = spawnCli(['start'], {
       cwd: workDir,
@@ -84,10 +96,13 @@ describe('the production tree (as the Dockerfile builds it)', () => {
         IMAGE_API_BASE_URL: images.url,
         IMAGE_API_KEY: imageKey,
         LOG_LEVEL: 'info',
+        METRICS_PORT: String(metricsPort),
       },
     });
     try {
       await bot.waitFor(`Slack bot running (HTTP on port ${port} (/slack/events))`);
+      // Ready: the store, the image store, the queue and Slack are up.
+      await readyWithin(`http://127.0.0.1:${metricsPort}/readyz`, 60_000);
       const body = slashCommandBody({ text: 'a production fox', responseUrl: slack.responseUrl() });
       const ack = await signedPost(`http://127.0.0.1:${port}/slack/events`, body, {
         secret: signingSecret,
