@@ -40,6 +40,7 @@ describe('config', () => {
       historyTurns: 8,
       imageTtlMs: 7 * 24 * 60 * 60 * 1000,
       shutdownGraceMs: 25_000,
+      metrics: { host: '127.0.0.1', port: 9464 },
       jobStalledMs: 30_000,
       adminIds: [],
       logLevel: 'info',

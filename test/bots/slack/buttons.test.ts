@@ -57,6 +57,8 @@ describe('result buttons', () => {
     const result = slack.calls('chat.update').at(-1);
     expect(result?.params.text).toBe('“a red fox”');
     expect(slack.shared[1]).toMatchObject({ threadTs: first.ts, bytes: images.images[1] });
+    // Linked to its message once the outlet has posted it.
+    await after.app.jobDelivery.idle();
     const rerollJob = await after.app.services.conversations.jobOfMessage(`slack:C0001:${result?.params.ts}`);
     const job = await after.app.services.jobs.get(rerollJob ?? '');
     expect(job).toMatchObject({
