@@ -1,16 +1,15 @@
 /**
- * ⚠ PROVISIONAL: the bot's /metrics endpoint is being added alongside this bench (issue 13, "Health and
- * metrics"). Written against what it is to serve: `http://127.0.0.1:<METRICS_PORT>/metrics` (default port 9464),
- * prom-client counters `imagine_jobs_total{model,kind,outcome}` and `imagine_upstream_calls_total{model,code}`.
- * When the bot does not answer there, the soak prints "metrics: not served by this build". Once the endpoint has
- * landed, check the metric and label names below against it.
+ * The soak's last check: the bot's `/metrics` (`http://127.0.0.1:<METRICS_PORT>/metrics`) against what the fakes
+ * recorded — `imagine_jobs_total{model,kind,outcome}` by outcome (done = an image) and
+ * `imagine_upstream_calls_total{model,code}` (one per attempt) against the fake image API's generation requests.
+ * A build that does not serve it prints "metrics: not served by this build".
  */
 import { request } from 'undici';
 
 const jobsMetric = 'imagine_jobs_total';
 const upstreamMetric = 'imagine_upstream_calls_total';
 /** The outcome label values that mean "ended with an image". */
-const successOutcomes = new Set(['done', 'success', 'succeeded', 'ok', 'image']);
+const successOutcomes = new Set(['done']);
 
 export interface FakesRecord {
   /** Jobs the fakes saw end with an image / an error reply / nothing. */
