@@ -112,6 +112,20 @@ function logLongGcPauses(thresholdMs: number): void {
   }).observe({ entryTypes: ['gc'] });
 }
 
+/**
+ * `BENCH_STALL_LOG_MS=50`: each time a 5 ms timer fires that much late, on stderr, with the monotonic time in µs
+ * at which the stall began (the clock of the CPU profile's timestamps), to find the stall in the profile.
+ */
+function logStalls(thresholdMs: number): void {
+  let last = process.hrtime.bigint();
+  setInterval(() => {
+    const now = process.hrtime.bigint();
+    const gapMs = Number(now - last) / 1e6 - 5;
+    if (gapMs >= thresholdMs) console.error(`stall ${gapMs.toFixed(0)} ms from ${(last / 1000n).toString()} µs`);
+    last = now;
+  }, 5).unref();
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -137,6 +151,8 @@ async function main(): Promise<void> {
       if (profileDirectory === undefined || profileDirectory === '') process.exit(0);
     });
   }
+  const stallLogMs = Number(process.env.BENCH_STALL_LOG_MS);
+  if (Number.isFinite(stallLogMs) && stallLogMs > 0) logStalls(stallLogMs);
   const gcLogMs = Number(process.env.BENCH_GC_LOG_MS);
   if (Number.isFinite(gcLogMs) && gcLogMs > 0) logLongGcPauses(gcLogMs);
   const loop = monitorEventLoopDelay({ resolution: 10 });

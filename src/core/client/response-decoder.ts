@@ -1,7 +1,8 @@
-import { finished, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ImagineError, isImagineError } from '../errors.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { malformedAnswer } from './malformed-answer.js';
+import { processTurnBudget, type TurnBudget } from './turn-budget.js';
 
 /** Ten 4K images as base64 come to about 220 MB; anything far past that is not an image answer. */
 export const defaultMaxAnswerBytes = 256 * 1024 * 1024;
@@ -14,6 +15,8 @@ export interface DecodeJsonStreamOptions {
   maxBytes?: number;
   /** Keys whose string values are base64 and come back as Buffers of the decoded bytes. */
   binaryKeys?: readonly string[];
+  /** Shared by every answer of the process unless given (tests). */
+  turnBudget?: TurnBudget;
 }
 
 /**
@@ -40,33 +43,14 @@ export async function decodeJsonStream(
     parseStep(() => parser.write(bytes));
   };
   if (body instanceof Readable) {
-    await consumeFlowing(body, take);
+    // Flowing mode: each chunk handled as it is pushed. The async iterator would call `read()`, which joins the
+    // chunks buffered meanwhile into a new Buffer — a copy of most of a big answer. Paced per event-loop turn.
+    await (options.turnBudget ?? processTurnBudget).consume(body, take);
   } else {
     // Throwing inside the loop makes for-await close the body, which frees the connection.
     for await (const chunk of body) take(chunk);
   }
   return parseStep(() => parser.end());
-}
-
-/**
- * Reads a stream (undici's body) in flowing mode, each chunk handled as it is pushed. Its async iterator would
- * call `read()`, which joins the chunks buffered meanwhile into a new Buffer — a copy of most of a big answer,
- * and garbage that V8 keeps until its next collection — and a slower reader lets the socket's own buffer fill
- * and get joined on its side too. Rejects on the stream's error or early close; a throwing `take` destroys it,
- * which frees the connection.
- */
-function consumeFlowing(stream: Readable, take: (chunk: Uint8Array) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.on('data', (chunk: Uint8Array) => {
-      try {
-        take(chunk);
-      } catch (error) {
-        reject(error);
-        stream.destroy();
-      }
-    });
-    finished(stream, (error) => (error ? reject(error) : resolve()));
-  });
 }
 
 function parseStep<T>(step: () => T): T {
