@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { createKeyedLock } from '../keyed-lock.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -29,28 +28,57 @@ export interface ActiveJobJournal {
   markHandedBack(id: string): Promise<void>;
 }
 
+/**
+ * Writes are group commits: the entries live in memory (loaded once), and every change made while a write is in
+ * flight goes out together in the next one. A burst of 200 commands costs a few writes of the list, not 200
+ * read-parse-write rounds in a row; each change still resolves only once it is stored.
+ */
 export function createActiveJobJournal(store: Store): ActiveJobJournal {
-  const lock = createKeyedLock();
-  const read = async () => (await store.getParsed(namespace, key, journalSchema)) ?? [];
-  const change = (apply: (entries: ActiveJobEntry[]) => ActiveJobEntry[]) =>
-    lock.run(key, async () => {
-      await store.set(namespace, key, apply(await read()));
-    });
+  let loaded: Promise<Map<string, ActiveJobEntry>> | undefined;
+  let lastWrite: Promise<void> = Promise.resolve();
+  let nextWrite: Promise<void> | undefined;
+  const entries = () => {
+    loaded ??= store
+      .getParsed(namespace, key, journalSchema)
+      .then((stored) => new Map((stored ?? []).map((entry) => [entry.id, entry])));
+    return loaded;
+  };
+  const persist = (current: Map<string, ActiveJobEntry>): Promise<void> => {
+    if (nextWrite !== undefined) return nextWrite;
+    const write = lastWrite
+      .catch(() => undefined)
+      .then(() => {
+        // From here on, changes wait for the write after this one.
+        nextWrite = undefined;
+        return store.set(namespace, key, [...current.values()]);
+      });
+    nextWrite = write;
+    lastWrite = write;
+    return write;
+  };
+  const change = async (apply: (current: Map<string, ActiveJobEntry>) => void) => {
+    const current = await entries();
+    apply(current);
+    await persist(current);
+  };
   return {
-    list: async () => (await read()).sort((first, second) => first.sequence - second.sequence),
+    list: async () =>
+      [...(await entries()).values()].sort((first, second) => first.sequence - second.sequence),
     async add(entry) {
       let added: ActiveJobEntry = { ...entry, sequence: 1 };
-      await change((entries) => {
-        const sequence = Math.max(0, ...entries.map((stored) => stored.sequence)) + 1;
+      await change((current) => {
+        current.delete(entry.id);
+        const sequence = Math.max(0, ...[...current.values()].map((stored) => stored.sequence)) + 1;
         added = { id: entry.id, userId: entry.userId, sequence };
-        return [...entries.filter((stored) => stored.id !== entry.id), added];
+        current.set(entry.id, added);
       });
       return added;
     },
-    remove: (id) => change((entries) => entries.filter((stored) => stored.id !== id)),
+    remove: (id) => change((current) => void current.delete(id)),
     markHandedBack: (id) =>
-      change((entries) =>
-        entries.map((stored) => (stored.id === id ? { ...stored, handedBack: true } : stored)),
-      ),
+      change((current) => {
+        const stored = current.get(id);
+        if (stored !== undefined) current.set(id, { ...stored, handedBack: true });
+      }),
   };
 }

@@ -59,6 +59,8 @@ function controlledExecutor(jobs: ReturnType<typeof createJobStore>) {
     await jobs.update(jobId, (stored) => ({ ...stored, status: 'running' }));
     await new Promise<void>((resolve, reject) => {
       finishers.set(jobId, resolve);
+      // Aborted while it was marking itself running (a close right after a recover).
+      if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     }).catch(async (error: unknown) => {
       await jobs.update(jobId, (stored) => ({ ...stored, status: 'cancelled', errorCode: 'cancelled' }));

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createActiveJobJournal } from '../../../src/core/jobs/active-jobs.js';
+import { createStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/store.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'active-jobs-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+/** The real SQLite store, with its writes to the journal counted. */
+function countingWrites(store: Store): { store: Store; writes: () => number } {
+  let writes = 0;
+  const counted: Store = Object.create(store);
+  counted.set = (namespace, key, value, ttlMs) => {
+    if (namespace === 'jobs-active') writes += 1;
+    return store.set(namespace, key, value, ttlMs);
+  };
+  return { store: counted, writes: () => writes };
+}
+
+describe('the embedded runner’s journal of active jobs', () => {
+  it('stores a burst of 100 jobs in a few group writes, each add resolving once stored, in submit order', async () => {
+    const store = await createStore(`sqlite://${join(directory, 'burst.sqlite')}`);
+    const { store: counted, writes } = countingWrites(store);
+    const journal = createActiveJobJournal(counted);
+    const ids = Array.from({ length: 100 }, (_, index) => `job-${index}`);
+    const added = await Promise.all(ids.map((id, index) => journal.add({ id, userId: `user-${index % 7}` })));
+    expect(added.map((entry) => entry.sequence)).toStrictEqual(ids.map((_, index) => index + 1));
+    expect(writes()).toBeLessThanOrEqual(3);
+
+    await Promise.all(ids.slice(0, 50).map((id) => journal.remove(id)));
+    await journal.markHandedBack('job-60');
+    expect(writes()).toBeLessThanOrEqual(6);
+
+    // What a new process on the same file reads back.
+    const reopened = createActiveJobJournal(store);
+    const listed = await reopened.list();
+    expect(listed.map((entry) => entry.id)).toStrictEqual(ids.slice(50));
+    expect(listed.find((entry) => entry.id === 'job-60')?.handedBack).toBe(true);
+    expect((await reopened.add({ id: 'job-new', userId: 'user-1' })).sequence).toBe(101);
+    await store.close();
+  });
+
+  it('rejects the add whose write failed, and the next change writes again', async () => {
+    const store = await createStore(`sqlite://${join(directory, 'failing.sqlite')}`);
+    const failing: Store = Object.create(store);
+    let failNext = true;
+    failing.set = (namespace, key, value, ttlMs) => {
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error('disk full'));
+      }
+      return store.set(namespace, key, value, ttlMs);
+    };
+    const journal = createActiveJobJournal(failing);
+    await expect(journal.add({ id: 'a', userId: 'u' })).rejects.toThrow('disk full');
+    await journal.add({ id: 'b', userId: 'u' });
+    expect((await createActiveJobJournal(store).list()).map((entry) => entry.id)).toStrictEqual(['a', 'b']);
+    await store.close();
+  });
+});
