@@ -2,6 +2,7 @@
  * One contender of the ack benchmark, alone in a fresh process (forked by ack.ts): `bot` is imagine-bot as
  * `npm start` runs it (createApp + startSlackBot, HTTP mode, the default SQLite store) against the fakes; `bare`
  * is a Bolt app whose `/imagine` listener only acks with the same note. Tells the parent its port, then waits.
+ * `BENCH_CPU_PROFILE_DIR=…`: a CPU profile of each contender until it is killed.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { createApp } from '../src/app.js';
 import { startSlackBot } from '../src/bots/slack/index.js';
 import { parseConfig } from '../src/config.js';
 import { benchImageKey } from './ack-fakes.js';
+import { profileUntilKilled } from './bench-support.js';
 
 export const ackContenders = ['bot', 'bare'] as const;
 export type AckContender = (typeof ackContenders)[number];
@@ -39,8 +41,10 @@ async function startBot(args: z.infer<typeof argsSchema>): Promise<number> {
     PORT: '0',
     LOG_LEVEL: 'warn',
   });
-  const app = await createApp(config);
+  // Durable jobs, as `imagine-bot start` runs them (the journal in SQLite).
+  const app = await createApp(config, { jobs: 'durable' });
   const bot = await startSlackBot({ app, config, host: '127.0.0.1' });
+  await app.recover();
   const address = bot.server?.address();
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
   });
   const args = argsSchema.parse(values);
   const port = args.contender === 'bot' ? await startBot(args) : await startBare();
+  const profileDirectory = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDirectory !== undefined && profileDirectory !== '') profileUntilKilled(profileDirectory);
   process.send?.({ type: 'ready', port });
   // Killed by the parent once measured; the bot's jobs may still be running then.
   process.once('disconnect', () => process.exit(0));

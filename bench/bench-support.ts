@@ -1,7 +1,9 @@
 /* What every bench shares: waiting for a child process's message, and the statistics of a set of runs. */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 
@@ -57,4 +59,22 @@ export function writeBenchResults(name: string, fields: Record<string, unknown>)
   const machine = { node: process.version, cpus: cpus().length, loadavg: loadavg() };
   const results = { generatedAt: new Date().toISOString(), machine, ...fields };
   writeFileSync(`${directory}${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * `BENCH_CPU_PROFILE_DIR=…`: a CPU profile of the bot from ready until it is killed (SIGTERM), written there as
+ * `bot-<pid>.cpuprofile` (open in Chrome DevTools). The inspector's profiler, since `--cpu-prof` writes nothing
+ * when the process is killed.
+ */
+export function profileUntilKilled(directory: string): void {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  process.once('SIGTERM', () => {
+    session.post('Profiler.stop', (error, result) => {
+      if (error === null)
+        writeFileSync(join(directory, `bot-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      process.exit(0);
+    });
+  });
 }

@@ -4,8 +4,6 @@
  * file image store, or on Redis under a namespace of its own. It measures itself: `monitorEventLoopDelay` and
  * the kernel's peak RSS. IPC: ready → `start` (resets the measures, answers the base RSS) → `report`.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +15,7 @@ import { parseConfig } from '../src/config.js';
 import { createImageStore, createStore } from '../src/core/store/index.js';
 import { benchSigningSecret } from './ack-contender.js';
 import { benchImageKey } from './ack-fakes.js';
+import { profileUntilKilled } from './bench-support.js';
 
 export const storeKinds = ['sqlite', 'redis'] as const;
 export type StoreKind = (typeof storeKinds)[number];
@@ -81,24 +80,6 @@ async function startBot(args: Args): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
-/**
- * `BENCH_CPU_PROFILE_DIR=…`: a CPU profile of the bot from ready until it is killed (SIGTERM), written there as
- * `bot-<pid>.cpuprofile` (open in Chrome DevTools). The inspector's profiler, since `--cpu-prof` writes nothing
- * when the process is killed.
- */
-function profileUntilKilled(directory: string): void {
-  const session = new Session();
-  session.connect();
-  session.post('Profiler.enable', () => session.post('Profiler.start'));
-  process.once('SIGTERM', () => {
-    session.post('Profiler.stop', (error, result) => {
-      if (error === null)
-        writeFileSync(join(directory, `bot-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
-      process.exit(0);
-    });
-  });
-}
-
 /** `BENCH_GC_LOG_MS=20`: every GC pause at least that long, on stderr (kind and duration). */
 function logLongGcPauses(thresholdMs: number): void {
   new PerformanceObserver((list) => {
@@ -121,7 +102,8 @@ function logStalls(thresholdMs: number): void {
   setInterval(() => {
     const now = process.hrtime.bigint();
     const gapMs = Number(now - last) / 1e6 - 5;
-    if (gapMs >= thresholdMs) console.error(`stall ${gapMs.toFixed(0)} ms from ${(last / 1000n).toString()} µs`);
+    if (gapMs >= thresholdMs)
+      console.error(`stall ${gapMs.toFixed(0)} ms from ${(last / 1000n).toString()} µs`);
     last = now;
   }, 5).unref();
 }

@@ -75,6 +75,9 @@ export async function createBoltApp(options: BoltAppOptions): Promise<SlackApp> 
     botId,
     botUserId,
     tokenVerificationEnabled: false,
+    // Bolt's own conversation store would look up and keep every event's channel in memory before the ack;
+    // threads and conversations live in our store.
+    convoStore: false,
     ...transport,
     clientOptions,
     logger,
