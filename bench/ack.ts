@@ -127,7 +127,7 @@ function summaryTable(results: readonly RoundResult[], rounds: number, size: num
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, burst: { type: 'string', default: '200' } },
+    options: { rounds: { type: 'string', default: '9' }, burst: { type: 'string', default: '200' } },
   });
   const rounds = z.coerce.number().int().min(1).max(50).parse(values.rounds);
   const size = z.coerce.number().int().min(1).max(2000).parse(values.burst);

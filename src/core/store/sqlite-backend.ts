@@ -17,7 +17,6 @@ export interface SqliteStoreOptions {
 
 const counterRow = z.object({ used: z.number().int(), expires: z.number() });
 const countRow = z.object({ used: z.number().int() });
-const claimRow = z.object({ expires: z.number() });
 const purgeIntervalMs = 60_000;
 
 /**
@@ -83,10 +82,11 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
   const selectLiveCount = database.prepare<[string, number]>(
     'SELECT used FROM store_counters WHERE key = ? AND expires > ?',
   );
-  const selectClaim = database.prepare<[string]>('SELECT expires FROM store_claims WHERE key = ?');
-  const upsertClaim = database.prepare<[string, string, number]>(
+  // One statement, so atomic on its own: it takes a key that is free or whose claim has expired.
+  const takeClaim = database.prepare<[string, string, number, number]>(
     `INSERT INTO store_claims (key, owner, expires) VALUES (?, ?, ?)
-     ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires`,
+     ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+     WHERE store_claims.expires <= ?`,
   );
   const purgeCounters = database.prepare<[number]>('DELETE FROM store_counters WHERE expires <= ?');
   const purgeClaims = database.prepare<[number]>('DELETE FROM store_claims WHERE expires <= ?');
@@ -106,14 +106,6 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
       return { ok: true, used: used + 1 };
     },
   );
-
-  const claimTransaction = database.transaction((key: string, owner: string, ttlMs: number): boolean => {
-    const now = Date.now();
-    const raw = selectClaim.get(key);
-    if (raw !== undefined && claimRow.parse(raw).expires > now) return false;
-    upsertClaim.run(key, owner, now + ttlMs);
-    return true;
-  });
 
   function purgeNowAndThen(): void {
     const now = Date.now();
@@ -137,7 +129,8 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
     },
     claim(key: string, owner: string, ttlMs: number): boolean {
       purgeNowAndThen();
-      return claimTransaction.immediate(key, owner, ttlMs);
+      const now = Date.now();
+      return takeClaim.run(key, owner, now + ttlMs, now).changes === 1;
     },
   };
 }
