@@ -42,13 +42,20 @@ export interface Posted {
 
 export interface ReplyOutlet<P extends DestinationPlatform = DestinationPlatform> {
   platform: P;
-  /** Posts (or, for progress steps, edits) `reply` at `destination`; throws when the platform refuses. */
+  /**
+   * Posts (or, for progress steps, edits) `reply` at `destination`; throws when the platform refuses. `landed`,
+   * when given, is awaited as soon as an outcome's messages exist, before the requester is told it is done
+   * (✅), so a reply in its thread right after the ✅ finds the thread linked.
+   */
   deliver(
     destination: Extract<Destination, { platform: P }>,
     reply: Reply,
     step: DeliveryStep,
+    landed?: Landed,
   ): Promise<Posted>;
 }
+
+export type Landed = (posted: Posted) => Promise<void>;
 
 /** An outlet of any one platform. */
 export type AnyReplyOutlet = { [P in DestinationPlatform]: ReplyOutlet<P> }[DestinationPlatform];
@@ -116,13 +123,22 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     });
   };
 
-  const post = async (outlet: AnyReplyOutlet, destination: Destination, reply: Reply, step: DeliveryStep) =>
+  const post = async (
+    outlet: AnyReplyOutlet,
+    destination: Destination,
+    reply: Reply,
+    step: DeliveryStep,
+    landed?: Landed,
+  ) =>
     // The map is keyed by platform, so the outlet matches the destination.
-    (outlet.deliver as (destination: Destination, reply: Reply, step: DeliveryStep) => Promise<Posted>)(
-      destination,
-      reply,
-      step,
-    );
+    (
+      outlet.deliver as (
+        destination: Destination,
+        reply: Reply,
+        step: DeliveryStep,
+        landed?: Landed,
+      ) => Promise<Posted>
+    )(destination, reply, step, landed);
 
   return {
     async deliver(jobId, destination, step, reply) {
@@ -146,9 +162,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       if (await wasPosted(jobId, step)) return 'already-posted';
       if (!(await claim(jobId, step))) return 'already-posted';
+      let linked = false;
+      const link: Landed = async (landed) => {
+        if (linked || reply.kind === 'error' || reply.ephemeral) return;
+        linked = true;
+        await options.onPosted?.(jobId, step, landed);
+      };
       let posted: Posted;
       try {
-        posted = await post(outlet, destination, reply, step);
+        posted = await post(outlet, destination, reply, step, link);
       } catch (error) {
         await release(jobId, step);
         throw error;
@@ -159,7 +181,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         // The claim still holds for claimTtlMs; after that a retry could post again.
         logger.warn('could not record a delivery', { jobId, step, error });
       }
-      if (reply.kind !== 'error' && !reply.ephemeral) await options.onPosted?.(jobId, step, posted);
+      // Outlets that did not call `landed` (nothing to mark done) are linked now.
+      await link(posted);
       return 'posted';
     },
   };

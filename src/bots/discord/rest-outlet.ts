@@ -11,7 +11,13 @@
  * A result that starts a conversation gets its thread, as from the gateway adapter.
  */
 import { type REST, Routes } from 'discord.js';
-import type { DeliveryStep, DiscordDestination, Posted, ReplyOutlet } from '../../commands/delivery.js';
+import type {
+  DeliveryStep,
+  DiscordDestination,
+  Landed,
+  Posted,
+  ReplyOutlet,
+} from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
@@ -121,7 +127,11 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
     });
   }
 
-  async function deliverOutcome(destination: DiscordDestination, reply: Reply): Promise<Posted> {
+  async function deliverOutcome(
+    destination: DiscordDestination,
+    reply: Reply,
+    landed?: Landed,
+  ): Promise<Posted> {
     const place = placeOf(destination);
     const state = { useToken: tokenAlive(destination), first: true, ephemeral: reply.ephemeral };
     const wentToChannel = !state.useToken;
@@ -131,6 +141,16 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
       state.first = false;
       if (message) posted.push(message);
     }
+    const [first] = posted;
+    const thread =
+      first && reply.threadName && !destination.threadId && destination.guildId && reply.kind !== 'error'
+        ? await startThread(destination, first, reply.threadName)
+        : undefined;
+    const where: Posted = {
+      messageKeys: posted.map((message) => messageKey(message.channel_id, message.id)),
+      ...(thread && { threadKey: threadKey(thread) }),
+    };
+    await landed?.(where);
     // The queued note would otherwise stay "Queued" next to the outcome.
     if (wentToChannel && destination.messageId !== undefined) {
       const note = reply.kind === 'error' ? reply.text : progressText({ jobId: '', type: 'done' });
@@ -146,15 +166,7 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
     if (destination.reactionMessageId !== undefined) {
       await sender.swapReaction(place, destination.reactionMessageId, reply.kind === 'error' ? '❌' : '✅');
     }
-    const [first] = posted;
-    const thread =
-      first && reply.threadName && !destination.threadId && destination.guildId && reply.kind !== 'error'
-        ? await startThread(destination, first, reply.threadName)
-        : undefined;
-    return {
-      messageKeys: posted.map((message) => messageKey(message.channel_id, message.id)),
-      ...(thread && { threadKey: threadKey(thread) }),
-    };
+    return where;
   }
 
   async function startThread(destination: DiscordDestination, message: PostedMessage, name: string) {
@@ -175,13 +187,13 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
 
   return {
     platform: 'discord',
-    async deliver(destination, reply, step) {
+    async deliver(destination, reply, step, landed) {
       try {
         if (progressSteps.includes(step)) {
           await deliverProgress(destination, reply, step);
           return { messageKeys: [] };
         }
-        return await deliverOutcome(destination, reply);
+        return await deliverOutcome(destination, reply, landed);
       } catch (error) {
         options.events?.platformError('discord', discordMetricCode(error));
         throw error;

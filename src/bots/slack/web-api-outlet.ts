@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { webApi } from '@slack/bolt';
-import type { DeliveryStep, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
+import type { DeliveryStep, Landed, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
@@ -125,7 +125,11 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       await respond(destination.responseUrl, message, false);
   }
 
-  async function deliverOutcome(destination: SlackDestination, reply: Reply): Promise<Posted> {
+  async function deliverOutcome(
+    destination: SlackDestination,
+    reply: Reply,
+    landed?: Landed,
+  ): Promise<Posted> {
     const channel = destination.channelId;
     // The placeholder is public, so even a private outcome takes its place rather than leave it behind.
     if (reply.ephemeral && destination.messageTs === undefined) {
@@ -137,6 +141,11 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
       reply,
       destination.messageTs,
     );
+    const where = {
+      messageKeys: [messageKey(channel, posted.ts)],
+      threadKey: messageKey(channel, posted.threadTs),
+    };
+    await landed?.(where);
     if (destination.responseUrl !== undefined) {
       await privately(
         destination,
@@ -144,12 +153,12 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
         responseUrlPosts,
       ).catch((error: unknown) => logger.warn('could not mark the queued note done', { error, channel }));
     }
-    return { messageKeys: [messageKey(channel, posted.ts)], threadKey: messageKey(channel, posted.threadTs) };
+    return where;
   }
 
   return {
     platform: 'slack',
-    async deliver(destination, reply, step) {
+    async deliver(destination, reply, step, landed) {
       if (progressSteps.includes(step)) {
         await deliverProgress(destination, reply, step).catch((error: unknown) => {
           refused(error);
@@ -158,7 +167,7 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
         return { messageKeys: [] };
       }
       try {
-        return await deliverOutcome(destination, reply);
+        return await deliverOutcome(destination, reply, landed);
       } catch (error) {
         refused(error);
         // The Web API client retried already: tell the requester what to fix instead of failing silently.

@@ -212,8 +212,9 @@ describe('Discord REST outlet', () => {
     const calls = fake.records.slice(before);
     expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual([
       `POST /channels/${generalChannelId}/messages`,
-      `PATCH /channels/${generalChannelId}/messages/${note.id}`,
+      // The thread first: the note says done only once replies in the thread can be understood.
       expect.stringMatching(new RegExp(`^POST /channels/${generalChannelId}/messages/\\d+/threads$`)),
+      `PATCH /channels/${generalChannelId}/messages/${note.id}`,
     ]);
     expect(calls.every((call) => call.authorization === `Bot ${botToken}`)).toBe(true);
     expect(calls[0]).toMatchObject({

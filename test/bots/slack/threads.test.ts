@@ -134,6 +134,23 @@ describe('threads and mentions', () => {
     expect(slack.shared[0]).toMatchObject({ threadTs: resultTs, bytes: images.images[0] });
   });
 
+  it('links the result’s thread before it says ✅ Done, so a reply right after the ✅ is understood', async () => {
+    const held = harness.slack.hold('respond');
+    const ack = await harness.slash('a lighthouse at dawn');
+    // The queued note and the ✅ both go to the response_url: wait until the ✅ is on its way, held there.
+    await waitFor(
+      () => harness.slack.responses(ack.responseId).some((entry) => entry.body.text === '✅ Done'),
+      'the ✅ Done note',
+    );
+    const complete = harness.slack.calls('files.completeUploadExternal')[0];
+    const threadTs = complete?.params.thread_ts ?? '';
+    expect(threadTs).not.toBe('');
+    expect(await harness.app.brain.ownsThread(`slack:C0001:${threadTs}`)).toBe(true);
+    expect(await harness.app.services.conversations.jobOfMessage(`slack:C0001:${threadTs}`)).toBeDefined();
+    held.release();
+    await harness.app.jobDelivery.idle();
+  });
+
   it('edits the latest image when mentioned in one of its threads', async () => {
     const { slack, images } = harness;
     const first = await imagineResult(harness, 'a red fox --model seedream-4');

@@ -56,7 +56,7 @@ export interface FakeSlack {
   setChaos(chaos: PlatformChaos | undefined): void;
   /** What chaos has drawn and injected since it was set (undefined when off). */
   chaosStats(): PlatformChaosStats | undefined;
-  /** Web API calls of `method` wait (recorded, unanswered) until `release()`. */
+  /** Web API calls of `method` wait (recorded, unanswered) until `release()`; `'respond'`: response_url posts. */
   hold(method: string): { release(): void };
   /** Adds a line to the shared log (tests mark acks and image API calls to check their order). */
   mark(label: string): void;
@@ -238,6 +238,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         ...(fault && { failedWith: failureOf(fault) }),
       });
       if (answerFault(fault, response)) return;
+      await holds.get('respond');
       const uses = (responseUses.get(id) ?? 0) + 1;
       responseUses.set(id, uses);
       if (uses > responseUrlPosts) {
