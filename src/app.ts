@@ -4,6 +4,8 @@ import { type AnyReplyOutlet, createDelivery } from './commands/delivery.js';
 import { createJobDelivery, type JobDelivery } from './commands/job-delivery.js';
 import type { BotServices } from './commands/services.js';
 import { type Config, configSecrets } from './config.js';
+import { createBoardStore } from './core/board/board-store.js';
+import { keepForBoard } from './core/board/keep-for-board.js';
 import { createImageClient } from './core/client/index.js';
 import { createConversationStore } from './core/conversations/conversation-store.js';
 import { createImageService } from './core/image-service.js';
@@ -157,6 +159,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     runWorker: overrides.runWorker ?? true,
     ...(overrides.progressIntervalMs !== undefined && { progressIntervalMs: overrides.progressIntervalMs }),
   });
+  const board = createBoardStore({
+    store,
+    imageTtlMs: config.imageTtlMs,
+    favouriteTtlMs: config.board.favouriteTtlMs,
+    now: () => clock.now(),
+    keep: (entry, ttlMs) => keepForBoard({ jobs, blobs }, entry, ttlMs),
+  });
   const services: BotServices = {
     config: {
       defaultModel: config.defaultModel,
@@ -164,7 +173,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       imageTtlMs: config.imageTtlMs,
       adminIds: config.adminIds,
       maxPromptChars: config.limits.maxPromptChars,
+      board: {
+        linkTtlMs: config.board.linkTtlMs,
+        ...(config.board.secret !== undefined && { secret: config.board.secret }),
+        ...(config.board.publicUrl !== undefined && { publicUrl: config.board.publicUrl }),
+      },
     },
+    board,
     jobs,
     conversations,
     presets: createSettingsStore(store),

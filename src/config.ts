@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type BoardConfig, boardSection, boardVariables } from './config-board.js';
 import { type DiscordShards, discordShards, discordShardVariables } from './config-discord-shards.js';
 import { httpUrl, idList, modelName, optionalText, wholeNumber } from './config-values.js';
 import { ImagineError } from './core/errors.js';
@@ -105,6 +106,7 @@ export const configSchema = z.object({
   // The operators' endpoints (/healthz, /readyz, /metrics): loopback unless told (a container sets 0.0.0.0).
   METRICS_PORT: wholeNumber('METRICS_PORT', 'a port number 0–65535 (0 = any free port)', 0, 9464),
   METRICS_HOST: optionalText,
+  ...boardVariables,
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error', 'silent'], {
       error: 'LOG_LEVEL must be one of debug, info, warn, error, silent.',
@@ -180,6 +182,8 @@ export interface Config {
   logFormat?: 'json' | 'pretty';
   /** Where `start` and `worker` serve /healthz, /readyz and /metrics. */
   metrics: { host: string; port: number };
+  /** The team board (BOARD_SECRET, BOARD_LINK_TTL, PUBLIC_URL, BOARD_PORT, BOARD_HOST, FAVOURITE_TTL_DAYS). */
+  board: BoardConfig;
 }
 
 type ConfigValues = z.output<typeof configSchema>;
@@ -321,6 +325,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: values.LOG_LEVEL,
     ...(values.LOG_FORMAT !== undefined && { logFormat: values.LOG_FORMAT }),
     metrics: { host: values.METRICS_HOST ?? '127.0.0.1', port: values.METRICS_PORT },
+    board: boardSection(values),
   };
 }
 
@@ -348,5 +353,6 @@ export function configSecrets(config: Config): string[] {
     config.slack?.botToken,
     config.slack?.signingSecret,
     config.slack?.appToken,
+    config.board.secret,
   ].filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
 }

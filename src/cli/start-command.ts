@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type App, createApp } from '../app.js';
+import { startBoardForApp } from '../board/board-for-app.js';
 import { type Config, configSecrets, loadConfig } from '../config.js';
 import { invalidOption, isImagineError } from '../core/errors.js';
 import { chooseLogFormat, createLogger, type Logger } from '../core/logger.js';
@@ -136,6 +137,11 @@ async function serve(
   // Not ready until each front end has connected and put its own check in place of this one.
   for (const frontEnd of configured) app.readiness.add(frontEnd.name.toLowerCase(), () => 'starting');
   const operator = await startOperatorEndpoints(app, config, logger);
+  const board = await startBoardForApp(app, config, logger).catch(async (error: unknown) => {
+    await operator.close();
+    await app.close();
+    throw error;
+  });
   const outcomes = await Promise.allSettled(configured.map((frontEnd) => frontEnd.start(app, config)));
   const running = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failures = outcomes.flatMap((outcome, index) =>
@@ -144,6 +150,7 @@ async function serve(
   if (failures.length > 0) {
     await stopAll(running, app, logger);
     await operator.close();
+    await board?.close();
     let exitCode = 1;
     for (const { name, error } of failures) {
       logger.debug(`${name} failed to start`, { error });
@@ -163,6 +170,7 @@ async function serve(
     logger.info('jobs interrupted by the last stop were picked up', recovered);
   }
   await interrupted;
+  await board?.close();
   await stopAll(running, app, logger, config.shutdownGraceMs);
   await operator.close();
   return 0;

@@ -7,6 +7,7 @@ import type { CommandContext } from './context.js';
 import { edit, editFrom } from './edit.js';
 import { imagine } from './imagine.js';
 import { resolveSettings } from './job-factory.js';
+import { putOnBoard } from './put-on-board.js';
 import { commands, findCommand, routeText } from './registry.js';
 import { errorReply } from './replies/index.js';
 import type { ButtonAction, Reply } from './reply.js';
@@ -65,6 +66,8 @@ export interface Brain {
   claimEvent(key: string, ttlMs: number): Promise<boolean>;
   /** The adapter posted a job's result: its thread continues that job's conversation, its message edits that job. */
   linkResult(jobId: string, links: { threadKey?: string; messageKey?: string }): Promise<void>;
+  /** A ⭐ added (on) or removed on a message of the bot's: marks that result a favourite on the team board. */
+  favouriteMessage(messageKey: string, userId: string, on: boolean): Promise<boolean>;
 }
 
 export function createBrain(services: BotServices): Brain {
@@ -142,6 +145,13 @@ export function createBrain(services: BotServices): Brain {
       if (!job) return;
       if (links.threadKey) await services.conversations.linkThread(links.threadKey, job.conversationId);
       if (links.messageKey) await services.conversations.linkMessage(links.messageKey, jobId);
+      await putOnBoard(services, job, links.messageKey);
+    },
+    async favouriteMessage(messageKey, userId, on) {
+      const jobId = await services.conversations.jobOfMessage(messageKey);
+      if (jobId === undefined || services.board === undefined) return false;
+      await services.board.setFavourite(jobId, 1, userId, on);
+      return true;
     },
   };
 }

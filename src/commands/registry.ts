@@ -1,3 +1,4 @@
+import { board } from './board.js';
 import { cancel } from './cancel.js';
 import type { Command } from './command.js';
 import { compare } from './compare.js';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   settings,
   usage,
   cancel,
+  board,
   createHelp(() => commands),
 ];
 

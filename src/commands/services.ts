@@ -1,3 +1,4 @@
+import type { BoardIndex } from '../core/board/board-index.js';
 import type { ConversationStore } from '../core/conversations/conversation-store.js';
 import type { JobStore } from '../core/jobs/job-store.js';
 import type { Quotas } from '../core/jobs/quotas.js';
@@ -18,6 +19,8 @@ export interface BotConfig {
   adminIds: readonly string[];
   /** Longest prompt a command accepts, in characters. */
   maxPromptChars: number;
+  /** The team board's links (absent: `/imagine board` says what to set). */
+  board?: { secret?: string; publicUrl?: string; linkTtlMs: number };
 }
 
 /** Everything a command needs, injected: no command reaches for a global. */
@@ -34,6 +37,8 @@ export interface BotServices {
   /** Present when jobs post their own replies (the bot's platforms): commands with a destination use it. */
   jobDelivery?: JobDelivery;
   quotas: Quotas;
+  /** The team board's index: results are put on it as they are posted, stars mark favourites. */
+  board?: BoardIndex;
   /** Job transitions and operator counters: log lines and metrics. */
   events: JobEvents;
   now(): number;

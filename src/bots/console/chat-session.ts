@@ -124,6 +124,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       if (reply.threadName !== undefined && reply.jobId !== undefined) {
         threadKey = options.newThreadKey();
         await brain.linkResult(reply.jobId, { threadKey });
+      } else if (reply.kind === 'result' && reply.jobId !== undefined) {
+        // Every result goes on the team board, not only those that start a thread.
+        await brain.linkResult(reply.jobId, {});
       }
     }
     if (batchPicks.length > 0) picks = batchPicks;

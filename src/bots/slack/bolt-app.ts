@@ -4,7 +4,7 @@ import type { SlackConfig } from './access.js';
 import type { AckGate } from './ack-gate.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { leanFetch } from './lean-fetch.js';
-import { createSignedReceiver } from './signed-receiver.js';
+import { createSignedReceiver, type SignedReceiverOptions } from './signed-receiver.js';
 import { checkBotToken } from './start-up-check.js';
 
 export interface BoltAppOptions {
@@ -15,6 +15,8 @@ export interface BoltAppOptions {
   retryConfig?: webApi.RetryOptions;
   /** HTTP mode: counts the requests waiting for their ack. */
   ackGate?: AckGate;
+  /** HTTP mode: other pages on Slack's PORT (the team board). */
+  otherRoutes?: SignedReceiverOptions['otherRoutes'];
 }
 
 export interface SlackApp {
@@ -67,6 +69,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<SlackApp> 
             logger: options.logger,
             boltLogger: logger,
             ...(options.ackGate && { ackGate: options.ackGate }),
+            ...(options.otherRoutes && { otherRoutes: options.otherRoutes }),
           }),
         };
   // The ids come from the check above, so Bolt asks auth.test nothing more.

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { webApi } from '@slack/bolt';
 import type { App } from '../../app.js';
+import { boardRoutesOnSlackPort } from '../../board/board-for-app.js';
 import type { Config } from '../../config.js';
 import { ImagineError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -68,10 +69,12 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const logger = (options.logger ?? app.logger).child({ frontEnd: 'slack' });
   const clock = options.clock ?? { now: () => Date.now() };
   const ackGate = slack.appToken === undefined ? createAckGate() : noAckGate;
+  const otherRoutes = slack.appToken === undefined ? boardRoutesOnSlackPort(app, config, logger) : undefined;
   const { bolt, socketOpen } = await createBoltApp({
     slack,
     logger,
     ackGate,
+    ...(otherRoutes && { otherRoutes }),
     logLevel: config.logLevel,
     ...(options.retryConfig && { retryConfig: options.retryConfig }),
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger as BoltLogger, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import type { AckGate } from './ack-gate.js';
@@ -16,6 +16,8 @@ export interface SignedReceiverOptions {
   boltLogger: BoltLogger;
   /** Counts each request until it is answered, so listeners can let the acks go first. */
   ackGate?: AckGate;
+  /** Other pages served on Slack's PORT (the team board): answers true for a request it took. */
+  otherRoutes?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -54,6 +56,13 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
   const boltListener = receiver.requestListener;
   // requestListener is the receiver's public entry point, the one its own server calls for every request.
   receiver.requestListener = (request, response) => {
+    if (options.otherRoutes !== undefined && !request.url?.startsWith('/slack/')) {
+      const otherRoutes = options.otherRoutes;
+      void otherRoutes(request, response).then((taken) => {
+        if (!taken) boltListener(request, response);
+      });
+      return;
+    }
     const timestamp = Number(header(request, 'x-slack-request-timestamp'));
     // The system clock, as Bolt's staleness check uses.
     const secondsAhead = timestamp - Math.floor(Date.now() / 1000);

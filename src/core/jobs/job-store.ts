@@ -7,7 +7,8 @@ const namespace = 'jobs';
 
 export interface JobStore {
   get(id: string): Promise<Job | undefined>;
-  save(job: Job): Promise<Job>;
+  /** `ttlMs`: keep it longer than the store's default (a favourite on the team board). */
+  save(job: Job, ttlMs?: number): Promise<Job>;
   /** Reads, applies `change` and writes back; undefined when the job is gone. */
   update(id: string, change: (job: Job) => Job): Promise<Job | undefined>;
 }
@@ -22,8 +23,8 @@ export function createJobStore(store: Store, ttlMs: number): JobStore {
   const lock = createKeyedLock();
   return {
     get: (id) => store.getParsed(namespace, id, jobSchema),
-    async save(job) {
-      await store.set(namespace, job.id, job, ttlMs);
+    async save(job, keepMs = ttlMs) {
+      await store.set(namespace, job.id, job, keepMs);
       return job;
     },
     update: (id, change) =>

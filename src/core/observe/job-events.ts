@@ -32,10 +32,12 @@ export interface JobEvents {
   eventDeduped(source: string): void;
   /** A platform API refused to take a job's reply. */
   platformError(platform: string, code: string): void;
+  /** A result could not be put on the team board (the store failed): logged, the reply is not affected. */
+  boardNotRecorded(job: Job, error: unknown): void;
 }
 
 export interface JobEventsOptions {
-  logger: Pick<Logger, 'info'>;
+  logger: Pick<Logger, 'info' | 'warn'>;
   /** The app's clock (epoch ms), the one job records are stamped with. */
   now: () => number;
   metrics?: Metrics;
@@ -132,10 +134,16 @@ export function createJobEvents(options: JobEventsOptions): JobEvents {
     platformError(platform, code) {
       metrics?.platformErrors.inc({ platform, code });
     },
+    boardNotRecorded(job, error) {
+      logger.warn('could not put a result on the team board', {
+        ...fields(job),
+        error: error instanceof Error ? error.message : String(error),
+      });
+    },
   };
 }
 
 /** Observes nothing: for parts built without an app (tests of one module). */
 export function silentJobEvents(): JobEvents {
-  return createJobEvents({ logger: { info() {} }, now: Date.now });
+  return createJobEvents({ logger: { info() {}, warn() {} }, now: Date.now });
 }

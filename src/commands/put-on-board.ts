@@ -1,0 +1,25 @@
+import { messageUrlOf } from '../core/board/message-url.js';
+import type { Job } from '../core/jobs/job.js';
+import { boardEntryOf } from './board-entry.js';
+import type { BotServices } from './services.js';
+
+/**
+ * Puts a posted result on its channel's team board (once; later calls only add the message link). A store that
+ * fails is logged: the result was posted, and the board is not worth failing its delivery for.
+ */
+export async function putOnBoard(
+  services: BotServices,
+  job: Job,
+  messageKey: string | undefined,
+): Promise<void> {
+  const board = services.board;
+  if (board === undefined || job.status !== 'done' || job.resultImages.length === 0) return;
+  try {
+    const url = messageKey === undefined ? undefined : messageUrlOf(messageKey, job.destination);
+    const expiresAt = (job.finishedAt ?? services.now()) + services.config.imageTtlMs;
+    await board.record(boardEntryOf(job, expiresAt, url));
+    if (url !== undefined) await board.linkMessage(job.id, url);
+  } catch (error) {
+    services.events.boardNotRecorded(job, error);
+  }
+}

@@ -1,0 +1,18 @@
+import type { JobStore } from '../jobs/job-store.js';
+import type { ImageBlobs } from '../store/blobs.js';
+import type { BoardEntry } from './board-index.js';
+
+/** A favourite keeps its job record and its images as long as its board entry (FAVOURITE_TTL_DAYS). */
+export async function keepForBoard(
+  parts: { jobs: JobStore; blobs: ImageBlobs },
+  entry: BoardEntry,
+  ttlMs: number,
+): Promise<void> {
+  const job = await parts.jobs.get(entry.jobId);
+  if (job) await parts.jobs.save(job, ttlMs);
+  for (const image of entry.images) {
+    const stored = await parts.blobs.getImage(image.hash);
+    // The same bytes again only move the expiry (content-addressed).
+    if (stored) await parts.blobs.putImage(stored.bytes, stored.mediaType, ttlMs);
+  }
+}
