@@ -11,23 +11,11 @@ import { threadKeys } from '../../src/bots/console/console-context.js';
 import { type ChatSession, consoleContext, createChatSession } from '../../src/bots/console/index.js';
 import { parseConfig } from '../../src/config.js';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import { chromiumArgs, chromiumInstalled, chromiumPath } from '../support/chromium.js';
 
 const key = 'sk-board-browser-5c1e';
 const secret = 'board-secret-for-the-browser-test';
 const artifacts = join(process.cwd(), 'test-artifacts', 'board');
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** As Debian's chromium runs in a container here: no sandbox, no background networking (the network is closed). */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +43,10 @@ describe('the team board in a real browser', () => {
   const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
+    if (!chromiumInstalled)
+      throw new Error(
+        `No chromium at ${chromiumPath}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH.`,
+      );
     await mkdir(artifacts, { recursive: true });
     fake = await startFakeImageApi({ apiKey: key, maxSide: 256 });
     const port = await freePort();
@@ -127,7 +119,7 @@ describe('the team board in a real browser', () => {
     const thumbnail = await page
       .locator('article.card img')
       .first()
-      .evaluate((image: HTMLImageElement) => image.naturalWidth);
+      .evaluate((image) => Number(Reflect.get(image, 'naturalWidth')));
     expect(thumbnail).toBeGreaterThan(0);
     await shot('1-grid');
   });
