@@ -97,6 +97,16 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
     return new Set((await store.getParsed(favouriteJobsOfChannel, channelId, jobIds)) ?? []);
   }
 
+  /** A star from another instance extends an entry's life: starred entries are read again (they are few). */
+  async function refreshStarred(cache: ChannelCache, favourites: Set<string>): Promise<void> {
+    const starred = [...cache.bySeq].filter(([, entry]) => favourites.has(entry.jobId));
+    const fresh = await Promise.all(starred.map(([, entry]) => getEntry(entry.jobId)));
+    starred.forEach(([n], index) => {
+      const entry = fresh[index];
+      if (entry) cache.bySeq.set(n, entry);
+    });
+  }
+
   function matches(entry: BoardEntry, filter: BoardFilter, favourites: Set<string>): boolean {
     if (filter.model && entry.model !== filter.model) return false;
     if (filter.person) {
@@ -140,6 +150,7 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
     async list(channelId, filter, page): Promise<BoardPage> {
       const cache = await channelEntries(channelId);
       const favourites = await favouriteJobs(channelId);
+      await refreshStarred(cache, favourites);
       const limit = page.limit ?? defaultPageSize;
       const before = page.cursor === undefined ? Number.POSITIVE_INFINITY : Number(page.cursor);
       const picked: BoardEntry[] = [];
