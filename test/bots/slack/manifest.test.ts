@@ -8,18 +8,21 @@ it('declares /imagine, the bot events, the scopes and interactivity in slack/man
     return [...block.matchAll(/^\s+- ([a-z_.:]+)$/gm)].map((match) => match[1]);
   };
   expect(manifest).toContain('    - command: /imagine\n');
-  expect(listed('bot_events').slice(0, 4)).toEqual([
+  expect(listed('bot_events').slice(0, 6)).toEqual([
     'app_mention',
     'message.channels',
     'message.groups',
     'message.im',
+    'reaction_added',
+    'reaction_removed',
   ]);
-  expect(listed('bot').slice(0, 9).sort()).toEqual(
+  expect(listed('bot').slice(0, 10).sort()).toEqual(
     [
       'commands',
       'chat:write',
       'files:read',
       'files:write',
+      'reactions:read',
       'reactions:write',
       'channels:history',
       'groups:history',
