@@ -105,6 +105,9 @@ export async function createClient(
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessages,
+      // ⭐ reactions mark favourites on the team board (not privileged).
+      GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.DirectMessageReactions,
       ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
     rest: restOptions(discord.apiUrl),

@@ -9,6 +9,7 @@ import { createClient, login } from './client.js';
 import { describeError } from './discord-errors.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
+import { starReaction } from './reactions.js';
 import { discordRestOutlet } from './rest-outlet-for.js';
 
 export { commandDefinitions } from './command-definitions.js';
@@ -82,6 +83,14 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       if (await firstToClaim('message', message.id)) await handleMessage(bot, message);
     }),
   );
+  // ⭐ on a result: a favourite on the team board. Every shard process sees only its guilds' reactions.
+  client.on(Events.Raw, (packet: unknown) => {
+    const reaction = starReaction(packet);
+    if (reaction === undefined) return;
+    track('a reaction', async () => {
+      await bot.brain.favouriteMessage(reaction.messageKey, reaction.userId, reaction.on);
+    });
+  });
   // Jobs post their own replies (from this process or any other) through this client's REST.
   options.app.useOutlet(
     discordRestOutlet(discord, logger, { now: () => bot.clock.now(), events: options.app.services.events }),
