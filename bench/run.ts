@@ -13,6 +13,7 @@ const benches: Record<string, string> = {
   'big-images': 'big-images.ts',
   throughput: 'throughput.ts',
   soak: 'soak.ts',
+  board: 'board.ts',
 };
 
 function runBench(file: string, args: readonly string[]): Promise<number> {

@@ -216,9 +216,9 @@ describe('imagine-bot register discord', () => {
       expect(puts[0]?.body).toStrictEqual(JSON.parse(JSON.stringify(commandDefinitions)));
       expect(puts[0]?.authorization).toBe(`Bot ${discordToken}`);
       expect(out[0]).toBe(
-        `Registered 8 Discord commands in server ${guildId} (they appear at once): imagine, compare, models, settings, usage, cancel, help, Edit with imagine\n`,
+        `Registered 9 Discord commands in server ${guildId} (they appear at once): imagine, compare, models, settings, usage, cancel, board, help, Edit with imagine\n`,
       );
-      expect(out[1]).toMatch(/^Registered 8 Discord commands globally/);
+      expect(out[1]).toMatch(/^Registered 9 Discord commands globally/);
     } finally {
       await discord.close();
     }
