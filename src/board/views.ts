@@ -80,8 +80,13 @@ export async function treeView(view: ViewContext, entry: BoardEntry, image: numb
   const everyone = [entry, ...chain, ...children];
   const starred = await starredSet(view.board, everyone);
   const parent = chain.at(-1);
-  const pickOf = (of: BoardEntry) =>
-    of.jobId === entry.parentId && entry.parentImage ? entry.parentImage : 1;
+  // Which image of each ancestor its descendant in the chain was made from.
+  const madeFrom = new Map<string, number>();
+  for (const [index, ancestor] of chain.entries()) {
+    const child = chain[index + 1] ?? entry;
+    madeFrom.set(ancestor.jobId, child.parentImage ?? 1);
+  }
+  const pickOf = (of: BoardEntry) => madeFrom.get(of.jobId) ?? 1;
   const siblings = entry.images.map((_, index) => index + 1).filter((number) => number !== image);
   const isStarred = marks.some((mark) => mark.image === image);
   const body = html`<main class="page tree"><form method="post">

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { osUserName, runConsoleChat } from '../bots/console/index.js';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, configSecrets, loadConfig } from '../config.js';
 import { ImagineError, invalidOption, isImagineError } from '../core/errors.js';
 import { chooseLogFormat, createLogger } from '../core/logger.js';
 import type { CliIo } from './io.js';
@@ -47,10 +47,15 @@ export async function chatWithConfig(
   const logger = createLogger({
     level,
     format: chooseLogFormat(config.logFormat, io.logIsTerminal ?? false),
-    secrets: [config.imageApi.apiKey],
+    secrets: configSecrets(config),
     sink: io.log,
   });
   const app = await createApp(config, { logger });
+  // With BOARD_SECRET and BOARD_PORT, the chat's /board link is served from here (loaded only then: sharp).
+  const board =
+    config.board.secret !== undefined && config.board.port !== undefined
+      ? await (await import('../board/board-for-app.js')).startBoardForApp(app, config, logger)
+      : undefined;
   try {
     await runConsoleChat({
       brain: app.brain,
@@ -64,6 +69,7 @@ export async function chatWithConfig(
       onInterrupt: io.onInterrupt,
     });
   } finally {
+    await board?.close();
     await app.close();
   }
   return 0;

@@ -138,6 +138,8 @@ describe('the team board in a real browser', () => {
       .locator('.ancestry article.card')
       .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-job')));
     expect(ancestors).toEqual([jobs.imagine, jobs.upscale]);
+    // The zoom came from the upscale of image 2: the first request shows that image.
+    expect(await page.locator('.ancestry article.card').first().getAttribute('data-image')).toBe('2');
     const children = await page
       .locator('.children article.card')
       .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-job')));
