@@ -41,7 +41,11 @@ describe('config', () => {
       imageTtlMs: 7 * 24 * 60 * 60 * 1000,
       shutdownGraceMs: 25_000,
       metrics: { host: '127.0.0.1', port: 9464 },
-      board: { linkTtlMs: 7 * 24 * 60 * 60 * 1000, host: '0.0.0.0', favouriteTtlMs: 90 * 24 * 60 * 60 * 1000 },
+      board: {
+        linkTtlMs: 7 * 24 * 60 * 60 * 1000,
+        host: '0.0.0.0',
+        favouriteTtlMs: 90 * 24 * 60 * 60 * 1000,
+      },
       jobStalledMs: 30_000,
       adminIds: [],
       logLevel: 'info',
