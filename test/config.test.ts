@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { configSecrets, parseConfig } from '../src/config.js';
 import { ImagineError } from '../src/core/errors.js';
 import { modelTable } from '../src/core/models/table.js';
 
@@ -68,6 +68,35 @@ describe('config', () => {
     const config = parseConfig({ IMAGE_API_KEY: secret, STORE_NAMESPACE: 'team-b', JOB_STALLED_MS: '5000' });
     expect(config.storeNamespace).toBe('team-b');
     expect(config.jobStalledMs).toBe(5000);
+  });
+
+  it('reads the team board’s variables, with one-line errors for bad values, and redacts BOARD_SECRET', () => {
+    const config = parseConfig({
+      IMAGE_API_KEY: secret,
+      BOARD_SECRET: 'board-SENTINEL-77',
+      PUBLIC_URL: 'https://imagine.example.com/',
+      BOARD_LINK_TTL: '12h',
+      BOARD_PORT: '8080',
+      FAVOURITE_TTL_DAYS: '30',
+    });
+    expect(config.board).toStrictEqual({
+      secret: 'board-SENTINEL-77',
+      publicUrl: 'https://imagine.example.com',
+      linkTtlMs: 12 * 60 * 60 * 1000,
+      port: 8080,
+      host: '0.0.0.0',
+      favouriteTtlMs: 30 * 24 * 60 * 60 * 1000,
+    });
+    expect(configSecrets(config)).toContain('board-SENTINEL-77');
+    expect(configError({ IMAGE_API_KEY: secret, BOARD_LINK_TTL: 'soon' }).message).toBe(
+      'BOARD_LINK_TTL must be a duration such as 7d, 12h or 30m (got "soon").',
+    );
+    expect(configError({ IMAGE_API_KEY: secret, PUBLIC_URL: 'ftp://files' }).message).toBe(
+      'PUBLIC_URL must be the http(s) address people reach the bot at (got "ftp://files").',
+    );
+    expect(configError({ IMAGE_API_KEY: secret, BOARD_PORT: '70000' }).message).toBe(
+      'BOARD_PORT must be a port number 0–65535 (got "70000").',
+    );
   });
 
   it('resolves a model alias in DEFAULT_MODEL and strips a trailing slash from the base URL', () => {
