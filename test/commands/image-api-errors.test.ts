@@ -111,16 +111,16 @@ describe('every image API failure, as the user sees it', () => {
   it('answers an unknown slash command by naming the real ones', async () => {
     const reply = onlyReply(await harness.app.brain.command('paint', {}, [], harness.context()), 'error');
     expect(reply.text).toBe(
-      'Unknown command "paint". Commands: imagine, edit, compare, models, settings, usage, cancel, help.',
+      'Unknown command "paint". Commands: imagine, edit, compare, models, settings, usage, cancel, board, help.',
     );
     const typo = onlyReply(await harness.app.brain.command('modles', {}, [], harness.context()), 'error');
     expect(typo.text).toBe(
-      'Unknown command "modles". Did you mean models? Commands: imagine, edit, compare, models, settings, usage, cancel, help.',
+      'Unknown command "modles". Did you mean models? Commands: imagine, edit, compare, models, settings, usage, cancel, board, help.',
     );
   });
 
   it('answers help on an unknown topic by saying so, suggesting the closest and listing the topics', async () => {
-    const topics = 'Topics: imagine, edit, compare, models, settings, usage, cancel, help.';
+    const topics = 'Topics: imagine, edit, compare, models, settings, usage, cancel, board, help.';
     const typo = onlyReply(await harness.app.brain.text('help setings', [], harness.context()), 'info');
     expect(typo.text).toBe(`There is no help on "setings". Did you mean settings? ${topics}`);
     const structured = await harness.app.brain.command('help', { command: 'dance' }, [], harness.context());

@@ -125,7 +125,8 @@ describe('without the Message Content intent', () => {
   it('logs it at start-up, leaves the intent out, and still serves slash commands and mentions', async () => {
     harness = await startDiscordHarness({ applicationFlags: 0 });
     const { discord, images } = harness;
-    expect(discord.identifies.map((identify) => identify.intents)).toStrictEqual([1 | 512]);
+    // Guilds 1, GuildMessages 512, GuildMessageReactions 1024 and DirectMessageReactions 8192 (⭐ for the board).
+    expect(discord.identifies.map((identify) => identify.intents)).toStrictEqual([1 | 512 | 1024 | 8192]);
     expect(harness.logLines.some((line) => line.includes('the Message Content intent is not enabled'))).toBe(
       true,
     );
@@ -148,6 +149,8 @@ describe('without the Message Content intent', () => {
 
   it('with it, asks for it in IDENTIFY', async () => {
     harness = await startDiscordHarness();
-    expect(harness.discord.identifies.map((identify) => identify.intents)).toStrictEqual([1 | 512 | 32768]);
+    expect(harness.discord.identifies.map((identify) => identify.intents)).toStrictEqual([
+      1 | 512 | 1024 | 8192 | 32768,
+    ]);
   });
 });
