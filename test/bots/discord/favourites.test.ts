@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generalChannelId, guildId } from '../../fakes/discord/index.js';
+import { until } from '../../support/until.js';
 import {
   alice,
   bodyOf,
@@ -8,14 +9,6 @@ import {
   startDiscordHarness,
   waitForAnswer,
 } from './discord-harness.js';
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('⭐ reactions on Discord', () => {
   let harness: DiscordHarness;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../support/until.js';
 import { imagineResult, nextEventId, type SlackHarness, startSlackHarness } from './slack-harness.js';
 
 const reaction = (type: 'reaction_added' | 'reaction_removed', name: string, ts: string) => ({
@@ -9,15 +10,6 @@ const reaction = (type: 'reaction_added' | 'reaction_removed', name: string, ts:
   item_user: 'U0BOT',
   event_ts: `${Math.floor(Date.now() / 1000)}.000200`,
 });
-
-/** Polls an asynchronous condition (the reaction is handled after its ack). */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('⭐ reactions in Slack', () => {
   let harness: SlackHarness;
