@@ -35,6 +35,7 @@ describe('the team board in a real browser', () => {
   const output: string[] = [];
   let link = '';
   const jobs: Record<string, string> = {};
+  const consoleErrors: string[] = [];
 
   const latestJob = async () => {
     const listed = await app.services.board?.list('console:local', {}, { limit: 1 });
@@ -90,6 +91,10 @@ describe('the team board in a real browser', () => {
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('dialog', (dialog) => {
       throw new Error(`a dialog opened: ${dialog.message()}`);
+    });
+    // A Content-Security-Policy violation or a script error shows as a console error.
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
     });
   }, 120_000);
 
@@ -185,6 +190,23 @@ describe('the team board in a real browser', () => {
     await expect.poll(() => page.locator('article.card').count()).toBe(1);
     expect(await page.locator('article.card').getAttribute('data-job')).toBe(jobs.upscale);
     await shot('5-favourites');
+  });
+
+  it('is readable on a phone: cards in columns that fit, nothing to scroll sideways, no console errors', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      await phone.goto(link);
+      await expect.poll(() => phone.locator('article.card').count()).toBeGreaterThan(0);
+      // Evaluated in the page (the project's types have no DOM).
+      const widths = await phone.evaluate<number[]>(
+        '[document.documentElement.scrollWidth, window.innerWidth]',
+      );
+      expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
+      await phone.screenshot({ path: join(artifacts, '7-phone.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+    expect(consoleErrors.filter((text) => !text.includes('403'))).toEqual([]);
   });
 
   it('answers a changed or expired link with a plain 403 page', async () => {
