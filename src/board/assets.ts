@@ -41,3 +41,7 @@ function update() {
 picks.forEach(function (box) { box.addEventListener('change', update); });
 update();
 `;
+
+/** A small icon, so browsers do not ask for /favicon.ico (outside the signed path). */
+export const boardIcon =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4a3aa8"/><rect x="3" y="3" width="4" height="4" fill="#fff"/><rect x="9" y="3" width="4" height="4" fill="#fff"/><rect x="3" y="9" width="4" height="4" fill="#fff"/><rect x="9" y="9" width="4" height="4" fill="#f5c542"/></svg>';

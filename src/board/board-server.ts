@@ -10,7 +10,7 @@ import { verifyBoardAccess } from '../core/board/board-link.js';
 import type { Logger } from '../core/logger.js';
 import type { ImageBlobs } from '../core/store/blobs.js';
 import type { Store } from '../core/store/store.js';
-import { boardCss, boardJs } from './assets.js';
+import { boardCss, boardIcon, boardJs } from './assets.js';
 import { createBoardImages } from './board-images.js';
 import { forbiddenPage } from './pages.js';
 import { compareView, gridView, treeView, type ViewContext } from './views.js';
@@ -95,6 +95,12 @@ export function createBoardHandler(options: BoardServerOptions) {
       return answer(response, 200, boardCss, {
         'content-type': 'text/css; charset=utf-8',
         'cache-control': 'private, max-age=3600',
+      });
+    }
+    if (first === 'assets' && second === 'icon.svg') {
+      return answer(response, 200, boardIcon, {
+        'content-type': 'image/svg+xml',
+        'cache-control': 'private, max-age=86400',
       });
     }
     if (first === 'assets' && second === 'board.js') {

@@ -15,7 +15,7 @@ const who = (entry: BoardEntry) => entry.requester.name ?? entry.requester.id;
 export function page(frame: PageFrame, root: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title}</title><link rel="stylesheet" href="${root}assets/board.css">
+<title>${frame.title}</title><link rel="icon" href="${root}assets/icon.svg" type="image/svg+xml"><link rel="stylesheet" href="${root}assets/board.css">
 <script src="${root}assets/board.js" defer></script></head>
 <body><header><h1><a href="${root}" class="home">Team board</a> · ${frame.title}</h1>
 <p class="note">${frame.channelLabel} · this link works until ${minute(frame.linkExpiresAt)} UTC</p></header>
