@@ -70,7 +70,12 @@ export function createBoardHandler(options: BoardServerOptions) {
     const [, , access = '', ...rest] = url.pathname.split('/');
     const grant = verifyBoardAccess(options.secret, access, now());
     if (!grant) return answer(response, 403, forbiddenPage());
-    const path = rest.map((part) => decodeURIComponent(part));
+    let path: string[];
+    try {
+      path = rest.map((part) => decodeURIComponent(part));
+    } catch {
+      return answer(response, 404, 'Not found.');
+    }
     const view: ViewContext = {
       board: options.board,
       channelId: grant.channelId,

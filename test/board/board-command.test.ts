@@ -37,6 +37,7 @@ describe('/imagine board on Slack', () => {
     expect((await fetch(`${new URL(harness.eventsUrl).origin}/board/${access.slice(0, -2)}xx/`)).status).toBe(
       403,
     );
+    expect((await fetch(`${local}job/%E0%A4%A`)).status).toBe(404);
     // Slack's own requests still reach Bolt.
     expect((await harness.slash('usage')).status).toBe(200);
   });

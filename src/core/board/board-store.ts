@@ -141,7 +141,8 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
 
     async linkMessage(jobId, messageUrl) {
       const entry = await getEntry(jobId);
-      if (!entry || entry.messageUrl === messageUrl) return;
+      // The first message of a result is its link (later ones are the same result's other parts).
+      if (!entry || entry.messageUrl !== undefined) return;
       await store.set(entries, jobId, { ...entry, messageUrl }, ttlOf(entry));
     },
 

@@ -146,6 +146,9 @@ function behaviour(name: string, openPair: () => Promise<[Store, Store]>) {
       expect((await two.children('root')).map((child) => child.jobId)).toEqual(['u2', 'v1']);
       await one.linkMessage('u2', 'https://slack.com/archives/C9/p1700000000000100');
       expect((await two.get('u2'))?.messageUrl).toBe('https://slack.com/archives/C9/p1700000000000100');
+      // A result's later messages do not move its link.
+      await two.linkMessage('u2', 'https://slack.com/archives/C9/p1700000000000200');
+      expect((await one.get('u2'))?.messageUrl).toBe('https://slack.com/archives/C9/p1700000000000100');
       await one.record(entry('short', { channelId: 'slack:T1/C9', expiresAt: now + 1000 }));
       expect((await two.list('slack:T1/C9', {}, {})).entries).toHaveLength(4);
       now += 2000;
