@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
+import { createSemaphore } from '../core/net/semaphore.js';
 import type { ImageBlobs } from '../core/store/blobs.js';
 import type { Store } from '../core/store/store.js';
 
 const thumbnailSide = 360;
 const thumbnails = 'board-thumb';
 const thumbnailMemory = 512;
+const thumbnailsAtOnce = 2;
 /** Content-addressed: a hash never names other bytes, so a browser may keep them. */
 const immutable = 'private, max-age=31536000, immutable';
 
@@ -92,6 +94,8 @@ function gone(response: ServerResponse): void {
 export function createBoardImages(parts: { blobs: ImageBlobs; store: Store }): BoardImages {
   const recent = new Map<string, { bytes: Buffer; hash: string }>();
   const making = new Map<string, Promise<{ bytes: Buffer; hash: string } | undefined>>();
+  // Each new thumbnail reads its original (up to ~45 MB) and decodes it: a page of 60 must not do so all at once.
+  const makers = createSemaphore(thumbnailsAtOnce);
 
   async function makeThumbnail(hash: string, ttlMs: number) {
     const known = await parts.store.get<string>(thumbnails, hash);
@@ -125,7 +129,15 @@ export function createBoardImages(parts: { blobs: ImageBlobs; store: Store }): B
     async thumbnail(request, response, hash, ttlMs) {
       let thumb = recent.get(hash);
       if (!thumb) {
-        const pending = making.get(hash) ?? makeThumbnail(hash, ttlMs);
+        const pending =
+          making.get(hash) ??
+          makers.acquire().then(async (release) => {
+            try {
+              return await makeThumbnail(hash, ttlMs);
+            } finally {
+              release();
+            }
+          });
         making.set(hash, pending);
         thumb = await pending.finally(() => making.delete(hash));
         if (!thumb) return gone(response);

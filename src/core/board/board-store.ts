@@ -75,7 +75,6 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
     const count = await store.count(`board-seq:${channelId}`);
     if (count > cache.read) {
       const from = cache.read + 1;
-      cache.read = count;
       for (let start = from; start <= count; start += readBatch) {
         const end = Math.min(count, start + readBatch - 1);
         const numbers = Array.from({ length: end - start + 1 }, (_, index) => start + index);
@@ -86,6 +85,8 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
           }),
         );
         for (const [n, entry] of found) if (entry) cache.bySeq.set(n, entry);
+        // Only what was read counts as read: a store error leaves the rest for the next page.
+        cache.read = end;
       }
     }
     const time = now();
