@@ -62,8 +62,16 @@ export function createActiveJobJournal(store: Store): ActiveJobJournal {
     await persist(current);
   };
   return {
-    list: async () =>
-      [...(await entries()).values()].sort((first, second) => first.sequence - second.sequence),
+    // Read from the store (after this journal's own writes): it is what a new process recovers from, and
+    // another process may have written it since this one first looked.
+    async list() {
+      await (nextWrite ?? lastWrite).catch(() => undefined);
+      const current = await entries();
+      const stored = (await store.getParsed(namespace, key, journalSchema)) ?? [];
+      current.clear();
+      for (const entry of stored) current.set(entry.id, entry);
+      return [...current.values()].sort((first, second) => first.sequence - second.sequence);
+    },
     async add(entry) {
       let added: ActiveJobEntry = { ...entry, sequence: 1 };
       await change((current) => {

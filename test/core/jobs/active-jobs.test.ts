@@ -43,6 +43,20 @@ describe('the embedded runner’s journal of active jobs', () => {
     await store.close();
   });
 
+  it('lists what the store holds now, also what another process wrote after this one first looked', async () => {
+    const store = await createStore(`sqlite://${join(directory, 'shared.sqlite')}`);
+    const watcher = createActiveJobJournal(store);
+    expect(await watcher.list()).toEqual([]);
+    const writerStore = await createStore(`sqlite://${join(directory, 'shared.sqlite')}`);
+    const writer = createActiveJobJournal(writerStore);
+    await writer.add({ id: 'j1', userId: 'u1' });
+    await writer.add({ id: 'j2', userId: 'u2' });
+    expect((await watcher.list()).map((entry) => entry.id)).toEqual(['j1', 'j2']);
+    // Its own next change builds on what it listed.
+    expect((await watcher.add({ id: 'j3', userId: 'u3' })).sequence).toBe(3);
+    await Promise.all([store.close(), writerStore.close()]);
+  });
+
   it('rejects the add whose write failed, and the next change writes again', async () => {
     const store = await createStore(`sqlite://${join(directory, 'failing.sqlite')}`);
     const failing: Store = Object.create(store);
