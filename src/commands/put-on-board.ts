@@ -17,8 +17,9 @@ export async function putOnBoard(
   try {
     const url = messageKey === undefined ? undefined : messageUrlOf(messageKey, job.destination);
     const expiresAt = (job.finishedAt ?? services.now()) + services.config.imageTtlMs;
-    await board.record(boardEntryOf(job, expiresAt, url));
-    if (url !== undefined) await board.linkMessage(job.id, url);
+    // A new entry carries its link already; one recorded before (the result's first link had no message) gets it.
+    const recorded = await board.record(boardEntryOf(job, expiresAt, url));
+    if (!recorded && url !== undefined) await board.linkMessage(job.id, url);
   } catch (error) {
     services.events.boardNotRecorded(job, error);
   }

@@ -61,7 +61,8 @@ export interface FavouriteMark {
 
 /** A channel's results, newest first, their family tree and its favourites; shared by every instance via the store. */
 export interface BoardIndex {
-  record(entry: BoardEntry): Promise<void>;
+  /** False when the job was on the board already (a result's second message, another instance). */
+  record(entry: BoardEntry): Promise<boolean>;
   /** Sets the link back to the message (after the platform posted the result). */
   linkMessage(jobId: string, messageUrl: string): Promise<void>;
   get(jobId: string): Promise<BoardEntry | undefined>;

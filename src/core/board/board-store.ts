@@ -122,7 +122,7 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
 
   return {
     async record(entry) {
-      if (!(await store.claim(`board-record:${entry.jobId}`, 'board', ttlOf(entry)))) return;
+      if (!(await store.claim(`board-record:${entry.jobId}`, 'board', ttlOf(entry)))) return false;
       await store.set(entries, entry.jobId, entry, ttlOf(entry));
       const { used } = await store.reserve(
         `board-seq:${entry.channelId}`,
@@ -138,6 +138,7 @@ export function createBoardStore(options: BoardStoreOptions): BoardIndex {
         );
         await store.set(kids, `${entry.parentId}:${child.used}`, entry.jobId, ttlOf(entry));
       }
+      return true;
     },
 
     async linkMessage(jobId, messageUrl) {
