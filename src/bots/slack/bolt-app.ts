@@ -17,6 +17,8 @@ export interface BoltAppOptions {
   ackGate?: AckGate;
   /** HTTP mode: other pages on Slack's PORT (the team board). */
   otherRoutes?: SignedReceiverOptions['otherRoutes'];
+  /** HTTP mode: slash commands claimed and acked right after their signature check. */
+  earlyCommandAck?: SignedReceiverOptions['earlyCommandAck'];
 }
 
 export interface SlackApp {
@@ -70,6 +72,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<SlackApp> 
             boltLogger: logger,
             ...(options.ackGate && { ackGate: options.ackGate }),
             ...(options.otherRoutes && { otherRoutes: options.otherRoutes }),
+            ...(options.earlyCommandAck && { earlyCommandAck: options.earlyCommandAck }),
           }),
         };
   // The ids come from the check above, so Bolt asks auth.test nothing more.

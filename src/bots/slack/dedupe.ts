@@ -2,7 +2,8 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { z } from 'zod';
 import type { Brain } from '../../commands/brain.js';
 import type { Logger } from '../../core/logger.js';
-import { requestTimestampToleranceSeconds, signedDeliveryProperty } from './signed-receiver.js';
+import { signedDeliveryProperty } from './early-command-ack.js';
+import { requestTimestampToleranceSeconds } from './signed-receiver.js';
 
 /** Slack retries for about 5 minutes; an hour covers every retry with room to spare. */
 const claimTtlMs = 60 * 60 * 1000;
@@ -35,18 +36,29 @@ export function dedupeEvents(brain: Brain, logger: Logger): Middleware<AnyMiddle
 /**
  * A signed HTTP request replayed as is (same body, timestamp and signature) passes Bolt's checks for as long as
  * the timestamp is in the window. Each signed delivery runs once, claimed in the shared store so it also holds
- * across instances; a replay is acked (200, empty) and does nothing. Socket Mode requests carry no signature.
+ * across instances: false for a replay, which is logged.
+ */
+export function signedDeliveryClaim(
+  brain: Brain,
+  logger: Logger,
+): (delivery: string, type: unknown) => Promise<boolean> {
+  return async (delivery, type) => {
+    if (await brain.claimEvent(`slack-delivery:${delivery}`, deliveryClaimTtlMs)) return true;
+    logger.warn('replayed Slack request ignored', { delivery: delivery.slice(0, 16), type });
+    return false;
+  };
+}
+
+/**
+ * The claim of `signedDeliveryClaim` for what the receiver did not claim already (all but slash commands): a
+ * replay is acked (200, empty) and does nothing. Socket Mode requests carry no signature.
  */
 export function dedupeSignedDeliveries(brain: Brain, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  const claim = signedDeliveryClaim(brain, logger);
   return async (args) => {
     const signed = signedContext.safeParse(args.context);
     if (!signed.success) return args.next();
-    const delivery = signed.data[signedDeliveryProperty];
-    if (!(await brain.claimEvent(`slack-delivery:${delivery}`, deliveryClaimTtlMs))) {
-      logger.warn('replayed Slack request ignored', {
-        delivery: delivery.slice(0, 16),
-        type: args.body.type,
-      });
+    if (!(await claim(signed.data[signedDeliveryProperty], args.body.type))) {
       await args.ack?.();
       return;
     }

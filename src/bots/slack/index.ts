@@ -8,11 +8,12 @@ import type { Logger } from '../../core/logger.js';
 import { createAccessPolicy } from './access.js';
 import { createAckGate, noAckGate } from './ack-gate.js';
 import { createBoltApp } from './bolt-app.js';
-import { dedupeEvents, dedupeSignedDeliveries } from './dedupe.js';
+import { dedupeEvents, dedupeSignedDeliveries, signedDeliveryClaim } from './dedupe.js';
 import type { SlackDeps } from './deps.js';
 import { slackFilePolicy } from './download-files.js';
 import { leanFetch } from './lean-fetch.js';
 import { registerListeners } from './listeners/index.js';
+import { slashCommandName } from './listeners/slash-command.js';
 import { slackStartUpError } from './start-up-check.js';
 import { createSlackWebApiOutlet } from './web-api-outlet.js';
 
@@ -70,17 +71,24 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const clock = options.clock ?? { now: () => Date.now() };
   const ackGate = slack.appToken === undefined ? createAckGate() : noAckGate;
   const otherRoutes = slack.appToken === undefined ? boardRoutesOnSlackPort(app, config, logger) : undefined;
+  const access = createAccessPolicy(slack, config.adminIds);
   const { bolt, socketOpen } = await createBoltApp({
     slack,
     logger,
     ackGate,
     ...(otherRoutes && { otherRoutes }),
+    earlyCommandAck: {
+      command: slashCommandName,
+      claimDelivery: signedDeliveryClaim(app.brain, logger),
+      access,
+      afterAcks: () => ackGate.afterAcks(),
+    },
     logLevel: config.logLevel,
     ...(options.retryConfig && { retryConfig: options.retryConfig }),
   });
   const deps: SlackDeps = {
     brain: app.brain,
-    access: createAccessPolicy(slack, config.adminIds),
+    access,
     logger,
     downloads: app.downloads,
     filePolicy: slackFilePolicy(slack.botToken, slack.apiUrl),

@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger as BoltLogger, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import type { AckGate } from './ack-gate.js';
+import {
+  ackCommandsEarly,
+  type EarlyCommandAckOptions,
+  signedDeliveryProperty,
+} from './early-command-ack.js';
 
 /** Bolt refuses a request timestamp older than this; we refuse one this far ahead of our clock too. */
 export const requestTimestampToleranceSeconds = 5 * 60;
-
-/** The context property (Bolt custom property) that names one signed delivery. */
-export const signedDeliveryProperty = 'signedDelivery';
 
 export interface SignedReceiverOptions {
   signingSecret: string;
@@ -18,6 +20,8 @@ export interface SignedReceiverOptions {
   ackGate?: AckGate;
   /** Other pages served on Slack's PORT (the team board): answers true for a request it took. */
   otherRoutes?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** Slash commands claimed and acked as soon as their signature is checked, before Bolt's app sees them. */
+  earlyCommandAck?: EarlyCommandAckOptions;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -38,10 +42,11 @@ function signedDelivery(request: IncomingMessage): string | undefined {
 }
 
 /**
- * Bolt's HTTP receiver, with two additions. A request stamped more than five minutes in the future is answered
+ * Bolt's HTTP receiver, with three additions. A request stamped more than five minutes in the future is answered
  * 401 before Bolt reads it (Bolt only checks the past, so a captured request stamped ahead could be replayed
  * for as long as the stamp is ahead). Every verified request carries `signedDelivery` in its context, which
- * `dedupeSignedDeliveries` claims so a replay inside the window runs nothing.
+ * `dedupeSignedDeliveries` claims so a replay inside the window runs nothing. With `earlyCommandAck`, the
+ * receiver hands verified requests to `ackCommandsEarly`, which claims and acks slash commands itself.
  */
 export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiver {
   const receiver = new HTTPReceiver({
@@ -53,6 +58,12 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
       return delivery === undefined ? {} : { [signedDeliveryProperty]: delivery };
     },
   });
+  const earlyCommandAck = options.earlyCommandAck;
+  if (earlyCommandAck !== undefined) {
+    const init = receiver.init.bind(receiver);
+    // The receiver only ever calls its app's processEvent.
+    receiver.init = (app) => init(ackCommandsEarly(app, earlyCommandAck) as typeof app);
+  }
   const boltListener = receiver.requestListener;
   // requestListener is the receiver's public entry point, the one its own server calls for every request.
   receiver.requestListener = (request, response) => {

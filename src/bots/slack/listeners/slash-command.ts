@@ -1,27 +1,24 @@
 import type { App } from '@slack/bolt';
-import { routeText } from '../../../commands/registry.js';
-import { refusalText } from '../access.js';
+import { commandAck } from '../command-ack.js';
 import { createCommandResponder } from '../command-responder.js';
 import type { SlackDeps } from '../deps.js';
 import { slackContext } from '../slack-context.js';
 import { plainText } from '../slack-text.js';
 
-export const queuedNote = '⏳ Queued…';
-
 /**
  * `/imagine <prompt> --flags` and `/imagine help|models|settings|compare|usage|cancel …`: ack first, work after the
- * acks of the requests that came with it.
+ * acks of the requests that came with it. In HTTP mode the receiver has acked already (`early-command-ack.ts`),
+ * with the same `commandAck`, and this `ack` does nothing.
  */
+export const slashCommandName = '/imagine';
+
 export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
-  bolt.command('/imagine', async ({ command, ack, respond, client }) => {
+  bolt.command(slashCommandName, async ({ command, ack, respond, client }) => {
     const place = { team: command.team_id, channel: command.channel_id, user: command.user_id };
-    if (!deps.access.allows(place)) {
-      await ack({ response_type: 'ephemeral', text: refusalText });
-      return;
-    }
+    const { response, refused, noteShown } = commandAck(command, deps.access);
+    await ack(response);
+    if (refused) return;
     const text = plainText(command.text);
-    const noteShown = routeText(text).command.makesImages;
-    await ack(noteShown ? { response_type: 'ephemeral', text: queuedNote } : undefined);
     await deps.afterAcks();
     const responder = createCommandResponder(
       { client, respond, channel: command.channel_id, user: command.user_id, noteShown },
