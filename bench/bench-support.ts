@@ -69,7 +69,12 @@ export function writeBenchResults(name: string, fields: Record<string, unknown>)
 export function profileUntilKilled(directory: string): void {
   const session = new Session();
   session.connect();
-  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  const intervalUs = Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? '1000');
+  session.post('Profiler.enable', () =>
+    session.post('Profiler.setSamplingInterval', { interval: intervalUs }, () =>
+      session.post('Profiler.start'),
+    ),
+  );
   process.once('SIGTERM', () => {
     session.post('Profiler.stop', (error, result) => {
       if (error === null)

@@ -91,6 +91,32 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
   const purgeCounters = database.prepare<[number]>('DELETE FROM store_counters WHERE expires <= ?');
   const purgeClaims = database.prepare<[number]>('DELETE FROM store_claims WHERE expires <= ?');
   let lastPurge = 0;
+  // Claims asked in one turn of the event loop are taken in one transaction: one commit for a burst's claims.
+  type PendingClaim = {
+    key: string;
+    owner: string;
+    ttlMs: number;
+    resolve(taken: boolean): void;
+    reject(error: unknown): void;
+  };
+  let pendingClaims: PendingClaim[] = [];
+  const claimTransaction = database.transaction((claims: readonly PendingClaim[]): boolean[] => {
+    const now = Date.now();
+    return claims.map((claim) => takeClaim.run(claim.key, claim.owner, now + claim.ttlMs, now).changes === 1);
+  });
+  function takePendingClaims(): void {
+    const claims = pendingClaims;
+    pendingClaims = [];
+    let taken: boolean[];
+    try {
+      purgeNowAndThen();
+      taken = claimTransaction.immediate(claims);
+    } catch (error) {
+      for (const claim of claims) claim.reject(error);
+      return;
+    }
+    for (const [index, claim] of claims.entries()) claim.resolve(taken[index] === true);
+  }
 
   // Read the clock inside the transaction: only then is it after every other process's last write.
   const reserveTransaction = database.transaction(
@@ -127,10 +153,11 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
       const raw = selectLiveCount.get(key, Date.now());
       return raw === undefined ? 0 : countRow.parse(raw).used;
     },
-    claim(key: string, owner: string, ttlMs: number): boolean {
-      purgeNowAndThen();
-      const now = Date.now();
-      return takeClaim.run(key, owner, now + ttlMs, now).changes === 1;
+    claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
+      return new Promise((resolve, reject) => {
+        if (pendingClaims.length === 0) setImmediate(takePendingClaims);
+        pendingClaims.push({ key, owner, ttlMs, resolve, reject });
+      });
     },
   };
 }

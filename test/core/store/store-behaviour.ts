@@ -187,6 +187,21 @@ export function describeStoreBehaviour(name: string, harness: StoreHarness): voi
       expect(await store.claim(key, 'instance-a', 60_000)).toBe(false);
     });
 
+    it('gives each key of 40 racing claims from two clients to exactly one owner', async () => {
+      const [first, second] = await openPair();
+      const keys = Array.from({ length: 10 }, () => `event:${randomUUID()}`);
+      const attempts = [first, second].flatMap((store, index) =>
+        [...keys, ...keys].map(async (key) => ({
+          key,
+          taken: await store.claim(key, `owner-${index}`, 60_000),
+        })),
+      );
+      const results = await Promise.all(attempts);
+      for (const key of keys) {
+        expect(results.filter((result) => result.key === key && result.taken)).toHaveLength(1);
+      }
+    });
+
     it('gives exactly 3 of 40 racing reservations from two clients', async () => {
       const [first, second] = await openPair();
       const key = `race:${randomUUID()}`;
