@@ -80,6 +80,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
   let slotsTaken = 0;
   let closed = false;
   let pumping = false;
+  let announceScheduled = false;
   let pumpRequested = false;
 
   function deliver(listener: Listener, event: ProgressEvent): void {
@@ -114,6 +115,20 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
     return queue.findIndex((job) => runningCount(job.userId) < perUserConcurrency);
   }
 
+  /**
+   * Once per turn of the event loop, after the turn's starts: every start moves each queued job up by one, so
+   * announcing on each start would tell 184 queued jobs 16 times a wave of 16 answers — work that sat between
+   * each answer of the image API and the next job's call.
+   */
+  function announcePositionsSoon(): void {
+    if (announceScheduled) return;
+    announceScheduled = true;
+    setImmediate(() => {
+      announceScheduled = false;
+      if (!closed) announcePositions();
+    });
+  }
+
   function announcePositions(): void {
     for (const [index, job] of queue.entries()) {
       const position = index + 1;
@@ -123,8 +138,12 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
     }
   }
 
-  // Listeners may cancel or submit while we emit; such calls ask for another round instead of nesting.
-  function pump(): void {
+  /**
+   * Starts what may start. A submit, cancel or recovery announces the new positions at once; a slot freed by a
+   * job announces them once this turn's starts are done (`announcePositionsSoon`).
+   * Listeners may cancel or submit while we emit; such calls ask for another round instead of nesting.
+   */
+  function pump(announceNow = true): void {
     if (pumping) {
       pumpRequested = true;
       return;
@@ -137,8 +156,9 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
           const [job] = queue.splice(index, 1);
           if (job !== undefined) start(job);
         }
-        announcePositions();
+        if (announceNow) announcePositions();
       } while (pumpRequested);
+      if (!announceNow) announcePositionsSoon();
     } finally {
       pumping = false;
     }
@@ -180,7 +200,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
       if (!job.handedBack && journal !== undefined) await forget(job.id);
       running.delete(job.id);
       freeSlot(job, false);
-      pump();
+      pump(false);
     }
   }
 
@@ -188,7 +208,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
     if (!job.holdsSlot) return;
     job.holdsSlot = false;
     slotsTaken -= 1;
-    if (startNext) pump();
+    if (startNext) pump(false);
   }
 
   /** Takes a finished job out of the journal; a failing store is logged (the next start sorts it out). */

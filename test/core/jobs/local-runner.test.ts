@@ -71,7 +71,8 @@ function controlledExecutor() {
 }
 
 /** Lets settled executor promises reach the runner. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Two turns: the settled job's follow-ups, then the runner's position announcements (made once per turn). */
+const settle = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 function recordingLogger() {
   const lines: { level: string; message: string; fields: LogFields | undefined }[] = [];
@@ -175,6 +176,25 @@ describe('createLocalRunner', () => {
     work.call('b').resolve();
     await settle();
     expect(work.order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('tells each queued job its new place once per turn, however many jobs start in that turn', async () => {
+    const runner = open({ globalConcurrency: 16, perUserConcurrency: 100 });
+    const ids = Array.from({ length: 50 }, (_, index) => `job-${index}`);
+    for (const id of ids) await submit(runner, id, 'alice');
+    expect(work.order).toHaveLength(16);
+    const queuedEvents = () =>
+      ids.flatMap((id) => seenBy(id)).filter((event) => event.type === 'queued').length;
+    const before = queuedEvents();
+
+    // A wave: all 16 upstream calls end in one turn, 16 queued jobs start.
+    for (const id of ids.slice(0, 16)) work.call(id).upstreamDone();
+    expect(work.order).toHaveLength(32);
+    await settle();
+    // The 18 still queued hear their new place once each (not once per start: 16 × 18).
+    expect(queuedEvents() - before).toBe(18);
+    expect(seenBy('job-32').at(-1)).toEqual({ type: 'queued', position: 1 });
+    expect(seenBy('job-49').at(-1)).toEqual({ type: 'queued', position: 18 });
   });
 
   it('counts a job whose upstream call is done against nobody: its user may start another', async () => {
