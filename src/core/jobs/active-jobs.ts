@@ -29,9 +29,10 @@ export interface ActiveJobJournal {
 }
 
 /**
- * Writes are group commits: the entries live in memory (loaded once), and every change made while a write is in
- * flight goes out together in the next one. A burst of 200 commands costs a few writes of the list, not 200
- * read-parse-write rounds in a row; each change still resolves only once it is stored.
+ * Writes are group commits: the entries live in memory (loaded once), and every change made in the same turn of
+ * the event loop, or while a write is in flight, goes out together in the next one. A burst of 200 commands, or
+ * a wave of jobs finishing together, costs a few writes of the list, not one write of the whole list per change
+ * (the list is as long as the queue); each change still resolves only once it is stored.
  */
 export function createActiveJobJournal(store: Store): ActiveJobJournal {
   let loaded: Promise<Map<string, ActiveJobEntry>> | undefined;
@@ -47,6 +48,7 @@ export function createActiveJobJournal(store: Store): ActiveJobJournal {
     if (nextWrite !== undefined) return nextWrite;
     const write = lastWrite
       .catch(() => undefined)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => {
         // From here on, changes wait for the write after this one.
         nextWrite = undefined;

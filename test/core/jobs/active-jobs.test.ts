@@ -43,6 +43,26 @@ describe('the embedded runner’s journal of active jobs', () => {
     await store.close();
   });
 
+  it('writes the changes of one turn together, even when each comes from its own chain of awaits', async () => {
+    const store = await createStore(`sqlite://${join(directory, 'wave.sqlite')}`);
+    const { store: counted, writes } = countingWrites(store);
+    const journal = createActiveJobJournal(counted);
+    const ids = Array.from({ length: 48 }, (_, index) => `job-${index}`);
+    await Promise.all(ids.map((id) => journal.add({ id, userId: 'u' })));
+    const before = writes();
+    // A wave of 16 jobs finishing in one turn: each job's own work reaches its removal after other awaits.
+    const settleAfter = async (id: string, awaits: number) => {
+      for (let step = 0; step < awaits; step += 1) await Promise.resolve();
+      await journal.remove(id);
+    };
+    await Promise.all(ids.slice(0, 16).map((id, index) => settleAfter(id, index * 3)));
+    expect(writes() - before).toBe(1);
+    expect((await createActiveJobJournal(store).list()).map((entry) => entry.id)).toStrictEqual(
+      ids.slice(16),
+    );
+    await store.close();
+  });
+
   it('lists what the store holds now, also what another process wrote after this one first looked', async () => {
     const store = await createStore(`sqlite://${join(directory, 'shared.sqlite')}`);
     const watcher = createActiveJobJournal(store);
