@@ -1,6 +1,7 @@
 import { Keyv } from 'keyv';
 import { type AtomicOperations, createKeyvStore } from './keyv-store.js';
 import type { ReserveResult, Store, StoreLogger } from './store.js';
+import { keyvValueCodec } from './value-codec.js';
 
 interface Counter {
   used: number;
@@ -71,7 +72,7 @@ export function createMemoryAtomicOperations(now: () => number = Date.now): Atom
 }
 
 export function createMemoryStore(options: { namespace: string; logger: StoreLogger }): Store {
-  const keyv = new Keyv({ namespace: options.namespace, throwOnErrors: true });
+  const keyv = new Keyv({ namespace: options.namespace, throwOnErrors: true, ...keyvValueCodec });
   return createKeyvStore({
     backend: 'memory',
     namespace: options.namespace,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ImagineError } from '../errors.js';
 import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
 import type { ReserveResult, Store, StoreLogger } from './store.js';
+import { keyvValueCodec } from './value-codec.js';
 
 export interface RedisStoreOptions {
   namespace: string;
@@ -91,7 +92,12 @@ export async function openRedisStore(url: URL, options: RedisStoreOptions): Prom
     throwOnConnectError: true,
   });
   // @keyv/redis prefixes keys itself (`namespace::key`), so keyv must not prefix them again.
-  const keyv = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv(adapter, {
+    namespace: options.namespace,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    ...keyvValueCodec,
+  });
   return createKeyvStore({
     backend: 'redis',
     namespace: options.namespace,

@@ -7,6 +7,7 @@ import { ImagineError } from '../errors.js';
 import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 import type { ReserveResult, Store, StoreLogger } from './store.js';
+import { keyvValueCodec } from './value-codec.js';
 
 export interface SqliteStoreOptions {
   namespace: string;
@@ -166,7 +167,7 @@ export function openSqliteStore(location: string, options: SqliteStoreOptions): 
   const database = openSqliteDatabase(location, options.busyTimeoutMs);
   try {
     const adapter = new SqliteKeyvAdapter(database, { table: 'store_values' });
-    const keyv = new Keyv(adapter, { namespace: options.namespace, throwOnErrors: true });
+    const keyv = new Keyv(adapter, { namespace: options.namespace, throwOnErrors: true, ...keyvValueCodec });
     return createKeyvStore({
       backend: 'sqlite',
       namespace: options.namespace,
