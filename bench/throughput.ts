@@ -114,6 +114,7 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     }
     const arrivals = (await generationArrivals(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
     const windowMs = Math.max(...arrivals) - Math.min(...arrivals) + options.latencyMs;
+    if (process.env.BENCH_ARRIVALS_LOG === '1') console.error(`arrivals ${JSON.stringify(arrivals)}`);
     const idealMs = Math.ceil(options.jobs / options.slots) * options.latencyMs;
     return { round, windowMs, idealMs, ratio: idealMs / windowMs, endToEndMs };
   } finally {
