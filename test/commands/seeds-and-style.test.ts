@@ -78,7 +78,7 @@ describe('seeds, counts, captions and style references through the chat', () => 
     });
     expect(reply.caption).toMatch(/^GPT Image 1 · 1024x1024 · \d+\.\d s · id \S+$/);
     // The job id is random letters and digits, and may hold "4K" itself.
-    expect(reply.caption.replace(/ · id \S+$/, '')).not.toContain('4K');
+    expect((reply.caption ?? '').replace(/ · id \S+$/, '')).not.toContain('4K');
     expect(reply.footnote).toContain('GPT Image 1 has no resolution setting; --resolution was not sent.');
   });
 
