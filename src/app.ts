@@ -129,6 +129,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const [first, ...rest] = posted.messageKeys;
       await brain.linkResult(jobId, {
         ...(first !== undefined && { messageKey: first }),
+        ...(posted.messageUrl !== undefined && { messageUrl: posted.messageUrl }),
         ...(posted.threadKey !== undefined && { threadKey: posted.threadKey }),
       });
       for (const messageKey of rest) await brain.linkResult(jobId, { messageKey });

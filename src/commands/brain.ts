@@ -18,6 +18,13 @@ import type { BotServices } from './services.js';
  * here knows which platform it serves. Attachments come unread: a command reads them once the user's quota slot
  * is taken, so a refused request downloads nothing.
  */
+/** Where a posted result landed, in the brain's platform-qualified keys, and its browser link (the board). */
+export interface ResultLinks {
+  threadKey?: string;
+  messageKey?: string;
+  messageUrl?: string;
+}
+
 export interface Brain {
   /** A slash command with a platform's option bag (Discord). */
   command(
@@ -65,7 +72,7 @@ export interface Brain {
    */
   claimEvent(key: string, ttlMs: number): Promise<boolean>;
   /** The adapter posted a job's result: its thread continues that job's conversation, its message edits that job. */
-  linkResult(jobId: string, links: { threadKey?: string; messageKey?: string }): Promise<void>;
+  linkResult(jobId: string, links: ResultLinks): Promise<void>;
   /** A ⭐ added (on) or removed on a message of the bot's: marks that result a favourite on the team board. */
   favouriteMessage(messageKey: string, userId: string, on: boolean): Promise<boolean>;
 }
@@ -145,7 +152,7 @@ export function createBrain(services: BotServices): Brain {
       if (!job) return;
       if (links.threadKey) await services.conversations.linkThread(links.threadKey, job.conversationId);
       if (links.messageKey) await services.conversations.linkMessage(links.messageKey, jobId);
-      await putOnBoard(services, job, links.messageKey);
+      await putOnBoard(services, job, links.messageUrl);
     },
     async favouriteMessage(messageKey, userId, on) {
       const jobId = await services.conversations.jobOfMessage(messageKey);

@@ -36,6 +36,8 @@ export type DeliveryStep = (typeof deliverySteps)[number];
 /** Where the replies landed, platform-qualified like the brain's keys (`discord:<channel>:<message>`). */
 export interface Posted {
   messageKeys: string[];
+  /** A browser link to the first message (the team board links to it). */
+  messageUrl?: string;
   /** A thread started for a result. */
   threadKey?: string;
 }

@@ -1,4 +1,3 @@
-import { messageUrlOf } from '../core/board/message-url.js';
 import type { Job } from '../core/jobs/job.js';
 import { boardEntryOf } from './board-entry.js';
 import type { BotServices } from './services.js';
@@ -10,16 +9,15 @@ import type { BotServices } from './services.js';
 export async function putOnBoard(
   services: BotServices,
   job: Job,
-  messageKey: string | undefined,
+  messageUrl: string | undefined,
 ): Promise<void> {
   const board = services.board;
   if (board === undefined || job.status !== 'done' || job.resultImages.length === 0) return;
   try {
-    const url = messageKey === undefined ? undefined : messageUrlOf(messageKey, job.destination);
     const expiresAt = (job.finishedAt ?? services.now()) + services.config.imageTtlMs;
     // A new entry carries its link already; one recorded before (the result's first link had no message) gets it.
-    const recorded = await board.record(boardEntryOf(job, expiresAt, url));
-    if (!recorded && url !== undefined) await board.linkMessage(job.id, url);
+    const recorded = await board.record(boardEntryOf(job, expiresAt, messageUrl));
+    if (!recorded && messageUrl !== undefined) await board.linkMessage(job.id, messageUrl);
   } catch (error) {
     services.events.boardNotRecorded(job, error);
   }

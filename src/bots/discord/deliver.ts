@@ -2,7 +2,7 @@ import { ChannelType, type Message, ThreadAutoArchiveDuration } from 'discord.js
 import type { Reply } from '../../commands/reply.js';
 import type { DiscordBot } from './bot.js';
 import { describeError, isMissingPermissions, isTooLarge, permissionText } from './discord-errors.js';
-import { messageKey, threadKey } from './ids.js';
+import { messageKey, messageUrl, threadKey } from './ids.js';
 import type { Outlet } from './outlets.js';
 import { type MessageData, renderReply } from './render-reply.js';
 
@@ -40,6 +40,7 @@ export async function deliverReplies(
         : undefined;
     await bot.brain.linkResult(reply.jobId, {
       messageKey: messageKey(first.channelId, first.id),
+      messageUrl: messageUrl(first.guildId, first.channelId, first.id),
       ...(thread && { threadKey: threadKey(thread) }),
     });
     for (const message of rest) {

@@ -10,6 +10,9 @@ export const userKey = (userId: string) => `discord:${userId}`;
 export const channelKey = (channelId: string) => `discord:${channelId}`;
 export const threadKey = (threadId: string) => `discord:${threadId}`;
 export const messageKey = (channelId: string, messageId: string) => `discord:${channelId}:${messageId}`;
+/** A browser link to a message (the team board's "Open the message"); `@me` outside a server. */
+export const messageUrl = (guildId: string | null | undefined, channelId: string, messageId: string) =>
+  `https://discord.com/channels/${guildId ?? '@me'}/${channelId}/${messageId}`;
 
 export const buttonId = (button: ButtonTarget) =>
   `imagine:${button.action}:${button.jobId}${button.image === undefined ? '' : `:${button.image}`}`;

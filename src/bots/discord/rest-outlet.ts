@@ -23,7 +23,7 @@ import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobEvents } from '../../core/observe/job-events.js';
 import { describeError, discordMetricCode, isMissingPermissions, isTokenGone } from './discord-errors.js';
-import { messageKey, threadKey } from './ids.js';
+import { messageKey, messageUrl, threadKey } from './ids.js';
 import { withMention } from './outlets.js';
 import { type MessageData, renderReply } from './render-reply.js';
 import { createRestSender, type PostedMessage } from './rest-sender.js';
@@ -148,6 +148,7 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
         : undefined;
     const where: Posted = {
       messageKeys: posted.map((message) => messageKey(message.channel_id, message.id)),
+      ...(first && { messageUrl: messageUrl(destination.guildId, first.channel_id, first.id) }),
       ...(thread && { threadKey: threadKey(thread) }),
     };
     await landed?.(where);

@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Brain } from '../../commands/brain.js';
 import type { Reply } from '../../commands/reply.js';
 import { postPublicMessage } from './public-message.js';
-import { messageKey } from './slack-ids.js';
+import { messageKey, messageUrl } from './slack-ids.js';
 
 export interface PublicPlace {
   client: webApi.WebClient;
@@ -23,6 +23,7 @@ export async function postPublicReply(place: PublicPlace, reply: Reply, reuseTs?
     await place.brain.linkResult(reply.jobId, {
       threadKey: messageKey(channel, threadTs),
       messageKey: messageKey(channel, ts),
+      messageUrl: messageUrl(channel, ts),
     });
   };
   const posted = await postPublicMessage(place, reply, reuseTs, linkJob);

@@ -22,7 +22,7 @@ import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText, slackMetricCode } from './slack-errors.js';
 import { sendWithRetries } from './slack-http-retry.js';
-import { messageKey } from './slack-ids.js';
+import { messageKey, messageUrl } from './slack-ids.js';
 
 export interface SlackWebApiOutletOptions {
   client: webApi.WebClient;
@@ -143,6 +143,7 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
     );
     const where = {
       messageKeys: [messageKey(channel, posted.ts)],
+      messageUrl: messageUrl(channel, posted.ts),
       threadKey: messageKey(channel, posted.threadTs),
     };
     await landed?.(where);

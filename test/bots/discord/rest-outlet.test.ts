@@ -151,6 +151,7 @@ describe('Discord REST outlet', () => {
     expect(posted).toEqual([
       {
         messageKeys: [`discord:${generalChannelId}:${message?.id}`],
+        messageUrl: `https://discord.com/channels/${guildId}/${generalChannelId}/${message?.id}`,
         threadKey: `discord:${message?.id}`,
       },
     ]);

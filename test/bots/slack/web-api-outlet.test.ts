@@ -141,7 +141,13 @@ describe('Slack Web API outlet', () => {
         blocks: JSON.parse(plainBlocks('✅ Done')),
       },
     ]);
-    expect(posted).toEqual([{ messageKeys: [`slack:C0001:${ts}`], threadKey: `slack:C0001:${ts}` }]);
+    expect(posted).toEqual([
+      {
+        messageKeys: [`slack:C0001:${ts}`],
+        messageUrl: `https://slack.com/archives/C0001/p${ts.replace('.', '')}`,
+        threadKey: `slack:C0001:${ts}`,
+      },
+    ]);
   });
 
   it('edits the placeholder with progress, then turns it into the result, images in the thread', async () => {
