@@ -1,61 +1,32 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardLink } from '../../src/core/board/board-link.js';
-import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
-import { type CliProcess, spawnCli } from '../bots/console/cli-process.js';
+import type { CliProcess } from '../bots/console/cli-process.js';
 import { signingSecret } from '../bots/slack/slack-harness.js';
-import {
-  type FakeSlack,
-  signedPost,
-  slashCommandBody,
-  startFakeSlack,
-  waitFor,
-} from '../fakes/slack/index.js';
-import { freePort } from './start-support.js';
+import { type FakeSlack, signedPost, slashCommandBody, waitFor } from '../fakes/slack/index.js';
+import { freePort, type SlackStart, startSlackProcess } from './start-support.js';
 
 const imageKey = 'sk-SENTINEL-start-board-3c7a';
 const boardSecret = 'board-SENTINEL-start-5e21';
 
 // `npm start` as a real process with the board on a port of its own.
 describe('imagine-bot start with BOARD_SECRET and BOARD_PORT', () => {
-  let images: FakeImageApi;
+  let started: SlackStart;
   let slack: FakeSlack;
   let bot: CliProcess;
   let port: number;
   let boardPort: number;
 
   beforeAll(async () => {
-    images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
-    slack = await startFakeSlack();
-    port = await freePort();
     boardPort = await freePort();
-    const workDir = await mkdtemp(path.join(tmpdir(), 'imagine-start-board-'));
-    bot = spawnCli(['start'], {
-      cwd: workDir,
-      env: {
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: `${slack.url}/api`,
-        PORT: String(port),
-        IMAGE_API_BASE_URL: images.url,
-        IMAGE_API_KEY: imageKey,
-        STORE_URL: `sqlite://${path.join(workDir, 'bot.sqlite')}`,
-        BOARD_SECRET: boardSecret,
-        PUBLIC_URL: `http://127.0.0.1:${boardPort}`,
-        BOARD_PORT: String(boardPort),
-        BOARD_HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      },
+    started = await startSlackProcess(imageKey, {
+      BOARD_SECRET: boardSecret,
+      PUBLIC_URL: `http://127.0.0.1:${boardPort}`,
+      BOARD_PORT: String(boardPort),
+      BOARD_HOST: '127.0.0.1',
     });
-    await bot.waitFor(`Slack bot running (HTTP on port ${port} (/slack/events))`);
+    ({ slack, bot, port } = started);
   });
-  afterAll(async () => {
-    if (bot.child.exitCode === null) bot.child.kill();
-    await slack.close();
-    await images.close();
-  });
+  afterAll(() => started.close());
 
   it('serves a Slack result on the board’s own port, with its message link, and stops it on SIGTERM', async () => {
     const body = slashCommandBody({ text: 'a lantern in fog', responseUrl: slack.responseUrl() });
