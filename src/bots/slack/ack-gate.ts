@@ -30,6 +30,15 @@ export function createAckGate(options: AckGateOptions = {}): AckGate {
   let waiters: (() => void)[] = [];
   let check: NodeJS.Timeout | undefined;
   const quietFor = () => performance.now() - lastArrival;
+  /**
+   * The burst's work one request per turn of the event loop: released at once, 200 commands' work (store writes,
+   * jobs started) ran as one block of a few hundred milliseconds, and the image API's first answers waited
+   * behind it.
+   */
+  const releaseOnePerTurn = (released: readonly (() => void)[], from = 0): void => {
+    released[from]?.();
+    if (from + 1 < released.length) setImmediate(() => releaseOnePerTurn(released, from + 1));
+  };
   const releaseWhenQuiet = () => {
     if (check !== undefined || waiters.length === 0) return;
     check = setTimeout(
@@ -37,9 +46,8 @@ export function createAckGate(options: AckGateOptions = {}): AckGate {
         check = undefined;
         if (pending > 0) return;
         if (quietFor() < quietMs) return releaseWhenQuiet();
-        const released = waiters;
+        releaseOnePerTurn(waiters);
         waiters = [];
-        for (const release of released) release();
       },
       Math.max(0, quietMs - quietFor()),
     );

@@ -40,3 +40,23 @@ it('runs the work at once when no request is waiting', async () => {
   const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
   await expect(gate.afterAcks()).resolves.toBeUndefined();
 });
+
+it("releases a burst's held work one request per turn of the event loop, so answers can come in between", async () => {
+  const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
+  const ran: number[] = [];
+  let turns = 0;
+  let counting = true;
+  const countTurn = () => {
+    turns += 1;
+    if (counting) setImmediate(countTurn);
+  };
+  setImmediate(countTurn);
+  try {
+    // Three requests' work queued while nothing waits for an ack: released together, it would run in one turn.
+    await Promise.all([0, 1, 2].map((index) => gate.afterAcks().then(() => ran.push(turns * 10 + index))));
+  } finally {
+    counting = false;
+  }
+  expect(ran.map((entry) => entry % 10)).toEqual([0, 1, 2]);
+  expect(new Set(ran.map((entry) => Math.floor(entry / 10))).size).toBe(3);
+});
