@@ -45,13 +45,19 @@ async function main(): Promise<void> {
   );
   fake.setDelivery('b64_json');
   fake.setResponseShape('plain');
-  const recorded: { method: string; path: string; at: number }[] = [];
+  const recorded: { method: string; path: string; at: number; body?: unknown }[] = [];
   let kept: KeptAnswer | undefined;
   let latency = { ms: 0, times: 0 };
 
-  async function generation(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  async function generation(
+    incoming: IncomingMessage,
+    outgoing: ServerResponse,
+    record: (typeof recorded)[number],
+  ): Promise<void> {
     const body = await readBody(incoming);
     if (kept === undefined) {
+      // The request the throughput bench's baseline replays.
+      record.body = JSON.parse(body.toString('utf8'));
       const answer = await request(`${fake.url}${incoming.url ?? ''}`, {
         method: 'POST',
         headers: { authorization: incoming.headers.authorization ?? '', 'content-type': 'application/json' },
@@ -74,8 +80,9 @@ async function main(): Promise<void> {
     const method = incoming.method ?? 'GET';
     const path = incoming.url ?? '/';
     if (method === 'POST' && path.startsWith('/v1/images/generations')) {
-      recorded.push({ method, path, at: Date.now() });
-      return generation(incoming, outgoing);
+      const record = { method, path, at: Date.now() };
+      recorded.push(record);
+      return generation(incoming, outgoing, record);
     }
     const body = await readBody(incoming);
     if (method === 'POST' && path === '/_fake/faults') {

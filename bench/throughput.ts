@@ -4,7 +4,10 @@
  * at the fake image API: from the first generation request's arrival to the last one's answer (its arrival + the
  * latency), against the least time 16 slots can take: ceil(200 ÷ 16) waves × 200 ms. The runner's per-job
  * overhead (store reads and writes, quotas, progress) shows as gaps between one call's end and the next call's
- * start in a slot. Each round in fresh processes; the fake image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
+ * start in a slot. Side by side in each round, before the bot's burst: the baseline (throughput-baseline.ts), a
+ * bare undici client sending the bot's own request through as many slots, measured the same way — what the
+ * machine, the image API process and undici allow with no bot at all. Each round in fresh processes; the fake
+ * image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,11 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
+import { benchImageKey } from './ack-fakes.js';
 import { median, waitForMessage, writeBenchResults } from './bench-support.js';
 import { bigBotReadySchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 import { leanReadySchema } from './lean-image-api.js';
+import { baselineDoneSchema, baselineWarmSchema } from './throughput-baseline.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 0.98;
@@ -29,7 +34,11 @@ const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url
 const leanImageApiFile = fileURLToPath(new URL('./lean-image-api.ts', import.meta.url));
 const imageApis = ['fake', 'lean'] as const;
 const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
-const recordedSchema = z.array(z.object({ method: z.string(), path: z.string(), at: z.number() }));
+const baselineFile = fileURLToPath(new URL('./throughput-baseline.ts', import.meta.url));
+const recordedSchema = z.array(
+  z.object({ method: z.string(), path: z.string(), at: z.number(), body: z.unknown().optional() }),
+);
+type Recorded = z.infer<typeof recordedSchema>;
 
 interface Options {
   /** fake: the project's fake image API; lean: its answer replayed by a bare server (see lean-image-api.ts). */
@@ -46,6 +55,12 @@ interface RoundResult {
   /** ceil(jobs ÷ slots) × latency. */
   idealMs: number;
   ratio: number;
+  /** The bare client's window, measured the same way in the same round. */
+  baselineWindowMs: number;
+  /** ideal ÷ the bare client's window. */
+  baselineRatio: number;
+  /** The bare client's window ÷ the bot's: the bot's throughput as a share of the bare client's. */
+  ofBaseline: number;
   /** Sending the commands → the fake Slack holding every image: acks, queueing and posting included. */
   endToEndMs: number;
 }
@@ -58,13 +73,53 @@ function forkBench(file: string, args: string[]): ChildProcess {
   });
 }
 
-/** Arrival times (epoch ms) of the fake image API's generation requests, in order. */
-async function generationArrivals(dispatcher: Agent, imagesUrl: string): Promise<number[]> {
+/** The fake image API's generation requests, in order. */
+async function generations(dispatcher: Agent, imagesUrl: string): Promise<Recorded> {
   const answer = await request(`${imagesUrl}/_fake/requests`, { dispatcher });
   const recorded = recordedSchema.parse(await answer.body.json());
-  return recorded
-    .filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v1/images/generations'))
-    .map((entry) => entry.at);
+  return recorded.filter(
+    (entry) => entry.method === 'POST' && entry.path.startsWith('/v1/images/generations'),
+  );
+}
+
+/** First arrival → last arrival + the latency. */
+function windowOf(arrivals: readonly number[], latencyMs: number): number {
+  return Math.max(...arrivals) - Math.min(...arrivals) + latencyMs;
+}
+
+/**
+ * The baseline's run: it replays the bot's warm-up request (path and body as the image API recorded them) with
+ * the bench's key, warms one connection per slot, then sends `jobs` requests under the same latency fault.
+ */
+async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Options): Promise<void> {
+  const botCall = (await generations(dispatcher, imagesUrl)).findLast((entry) => entry.body !== undefined);
+  if (botCall === undefined) throw new Error('the image API recorded no request body of the bot to replay');
+  const baseline = forkBench(baselineFile, []);
+  try {
+    baseline.send({
+      type: 'warm-up',
+      url: `${imagesUrl}${botCall.path}`,
+      headers: {
+        authorization: `Bearer ${benchImageKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(botCall.body),
+      jobs: options.jobs,
+      slots: options.slots,
+    });
+    await waitForMessage(baseline, baselineWarmSchema, 'the baseline', childTimeoutMs);
+    await fakeFaults(dispatcher, imagesUrl, 'POST', {
+      kind: 'latency',
+      ms: options.latencyMs,
+      times: options.jobs,
+    });
+    baseline.send({ type: 'go' });
+    const { failures } = await waitForMessage(baseline, baselineDoneSchema, 'the baseline', childTimeoutMs);
+    if (failures > 0) throw new Error(`the baseline's image API calls failed ${failures} times`);
+  } finally {
+    baseline.kill();
+  }
 }
 
 async function measure(round: number, options: Options): Promise<RoundResult> {
@@ -96,6 +151,7 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     await burst(dispatcher, url, warmUp);
     fakesProcess.send({ type: 'await-shared', count: warmUpJobs, timeoutMs: childTimeoutMs });
     await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+    await runBaseline(dispatcher, fakes.imagesUrl, options);
     await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
       kind: 'latency',
       ms: options.latencyMs,
@@ -112,11 +168,26 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
         `${acks.failures} failed acks, ${shared.count - warmUpJobs} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
       );
     }
-    const arrivals = (await generationArrivals(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
-    const windowMs = Math.max(...arrivals) - Math.min(...arrivals) + options.latencyMs;
-    if (process.env.BENCH_ARRIVALS_LOG === '1') console.error(`arrivals ${JSON.stringify(arrivals)}`);
+    const recorded = (await generations(dispatcher, fakes.imagesUrl)).map((entry) => entry.at);
+    const arrivals = recorded.slice(-options.jobs);
+    const baselineArrivals = recorded.slice(-2 * options.jobs, -options.jobs);
+    const windowMs = windowOf(arrivals, options.latencyMs);
+    const baselineWindowMs = windowOf(baselineArrivals, options.latencyMs);
+    if (process.env.BENCH_ARRIVALS_LOG === '1') {
+      console.error(`arrivals ${JSON.stringify(arrivals)}`);
+      console.error(`baseline arrivals ${JSON.stringify(baselineArrivals)}`);
+    }
     const idealMs = Math.ceil(options.jobs / options.slots) * options.latencyMs;
-    return { round, windowMs, idealMs, ratio: idealMs / windowMs, endToEndMs };
+    return {
+      round,
+      windowMs,
+      idealMs,
+      ratio: idealMs / windowMs,
+      baselineWindowMs,
+      baselineRatio: idealMs / baselineWindowMs,
+      ofBaseline: baselineWindowMs / windowMs,
+      endToEndMs,
+    };
   } finally {
     bot?.kill();
     fakesProcess.kill();
@@ -129,6 +200,8 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
 function summary(results: readonly RoundResult[], options: Options): string {
   const ratios = results.map((result) => result.ratio);
   const ratio = median(ratios);
+  const baselineRatios = results.map((result) => result.baselineRatio);
+  const ofBaseline = results.map((result) => result.ofBaseline);
   const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
   const ideal = results[0]?.idealMs ?? 0;
   return [
@@ -138,6 +211,8 @@ function summary(results: readonly RoundResult[], options: Options): string {
     '| --- | ---: | ---: |',
     `| time at the image API, ms (ideal ${ideal}) | ${median(results.map((r) => r.windowMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.windowMs)).toFixed(0)} |`,
     `| ideal ÷ measured (jobs/s ÷ ideal jobs/s) | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(3)} |`,
+    `| baseline (bare undici client): ideal ÷ its time, ms ${median(results.map((r) => r.baselineWindowMs)).toFixed(0)} | ${median(baselineRatios).toFixed(3)} | ${Math.min(...baselineRatios).toFixed(3)} |`,
+    `| bot ÷ baseline (baseline's time ÷ the bot's, per round) | ${median(ofBaseline).toFixed(3)} | ${Math.min(...ofBaseline).toFixed(3)} |`,
     `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
     '',
     `Target: ≥ ${targetRatio} of the ideal: ${ratio >= targetRatio ? 'met' : 'MISSED'} (median), ${Math.min(...ratios) >= targetRatio ? 'met' : 'MISSED'} (worst).`,
@@ -165,7 +240,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
     console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; end to end ${result.endToEndMs.toFixed(0)} ms`,
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; end to end ${result.endToEndMs.toFixed(0)} ms`,
     );
     results.push(result);
   }
