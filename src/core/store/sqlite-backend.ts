@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ImagineError } from '../errors.js';
 import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
+import { type CheckpointWorker, startCheckpointWorker } from './sqlite-checkpoints.js';
 import type { ReserveResult, Store, StoreLogger } from './store.js';
 import { keyvValueCodec } from './value-codec.js';
 
@@ -165,18 +166,30 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
 
 export function openSqliteStore(location: string, options: SqliteStoreOptions): Store {
   const database = openSqliteDatabase(location, options.busyTimeoutMs);
+  let checkpoints: CheckpointWorker | undefined;
   try {
     const adapter = new SqliteKeyvAdapter(database, { table: 'store_values' });
     const keyv = new Keyv(adapter, { namespace: options.namespace, throwOnErrors: true, ...keyvValueCodec });
+    const atomic = createSqliteAtomicOperations(database);
+    if (!database.memory) {
+      checkpoints = startCheckpointWorker(database, {
+        logger: options.logger,
+        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      });
+    }
     return createKeyvStore({
       backend: 'sqlite',
       namespace: options.namespace,
       keyv,
-      atomic: createSqliteAtomicOperations(database),
+      atomic,
       logger: options.logger,
-      close: () => adapter.disconnect(),
+      close: async () => {
+        await checkpoints?.stop();
+        await adapter.disconnect();
+      },
     });
   } catch (error) {
+    void checkpoints?.stop();
     database.close();
     throw new ImagineError('config', `Could not prepare the SQLite store: ${errorText(error, [])}`, {
       cause: error,
