@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { createAckGate } from '../../../src/bots/slack/ack-gate.js';
 import { waitFor } from '../../fakes/slack/index.js';
+import { turnCounter } from '../../support/turn-counter.js';
 
 it("holds a request's work while another request still waits for its ack, then runs it", async () => {
   const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
@@ -44,18 +45,14 @@ it('runs the work at once when no request is waiting', async () => {
 it("releases a burst's held work one request per turn of the event loop, so answers can come in between", async () => {
   const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
   const ran: number[] = [];
-  let turns = 0;
-  let counting = true;
-  const countTurn = () => {
-    turns += 1;
-    if (counting) setImmediate(countTurn);
-  };
-  setImmediate(countTurn);
+  const turns = turnCounter();
   try {
     // Three requests' work queued while nothing waits for an ack: released together, it would run in one turn.
-    await Promise.all([0, 1, 2].map((index) => gate.afterAcks().then(() => ran.push(turns * 10 + index))));
+    await Promise.all(
+      [0, 1, 2].map((index) => gate.afterAcks().then(() => ran.push(turns.now() * 10 + index))),
+    );
   } finally {
-    counting = false;
+    turns.stop();
   }
   expect(ran.map((entry) => entry % 10)).toEqual([0, 1, 2]);
   expect(new Set(ran.map((entry) => Math.floor(entry / 10))).size).toBe(3);

@@ -3,25 +3,9 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonStream } from '../../../src/core/client/response-decoder.js';
 import { createTurnBudget } from '../../../src/core/client/turn-budget.js';
+import { turnCounter } from '../../support/turn-counter.js';
 
 const chunkBytes = 64 * 1024;
-
-/** Counts the turns of the event loop (one per check phase) until stopped. */
-function turnCounter() {
-  let turn = 0;
-  let running = true;
-  const tick = () => {
-    turn += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return {
-    now: () => turn,
-    stop: () => {
-      running = false;
-    },
-  };
-}
 
 function bufferedStream(chunks: readonly Buffer[]): Readable {
   const stream = new Readable({ read() {} });

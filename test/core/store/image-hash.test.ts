@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashSliceBytes, sha256HexInChunks } from '../../../src/core/store/image-store.js';
+import { turnCounter } from '../../support/turn-counter.js';
 
 const plainSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -21,17 +22,11 @@ describe('sha256HexInChunks', () => {
 
   it('hashes one slice per turn of the event loop, however many images hash at once', async () => {
     const images = Array.from({ length: 4 }, () => randomBytes(2 * hashSliceBytes));
-    let turns = 0;
-    let hashing = true;
-    const tick = () => {
-      turns += 1;
-      if (hashing) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = turnCounter();
     const hashes = await Promise.all(images.map((image) => sha256HexInChunks(image)));
-    hashing = false;
+    turns.stop();
     expect(hashes).toStrictEqual(images.map(plainSha256));
     // 8 slices: the loop turned between any two of them (before, the second slices of all 4 ran in one turn).
-    expect(turns).toBeGreaterThanOrEqual(images.length * 2 - 1);
+    expect(turns.now()).toBeGreaterThanOrEqual(images.length * 2 - 1);
   });
 });
