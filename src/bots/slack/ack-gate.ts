@@ -37,7 +37,9 @@ export function createAckGate(options: AckGateOptions = {}): AckGate {
    */
   const releaseOnePerTurn = (released: readonly (() => void)[], from = 0): void => {
     released[from]?.();
-    if (from + 1 < released.length) setImmediate(() => releaseOnePerTurn(released, from + 1));
+    // A timer, not setImmediate: the calls that this turn's answers started go out (undici writes a reused
+    // connection's request in the check phase) before the next command's work, not after it.
+    if (from + 1 < released.length) setTimeout(() => releaseOnePerTurn(released, from + 1), 0);
   };
   const releaseWhenQuiet = () => {
     if (check !== undefined || waiters.length === 0) return;
