@@ -123,10 +123,13 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
   function announcePositionsSoon(): void {
     if (announceScheduled) return;
     announceScheduled = true;
-    setImmediate(() => {
+    const announce = () => {
       announceScheduled = false;
       if (!closed) announcePositions();
-    });
+    };
+    // A timer, not setImmediate: the calls the freed slots started go out first (undici writes a reused
+    // connection's request in the check phase), then the queued jobs hear their places.
+    setTimeout(announce, 0);
   }
 
   function announcePositions(): void {

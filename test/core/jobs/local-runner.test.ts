@@ -71,8 +71,8 @@ function controlledExecutor() {
 }
 
 /** Lets settled executor promises reach the runner. */
-/** Two turns: the settled job's follow-ups, then the runner's position announcements (made once per turn). */
-const settle = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+/** The settled job's follow-ups (a turn), then the runner's position announcements (a timer, once per turn). */
+const settle = () => new Promise<void>((resolve) => setImmediate(() => setTimeout(resolve, 1)));
 
 function recordingLogger() {
   const lines: { level: string; message: string; fields: LogFields | undefined }[] = [];
