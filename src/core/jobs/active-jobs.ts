@@ -30,7 +30,7 @@ export interface ActiveJobJournal {
 
 /**
  * Writes are group commits: the entries live in memory (loaded once), and every change made in the same turn of
- * the event loop, or while a write is in flight, goes out together in the next one. A burst of 200 commands, or
+ * the event loop, or while a write is in flight, goes out together in the next one (after a timer). A burst of 200 commands, or
  * a wave of jobs finishing together, costs a few writes of the list, not one write of the whole list per change
  * (the list is as long as the queue); each change still resolves only once it is stored.
  */
@@ -48,7 +48,8 @@ export function createActiveJobJournal(store: Store): ActiveJobJournal {
     if (nextWrite !== undefined) return nextWrite;
     const write = lastWrite
       .catch(() => undefined)
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      // A timer, not setImmediate: this turn's changes gather, and calls started this turn go out first.
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
       .then(() => {
         // From here on, changes wait for the write after this one.
         nextWrite = undefined;
