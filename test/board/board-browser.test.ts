@@ -121,11 +121,13 @@ describe('the team board in a real browser', () => {
     expect(kinds.slice(0, 2)).toEqual(['compare', 'compare']);
     expect(kinds.slice(2)).toEqual(['edit', 'zoom', 'upscale', 'imagine', 'imagine']);
     await expect.poll(() => page.locator('article.card .who').first().textContent()).toBe('ada');
-    const thumbnail = await page
-      .locator('article.card img')
-      .first()
-      .evaluate((image) => Number(Reflect.get(image, 'naturalWidth')));
-    expect(thumbnail).toBeGreaterThan(0);
+    // The thumbnail loads after the card shows: poll until the browser has decoded it.
+    const thumbnailWidth = () =>
+      page
+        .locator('article.card img')
+        .first()
+        .evaluate((image) => Number(Reflect.get(image, 'naturalWidth')));
+    await expect.poll(thumbnailWidth).toBeGreaterThan(0);
     await shot('1-grid');
   });
 
