@@ -30,8 +30,8 @@ export interface ActiveJobJournal {
 
 /**
  * Writes are group commits: the entries live in memory (loaded once), and every change made in the same turn of
- * the event loop, or while a write is in flight, goes out together in the next one (after a timer). A burst of 200 commands, or
- * a wave of jobs finishing together, costs a few writes of the list, not one write of the whole list per change
+ * the event loop, or while a write is in flight, goes out together after a timer. A burst of 200 commands, or a
+ * wave of jobs finishing together, costs a few writes of the list, not one write of the whole list per change
  * (the list is as long as the queue); each change still resolves only once it is stored.
  */
 export function createActiveJobJournal(store: Store): ActiveJobJournal {

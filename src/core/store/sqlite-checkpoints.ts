@@ -1,12 +1,16 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { StoreLogger } from './store.js';
 
 /** How often the worker copies the WAL back into the database file. */
 const defaultIntervalMs = 1000;
 /** SQLite's own default, restored when the worker is gone. */
 const automaticCheckpointPages = 1000;
+/** A failing checkpoint (a full disk) is logged at most this often. */
+const failureLogIntervalMs = 60_000;
+const failedSchema = z.object({ type: z.literal('failed'), message: z.string() });
 
 export interface CheckpointWorker {
   /** Stops the worker (its connection closed) and gives checkpoints back to the main connection. */
@@ -31,7 +35,6 @@ const timer = setInterval(() => {
     parentPort.postMessage({ type: 'failed', message: String((error && error.message) || error) });
   }
 }, workerData.intervalMs);
-parentPort.postMessage({ type: 'ready' });
 parentPort.once('message', () => {
   clearInterval(timer);
   database.close();
@@ -52,8 +55,11 @@ export function startCheckpointWorker(
 ): CheckpointWorker {
   const { logger } = options;
   let stopping = false;
+  let restored = false;
+  let lastFailureLog = Number.NEGATIVE_INFINITY;
   const restoreAutomatic = (reason: string, error?: unknown) => {
-    if (!database.open) return;
+    if (restored || !database.open) return;
+    restored = true;
     database.pragma(`wal_autocheckpoint = ${automaticCheckpointPages}`);
     logger.warn('SQLite checkpoints are back on the main thread', {
       reason,
@@ -74,8 +80,11 @@ export function startCheckpointWorker(
   // A checkpoint is never a reason to keep the process alive; the next open finds any WAL left.
   worker.unref();
   database.pragma('wal_autocheckpoint = 0');
-  worker.on('message', (message: { type?: string; message?: string }) => {
-    if (message.type === 'failed') logger.warn('a SQLite checkpoint failed', { error: message.message });
+  worker.on('message', (message: unknown) => {
+    const failed = failedSchema.safeParse(message);
+    if (!failed.success || Date.now() - lastFailureLog < failureLogIntervalMs) return;
+    lastFailureLog = Date.now();
+    logger.warn('a SQLite checkpoint failed', { error: failed.data.message });
   });
   worker.on('error', (error) => restoreAutomatic('the checkpoint worker failed', error));
   const exited = new Promise<void>((resolve) => {
