@@ -9,7 +9,7 @@ import { discordToken } from '../bots/discord/discord-harness.js';
 import { signingSecret } from '../bots/slack/slack-harness.js';
 import { applicationId, type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/index.js';
-import { freePort, plainLines } from './start-support.js';
+import { freePort, plainLines, slackStartEnv } from './start-support.js';
 
 const imageKey = 'sk-SENTINEL-start-failure-3a9c';
 // Each test starts a whole process with both front ends; a loaded machine needs more than the default budget.
@@ -57,12 +57,7 @@ describe('imagine-bot start when one front end fails', processBudget, () => {
         DISCORD_TOKEN: discordToken,
         DISCORD_APPLICATION_ID: applicationId,
         DISCORD_API_URL: discord.apiUrl,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: `${slack.url}/api`,
-        PORT: String(port),
-        IMAGE_API_BASE_URL: images.url,
-        IMAGE_API_KEY: imageKey,
+        ...slackStartEnv(slack, images, imageKey, port),
         STORE_URL: `sqlite://${path.join(workDir, 'bot.sqlite')}`,
         LOG_LEVEL: 'info',
         ...overrides,

@@ -21,6 +21,23 @@ export function plainLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
 }
 
+/** The environment that points `imagine-bot start` at a fake Slack (HTTP mode on `port`) and a fake image API. */
+export function slackStartEnv(
+  slack: Pick<FakeSlack, 'botToken' | 'url'>,
+  images: Pick<FakeImageApi, 'url'>,
+  imageKey: string,
+  port: number,
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: `${slack.url}/api`,
+    PORT: String(port),
+    IMAGE_API_BASE_URL: images.url,
+    IMAGE_API_KEY: imageKey,
+  };
+}
+
 /** `imagine-bot start` as a real process in Slack's HTTP mode against a fake image API and a fake Slack. */
 export interface SlackStart {
   images: FakeImageApi;
@@ -44,12 +61,7 @@ export async function startSlackProcess(
   const bot = spawnCli(['start'], {
     cwd: workDir,
     env: {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: `${slack.url}/api`,
-      PORT: String(port),
-      IMAGE_API_BASE_URL: images.url,
-      IMAGE_API_KEY: imageKey,
+      ...slackStartEnv(slack, images, imageKey, port),
       STORE_URL: `sqlite://${path.join(workDir, 'bot.sqlite')}`,
       LOG_LEVEL: 'info',
       ...extraEnv,

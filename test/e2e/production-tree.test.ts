@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { type CliProcess, spawnCli } from '../bots/console/cli-process.js';
 import { signingSecret } from '../bots/slack/slack-harness.js';
-import { freePort } from '../cli/start-support.js';
+import { freePort, slackStartEnv } from '../cli/start-support.js';
 import {
   type FakeSlack,
   signedPost,
@@ -89,12 +89,7 @@ describe('the production tree (as the Dockerfile builds it)', () => {
       bin: path.join(tree, 'bin/imagine-bot.js'),
       env: {
         NODE_ENV: 'production',
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: `${slack.url}/api`,
-        PORT: String(port),
-        IMAGE_API_BASE_URL: images.url,
-        IMAGE_API_KEY: imageKey,
+        ...slackStartEnv(slack, images, imageKey, port),
         LOG_LEVEL: 'info',
         METRICS_PORT: String(metricsPort),
       },
