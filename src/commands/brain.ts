@@ -13,11 +13,6 @@ import { errorReply } from './replies/index.js';
 import type { ButtonAction, Reply } from './reply.js';
 import type { BotServices } from './services.js';
 
-/**
- * The one door adapters use. They translate platform events into these calls and render the replies; nothing
- * here knows which platform it serves. Attachments come unread: a command reads them once the user's quota slot
- * is taken, so a refused request downloads nothing.
- */
 /** Where a posted result landed, in the brain's platform-qualified keys, and its browser link (the board). */
 export interface ResultLinks {
   threadKey?: string;
@@ -25,6 +20,11 @@ export interface ResultLinks {
   messageUrl?: string;
 }
 
+/**
+ * The one door adapters use. They translate platform events into these calls and render the replies; nothing
+ * here knows which platform it serves. Attachments come unread: a command reads them once the user's quota slot
+ * is taken, so a refused request downloads nothing.
+ */
 export interface Brain {
   /** A slash command with a platform's option bag (Discord). */
   command(

@@ -5,13 +5,13 @@ import type { SlackDeps } from '../deps.js';
 import { slackContext } from '../slack-context.js';
 import { plainText } from '../slack-text.js';
 
+export const slashCommandName = '/imagine';
+
 /**
  * `/imagine <prompt> --flags` and `/imagine help|models|settings|compare|usage|cancel …`: ack first, work after the
  * acks of the requests that came with it. In HTTP mode the receiver has acked already (`early-command-ack.ts`),
  * with the same `commandAck`, and this `ack` does nothing.
  */
-export const slashCommandName = '/imagine';
-
 export function registerSlashCommand(bolt: App, deps: SlackDeps): void {
   bolt.command(slashCommandName, async ({ command, ack, respond, client }) => {
     const place = { team: command.team_id, channel: command.channel_id, user: command.user_id };
