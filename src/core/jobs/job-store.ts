@@ -9,7 +9,10 @@ export interface JobStore {
   get(id: string): Promise<Job | undefined>;
   /** `ttlMs`: keep it longer than the store's default (a favourite on the team board). */
   save(job: Job, ttlMs?: number): Promise<Job>;
-  /** Reads, applies `change` and writes back; undefined when the job is gone. */
+  /**
+   * Reads, applies `change` and writes back; undefined when the job is gone. A `change` that returns the job it was
+   * given writes nothing: another process may have stored a newer record meanwhile, and a no-op must not undo it.
+   */
   update(id: string, change: (job: Job) => Job): Promise<Job | undefined>;
 }
 
@@ -32,7 +35,7 @@ export function createJobStore(store: Store, ttlMs: number): JobStore {
         const job = await store.getParsed(namespace, id, jobSchema);
         if (!job) return undefined;
         const next = change(job);
-        await store.set(namespace, id, next, ttlMs);
+        if (next !== job) await store.set(namespace, id, next, ttlMs);
         return next;
       }),
   };
