@@ -45,6 +45,8 @@ export class FakeState {
   shape: ResponseShapeSetting = 'wrapped';
   delivery: Delivery = 'auto';
   fixedImage: Buffer | undefined;
+  /** The fixed image's base64, encoded once when it is set (a bench's 45 MB image answers every call). */
+  fixedImageBase64: Buffer | undefined;
   baseUrl = '';
   /** Generation requests not answered yet (a caller that hangs up ends its own), and the most ever at once. */
   readonly generations = { inFlight: 0, maxInFlight: 0 };
@@ -57,6 +59,12 @@ export class FakeState {
   ) {
     // Every answer held by a latency fault listens for the close: a burst holds dozens at once.
     setMaxListeners(0, this.closing.signal);
+  }
+
+  /** Answers from now on take `shape`; `alternate` starts with the next answer. */
+  setShape(shape: ResponseShapeSetting): void {
+    this.shape = shape;
+    this.answers = 0;
   }
 
   /** The shape of the next success answer; `alternate` starts wrapped and flips each time. */

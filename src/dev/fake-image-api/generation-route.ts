@@ -162,7 +162,10 @@ export async function handleGeneration(
   state.images.push(...produced);
   const asUrl = (state.delivery === 'auto' ? plan.autoDelivery : state.delivery) === 'url';
   const items = produced.map((bytes): AnswerItem => {
-    if (!asUrl) return { url: '', bytes, revisedPrompt: plan.revisedPrompt };
+    if (!asUrl) {
+      const base64 = bytes === state.fixedImage ? state.fixedImageBase64 : undefined;
+      return { url: '', bytes, ...(base64 && { base64 }), revisedPrompt: plan.revisedPrompt };
+    }
     const format = sniffImageFormat(bytes);
     const contentType = format ? `image/${format}` : 'application/octet-stream';
     const url = state.storeFile(

@@ -7,18 +7,22 @@ export interface AnswerItem {
   url: string;
   /** Bytes to send as `b64_json`, or undefined for "". */
   bytes: Buffer | undefined;
+  /** `bytes` already in base64 (a fixed image answering every call is encoded once, not once per answer). */
+  base64?: Buffer;
   revisedPrompt: string;
 }
 
-/** A piece of the JSON text: literal text, or bytes to be written as base64. */
-type Segment = string | Buffer;
+/** A piece of the JSON text: literal text, bytes to be written as base64, or base64 text ready to write. */
+type Segment = string | Buffer | { encoded: Buffer };
 
 // A multiple of 3, so each chunk's base64 has no padding and the chunks concatenate.
 const base64ChunkBytes = 3 * 256 * 1024;
+const encodedChunkBytes = 4 * 256 * 1024;
 
 function itemSegments(item: AnswerItem): Segment[] {
   const head = `{"url":${JSON.stringify(item.url)},"b64_json":"`;
   const tail = `","revised_prompt":${JSON.stringify(item.revisedPrompt)}}`;
+  if (item.base64) return [head, { encoded: item.base64 }, tail];
   return item.bytes ? [head, item.bytes, tail] : [head, tail];
 }
 
@@ -32,7 +36,8 @@ function answerSegments(shape: ResponseShape, items: readonly AnswerItem[], crea
 }
 
 function segmentLength(segment: Segment): number {
-  return typeof segment === 'string' ? Buffer.byteLength(segment) : Math.ceil(segment.length / 3) * 4;
+  if (typeof segment === 'string') return Buffer.byteLength(segment);
+  return Buffer.isBuffer(segment) ? Math.ceil(segment.length / 3) * 4 : segment.encoded.length;
 }
 
 /** Resolves once the socket has room again, or is gone. */
@@ -48,13 +53,13 @@ function drained(response: ServerResponse): Promise<void> {
   });
 }
 
-async function write(response: ServerResponse, chunk: string): Promise<void> {
+async function write(response: ServerResponse, chunk: string | Buffer): Promise<void> {
   if (!response.write(chunk)) await drained(response);
 }
 
 /**
  * Writes a success answer without building it in memory: the JSON around each image is written as
- * text and each image's base64 is encoded chunk by chunk straight from its bytes.
+ * text and each image's base64 is encoded chunk by chunk straight from its bytes (or, encoded once, written in chunks).
  */
 export async function writeImagesAnswer(
   response: ServerResponse,
@@ -68,6 +73,11 @@ export async function writeImagesAnswer(
   for (const segment of segments) {
     if (typeof segment === 'string') {
       await write(response, segment);
+    } else if (!Buffer.isBuffer(segment)) {
+      const { encoded } = segment;
+      for (let start = 0; start < encoded.length && !response.destroyed; start += encodedChunkBytes) {
+        await write(response, encoded.subarray(start, start + encodedChunkBytes));
+      }
     } else {
       for (let start = 0; start < segment.length && !response.destroyed; start += base64ChunkBytes) {
         await write(response, segment.subarray(start, start + base64ChunkBytes).toString('base64'));

@@ -171,7 +171,7 @@ function handleControl(
   if (route === 'POST /_fake/config') {
     const parsed = configSchema.safeParse(body);
     if (!parsed.success) return sendInvalid(response, formatIssues(parsed.error.issues));
-    state.shape = parsed.data.shape ?? state.shape;
+    if (parsed.data.shape !== undefined) state.setShape(parsed.data.shape);
     state.delivery = parsed.data.delivery ?? state.delivery;
     return sendJson(response, 200, { shape: state.shape, delivery: state.delivery });
   }
@@ -266,13 +266,14 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     },
     chaosStats: () => state.chaos?.stats(),
     setResponseShape: (shape) => {
-      state.shape = shape;
+      state.setShape(shape);
     },
     setDelivery: (delivery) => {
       state.delivery = delivery;
     },
     setFixedImage: (bytes) => {
       state.fixedImage = bytes;
+      state.fixedImageBase64 = bytes && Buffer.from(bytes.toString('base64'), 'latin1');
     },
     close: async () => {
       state.closing.abort();
