@@ -67,6 +67,7 @@ export function writeBenchResults(name: string, fields: Record<string, unknown>)
  * when the process is killed.
  */
 export function profileUntilKilled(directory: string): void {
+  mkdirSync(directory, { recursive: true });
   const session = new Session();
   session.connect();
   const intervalUs = Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? '1000');

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { answer: { type: 'string', default: 'big' } } });
   const answer = z.enum(['big', 'small']).parse(values.answer);
   const image = answer === 'big' ? await bigImage() : await smallImage();
-  const slack = await startFakeSlack();
+  // The fakes share the 2 cores with the measured bot: uploads are split at their boundary, not parsed as forms.
+  const slack = await startFakeSlack({ uploads: 'split' });
   const images = await startFakeImageApi({ apiKey: benchImageKey, maxSide: 64 });
   if (answer === 'small') images.setFixedImage(image);
   images.setDelivery('b64_json');

@@ -13,38 +13,49 @@ describe('the fake Slack', () => {
     await slack.close();
   });
 
-  it('takes files.uploadV2 in its three requests and shares the exact bytes in the thread', async () => {
-    const posted = await client.chat.postMessage({ channel: 'C0001', text: 'parent' });
-    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
-    await client.files.uploadV2({
-      channel_id: 'C0001',
-      thread_ts: posted.ts ?? '',
-      file_uploads: [{ file: bytes, filename: 'out.png', alt_text: 'a cat' }],
-    });
-    expect(slack.log.map((entry) => (entry.kind === 'api' ? entry.method : entry.kind))).toEqual([
-      'chat.postMessage',
-      'files.getUploadURLExternal',
-      'upload',
-      'files.completeUploadExternal',
-    ]);
-    expect(slack.log[2]).toMatchObject({
-      kind: 'upload',
-      partName: 'body',
-      bytes,
-      authorization: `Bearer ${slack.botToken}`,
-    });
-    expect(slack.shared).toEqual([
-      {
-        id: expect.any(String),
-        title: 'out.png',
-        channel: 'C0001',
-        threadTs: posted.ts,
+  it.each(['form', 'split'] as const)(
+    'takes files.uploadV2 in its three requests and shares the exact bytes in the thread (uploads read as %s)',
+    async (uploads) => {
+      if (uploads === 'split') {
+        await slack.close();
+        slack = await startFakeSlack({ uploads });
+        client = new webApi.WebClient(slack.botToken, {
+          slackApiUrl: slack.apiUrl,
+          retryConfig: { retries: 0 },
+        });
+      }
+      const posted = await client.chat.postMessage({ channel: 'C0001', text: 'parent' });
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+      await client.files.uploadV2({
+        channel_id: 'C0001',
+        thread_ts: posted.ts ?? '',
+        file_uploads: [{ file: bytes, filename: 'out.png', alt_text: 'a cat' }],
+      });
+      expect(slack.log.map((entry) => (entry.kind === 'api' ? entry.method : entry.kind))).toEqual([
+        'chat.postMessage',
+        'files.getUploadURLExternal',
+        'upload',
+        'files.completeUploadExternal',
+      ]);
+      expect(slack.log[2]).toMatchObject({
+        kind: 'upload',
+        partName: 'body',
         bytes,
-        filename: 'out.png',
-        altText: 'a cat',
-      },
-    ]);
-  });
+        authorization: `Bearer ${slack.botToken}`,
+      });
+      expect(slack.shared).toEqual([
+        {
+          id: expect.any(String),
+          title: 'out.png',
+          channel: 'C0001',
+          threadTs: posted.ts,
+          bytes,
+          filename: 'out.png',
+          altText: 'a cat',
+        },
+      ]);
+    },
+  );
 
   it('answers faults: ok:false errors, 5xx, and 429 with Retry-After', async () => {
     slack.fault({ method: 'chat.postMessage', kind: 'error', error: 'not_in_channel' });

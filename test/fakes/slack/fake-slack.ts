@@ -5,6 +5,7 @@ import {
   type PlatformChaosStats,
   platformChaos,
 } from '../chaos.js';
+import { multipartParts } from './multipart-parts.js';
 import {
   createPrivateFiles,
   type DownloadHold,
@@ -21,6 +22,12 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** Seeded random 429s and 5xx on Web API calls from the start (see `setChaos`). */
   chaos?: PlatformChaos;
+  /**
+   * How an upload's body is read: `form` (default) parses it as a web form (undici's parser: a check of our own
+   * multipart independent of our code); `split` finds its parts by their boundary (benches: no copy, ≈ 1 % of the
+   * CPU for a 45 MB image).
+   */
+  uploads?: 'form' | 'split';
 }
 
 export interface FakeSlack {
@@ -184,6 +191,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return true;
   };
 
+  /** The file parts of an upload's body (text fields are not files). */
+  async function uploadedFiles(raw: Buffer, contentType: string) {
+    if (options.uploads === 'split') {
+      return multipartParts(raw, contentType)
+        .filter((part) => part.filename !== undefined)
+        .map((part) => ({ partName: part.name, bytes: part.bytes }));
+    }
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    const files: { partName: string; bytes: Buffer }[] = [];
+    for (const [partName, value] of form.entries()) {
+      if (typeof value !== 'string') files.push({ partName, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
+    return files;
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const raw = await readBody(request);
@@ -203,13 +225,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     if (request.method === 'POST' && path.startsWith('/upload/v1/')) {
       const fileId = path.slice('/upload/v1/'.length);
-      const form = await new Response(raw, {
-        headers: { 'content-type': request.headers['content-type'] ?? '' },
-      }).formData();
+      const files = await uploadedFiles(raw, request.headers['content-type'] ?? '');
       const fault = takeFault('upload') ?? chaosFault('upload');
-      for (const [partName, value] of form.entries()) {
-        if (typeof value === 'string') continue;
-        const bytes = Buffer.from(await value.arrayBuffer());
+      for (const { partName, bytes } of files) {
         record({
           kind: 'upload',
           fileId,
