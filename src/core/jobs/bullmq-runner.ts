@@ -1,6 +1,7 @@
 import type { Queue, QueueEvents, Job as QueueJob, Worker } from 'bullmq';
 import { ImagineError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { jobSignal } from './bullmq-job-signal.js';
 import { createUserSlots, type RedisEval } from './bullmq-user-slots.js';
 import {
   cancelMarker,
@@ -164,16 +165,15 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
       },
       Math.min(progressIntervalMs, Math.max(50, stalledIntervalMs / 3)),
     );
-    const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    const aborted = jobSignal(signal, cancelled.has(jobId), cancelMarker);
     try {
-      await options.executor(jobId, controller.signal);
-      if (signal?.aborted) throw new UnrecoverableError(String(signal.reason ?? cancelMarker));
+      await options.executor(jobId, aborted);
+      if (aborted.aborted) throw new UnrecoverableError(String(aborted.reason ?? cancelMarker));
     } catch (error) {
-      if (signal?.aborted) {
+      if (aborted.aborted) {
         // Aborted by close(): the job goes back to the queue for another worker (or the next start).
-        if (signal.reason === handedBackMarker) await job.moveToWait(token);
-        throw signal.reason === handedBackMarker ? new WaitingError() : new UnrecoverableError(cancelMarker);
+        if (aborted.reason === handedBackMarker) await job.moveToWait(token);
+        throw aborted.reason === handedBackMarker ? new WaitingError() : new UnrecoverableError(cancelMarker);
       }
       throw new UnrecoverableError(encodeFailure(error));
     } finally {
