@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   );
   fake.setDelivery('b64_json');
   fake.setResponseShape('plain');
-  const recorded: { method: string; path: string; at: number; body?: unknown }[] = [];
+  const recorded: { method: string; path: string; at: number; endedAt?: number; body?: unknown }[] = [];
   let kept: KeptAnswer | undefined;
   let latency = { ms: 0, times: 0 };
 
@@ -80,8 +80,11 @@ async function main(): Promise<void> {
     const method = incoming.method ?? 'GET';
     const path = incoming.url ?? '/';
     if (method === 'POST' && path.startsWith('/v1/images/generations')) {
-      const record = { method, path, at: Date.now() };
+      const record: (typeof recorded)[number] = { method, path, at: Date.now() };
       recorded.push(record);
+      outgoing.once('close', () => {
+        record.endedAt = Date.now();
+      });
       return generation(incoming, outgoing, record);
     }
     const body = await readBody(incoming);
