@@ -98,8 +98,8 @@ async function generations(dispatcher: Agent, imagesUrl: string): Promise<Record
 
 /**
  * The image API's real pace: its median time per call (arrival → answer sent), and the least time the calls
- * could take at that pace ÷ the time they took (first arrival → last answer sent). The latency fault's timers
- * fire late on a busy machine, so the API's calls take longer than the nominal latency for any client.
+ * could take at that pace ÷ the time they took (first arrival → last answer sent). When the API's own calls take
+ * longer than the nominal latency (its timers firing late on a busy machine), no client can reach the ideal.
  */
 function atApiPace(calls: Recorded, waves: number): { apiCallMs: number; ratio: number } {
   const answered = calls.filter((call) => call.endedAt !== undefined);

@@ -172,10 +172,7 @@ export function openSqliteStore(location: string, options: SqliteStoreOptions): 
     const keyv = new Keyv(adapter, { namespace: options.namespace, throwOnErrors: true, ...keyvValueCodec });
     const atomic = createSqliteAtomicOperations(database);
     if (!database.memory) {
-      checkpoints = startCheckpointWorker(database, {
-        logger: options.logger,
-        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
-      });
+      checkpoints = startCheckpointWorker(database, { logger: options.logger });
     }
     return createKeyvStore({
       backend: 'sqlite',

@@ -20,7 +20,6 @@ export interface CheckpointWorker {
 export interface CheckpointWorkerOptions {
   logger: StoreLogger;
   intervalMs?: number;
-  busyTimeoutMs?: number;
 }
 
 // CommonJS run by the worker (eval): its own connection, a PASSIVE checkpoint now and then, closed when asked.
@@ -74,7 +73,8 @@ export function startCheckpointWorker(
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       path: database.name,
       intervalMs: options.intervalMs ?? defaultIntervalMs,
-      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      // The worker waits for a lock as long as the main connection does.
+      busyTimeoutMs: Number(database.pragma('busy_timeout', { simple: true })),
     },
   });
   // A checkpoint is never a reason to keep the process alive; the next open finds any WAL left.
