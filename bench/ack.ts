@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { type AckContender, ackContenders, contenderReadySchema } from './ack-contender.js';
 import { median, waitForMessage, writeBenchResults } from './bench-support.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
+import { startNodeFlags } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
@@ -62,7 +63,12 @@ async function measure(
       '--images-url',
       fakes.imagesUrl,
     ],
-    { cwd: rootDirectory, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    {
+      cwd: rootDirectory,
+      // The bot as npm start runs it; the bare Bolt app with Node's defaults.
+      execArgv: [...(contender === 'bot' ? startNodeFlags() : []), '--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
   );
   const dispatcher = new Agent({ connections: null });
   try {

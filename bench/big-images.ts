@@ -29,6 +29,7 @@ import {
 } from './big-images-contender.js';
 import { bigFakesReadySchema, servingBigSchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
+import { startNodeFlags } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const jobsTimeoutMs = 180_000;
@@ -67,7 +68,8 @@ interface Options {
 function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): ChildProcess {
   return fork(file, args, {
     cwd: rootDirectory,
-    execArgv: ['--import', 'tsx'],
+    // The bot as npm start runs it (its Node flags); the fakes and the baseline with Node's defaults.
+    execArgv: [...(file === contenderFile ? startNodeFlags() : []), '--import', 'tsx'],
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The soak's bot: `imagine-bot start` as an operator runs it (bin/imagine-bot.js, a process of its own), with
- * Discord and Slack (HTTP mode) configured together against the fakes. Its log lines (JSON on stderr) are kept
+ * The soak's bot: `imagine-bot start` as npm start runs it (bin/imagine-bot.js with its Node flags, a process of
+ * its own), with Discord and Slack (HTTP mode) configured together against the fakes. Its log lines (JSON on stderr) are kept
  * and counted by message, so the bench can count unhandled rejections and see what went wrong.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { unhandledRejectionMessage } from '../src/cli/unhandled-rejections.js';
 import { applicationId } from '../test/fakes/discord/index.js';
 import { benchSigningSecret } from './ack-contender.js';
 import { benchImageKey } from './ack-fakes.js';
+import { startNodeFlags } from './start-flags.js';
 
 const bin = fileURLToPath(new URL('../bin/imagine-bot.js', import.meta.url));
 const readyTexts = ['Discord bot connected.', 'Slack bot running'];
@@ -45,7 +46,7 @@ export interface SoakBot {
 const logLineSchema = z.object({ level: z.string(), msg: z.string() });
 
 export function startSoakBot(options: SoakBotOptions): SoakBot {
-  const child = spawn(process.execPath, [bin, 'start'], {
+  const child = spawn(process.execPath, [...startNodeFlags(), bin, 'start'], {
     cwd: options.dataDirectory,
     // Only what is given: no credentials of the machine leak in.
     env: {

@@ -1,0 +1,24 @@
+/**
+ * The Node flags `npm start` runs the bot with (package.json's start script, `node <flags> bin/imagine-bot.js
+ * start`): every bench that measures the bot's process gives it the same ones.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const packageSchema = z.object({ scripts: z.object({ start: z.string() }) });
+const startScript = /^node((?: --?[\w-]+(?:=\S+)?)*) bin\/imagine-bot\.js start$/;
+
+/** The flags of a start script (`node --a=1 bin/imagine-bot.js start` → ['--a=1']); throws on any other shape. */
+export function flagsOfStartScript(script: string): string[] {
+  const match = startScript.exec(script);
+  if (match === null)
+    throw new Error(`the start script is not "node [flags] bin/imagine-bot.js start": ${script}`);
+  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
+}
+
+export function startNodeFlags(): string[] {
+  const packageJson = packageSchema.parse(
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')),
+  );
+  return flagsOfStartScript(packageJson.scripts.start);
+}
