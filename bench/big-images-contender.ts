@@ -16,6 +16,7 @@ import { createImageStore, createStore } from '../src/core/store/index.js';
 import { benchSigningSecret } from './ack-contender.js';
 import { benchImageKey } from './ack-fakes.js';
 import { profileUntilKilled } from './bench-support.js';
+import { traceImageCalls } from './call-trace.js';
 
 export const storeKinds = ['sqlite', 'redis'] as const;
 export type StoreKind = (typeof storeKinds)[number];
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
       if (profileDirectory === undefined || profileDirectory === '') process.exit(0);
     });
   }
+  if (process.env.BENCH_CALL_TRACE === '1') traceImageCalls(argsSchema.parse(values).concurrency);
   const stallLogMs = Number(process.env.BENCH_STALL_LOG_MS);
   if (Number.isFinite(stallLogMs) && stallLogMs > 0) logStalls(stallLogMs);
   const gcLogMs = Number(process.env.BENCH_GC_LOG_MS);

@@ -9,6 +9,7 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
+import { traceImageCalls } from './call-trace.js';
 
 export const baselineWarmUpSchema = z.object({
   type: z.literal('warm-up'),
@@ -53,6 +54,7 @@ async function generate(dispatcher: Agent, call: Call): Promise<boolean> {
 
 async function main(): Promise<void> {
   const call = await fromParent(baselineWarmUpSchema);
+  const trace = process.env.BENCH_CALL_TRACE === '1' ? traceImageCalls(call.slots) : undefined;
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   // One connection per slot, open before the clock starts (the bot's warm-up opened some of its own too).
   const warm = await Promise.all(Array.from({ length: call.slots }, () => generate(dispatcher, call)));
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: call.slots }, slot));
+  if (trace !== undefined) console.error(`baseline ${trace()}`);
   process.send?.({ type: 'done', failures });
   await dispatcher.close();
 }

@@ -1,0 +1,73 @@
+/**
+ * `BENCH_CALL_TRACE=1` (the bot of the throughput and big-images benches, and the throughput baseline): one line on
+ * stderr, when the bot is killed or the baseline is done, telling where each image API call's time went, from
+ * undici's diagnostics channels: the client's own path from one call's answer to the next call's request (answer
+ * k → request k + slots, in order), and undici's wait between creating a request and writing its headers (a
+ * reused keep-alive socket is first checked for stray bytes in the event loop's check phase, so the write waits
+ * for the rest of the turn's callbacks).
+ */
+import diagnostics from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+import { median } from './bench-support.js';
+
+interface Timeline {
+  created: number[];
+  written: number[];
+  answered: number[];
+  writeWaits: number[];
+}
+
+const isGeneration = (message: unknown): boolean =>
+  typeof message === 'object' &&
+  message !== null &&
+  'request' in message &&
+  typeof message.request === 'object' &&
+  message.request !== null &&
+  'path' in message.request &&
+  String(message.request.path).includes('/images/generations');
+
+function percentile(values: readonly number[], share: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
+}
+
+function summary(timeline: Timeline, slots: number): string {
+  const answered = [...timeline.answered].sort((left, right) => left - right);
+  const created = [...timeline.created].sort((left, right) => left - right);
+  const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
+  const format = (values: number[]) =>
+    `median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms`;
+  return (
+    `call trace: ${timeline.created.length} generation calls; answer → next request created: ${format(ownPath)}; ` +
+    `request created → headers written: ${format(timeline.writeWaits)}`
+  );
+}
+
+/** Starts tracing; the returned function gives the summary so far (also printed when the process is killed). */
+export function traceImageCalls(slots: number): () => string {
+  const timeline: Timeline = { created: [], written: [], answered: [], writeWaits: [] };
+  const createdAt = new WeakMap<object, number>();
+  const requestOf = (message: unknown) => (message as { request: object }).request;
+  diagnostics.subscribe('undici:request:create', (message) => {
+    if (!isGeneration(message)) return;
+    const now = performance.now();
+    timeline.created.push(now);
+    createdAt.set(requestOf(message), now);
+  });
+  diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+    if (!isGeneration(message)) return;
+    const now = performance.now();
+    timeline.written.push(now);
+    const created = createdAt.get(requestOf(message));
+    if (created !== undefined) timeline.writeWaits.push(now - created);
+  });
+  diagnostics.subscribe('undici:request:trailers', (message) => {
+    if (isGeneration(message)) timeline.answered.push(performance.now());
+  });
+  process.prependOnceListener('SIGTERM', () => {
+    console.error(summary(timeline, slots));
+    // Alone, this listener would keep the process from dying of the signal.
+    if (process.listenerCount('SIGTERM') === 0) process.exit(0);
+  });
+  return () => summary(timeline, slots);
+}
