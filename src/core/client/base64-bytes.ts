@@ -51,7 +51,10 @@ export function decodeBase64Bytes(
   return last < 0 ? -1 : written + last;
 }
 
-/** Whole quanta: 16 characters → 12 bytes per step through DataViews, then 4 → 3. */
+/**
+ * Whole quanta: 16 characters → 12 bytes per step through DataViews (each 32-bit read is two pairs of characters),
+ * then 4 → 3.
+ */
 function decodeQuanta(source: Buffer, start: number, end: number, target: Buffer, offset: number): number {
   const input = new DataView(source.buffer, source.byteOffset, source.byteLength);
   const output = new DataView(target.buffer, target.byteOffset, target.byteLength);
@@ -60,13 +63,14 @@ function decodeQuanta(source: Buffer, start: number, end: number, target: Buffer
   let written = offset;
   const blocksEnd = end - ((end - start) & 15);
   for (; read < blocksEnd; read += 16) {
-    const first = ((table[input.getUint16(read)] ?? -1) << 12) | (table[input.getUint16(read + 2)] ?? -1);
-    const second =
-      ((table[input.getUint16(read + 4)] ?? -1) << 12) | (table[input.getUint16(read + 6)] ?? -1);
-    const third =
-      ((table[input.getUint16(read + 8)] ?? -1) << 12) | (table[input.getUint16(read + 10)] ?? -1);
-    const fourth =
-      ((table[input.getUint16(read + 12)] ?? -1) << 12) | (table[input.getUint16(read + 14)] ?? -1);
+    const a = input.getUint32(read);
+    const b = input.getUint32(read + 4);
+    const c = input.getUint32(read + 8);
+    const d = input.getUint32(read + 12);
+    const first = ((table[a >>> 16] ?? -1) << 12) | (table[a & 0xffff] ?? -1);
+    const second = ((table[b >>> 16] ?? -1) << 12) | (table[b & 0xffff] ?? -1);
+    const third = ((table[c >>> 16] ?? -1) << 12) | (table[c & 0xffff] ?? -1);
+    const fourth = ((table[d >>> 16] ?? -1) << 12) | (table[d & 0xffff] ?? -1);
     if ((first | second | third | fourth) < 0) return -1;
     output.setUint32(written, (first << 8) | (second >>> 16));
     output.setUint32(written + 4, (second << 16) | (third >>> 8));
