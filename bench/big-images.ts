@@ -68,7 +68,7 @@ interface Options {
 function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): ChildProcess {
   return fork(file, args, {
     cwd: rootDirectory,
-    // The bot as npm start runs it (its Node flags); the fakes and the baseline with Node's defaults.
+    // The bot as npm start runs it (its Node flags); the fakes with Node's defaults.
     execArgv: [...(file === contenderFile ? startNodeFlags() : []), '--import', 'tsx'],
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });

@@ -31,20 +31,39 @@ function percentile(values: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
 }
 
+/** When the last burst of calls began: the first call made after a pause of a second or more (a warm-up's end). */
+function lastBurstStart(created: readonly number[]): number {
+  let start = created[0] ?? 0;
+  for (let index = 1; index < created.length; index += 1) {
+    const at = created[index] ?? 0;
+    if (at - (created[index - 1] ?? at) >= 1000) start = at;
+  }
+  return start;
+}
+
 function summary(timeline: Timeline, slots: number): string {
-  const answered = [...timeline.answered].sort((left, right) => left - right);
-  const created = [...timeline.created].sort((left, right) => left - right);
+  const sorted = (values: number[]) => [...values].sort((left, right) => left - right);
+  const allCreated = sorted(timeline.created);
+  const start = lastBurstStart(allCreated);
+  const created = allCreated.filter((at) => at >= start);
+  const answered = sorted(timeline.answered).filter((at) => at >= start);
   const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
+  const writeWaits = timeline.writeWaits.filter(
+    (wait, index) => (timeline.written[index] ?? 0) - wait >= start,
+  );
   const format = (values: number[]) =>
     `median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms`;
   return (
-    `call trace: ${timeline.created.length} generation calls; answer → next request created: ${format(ownPath)}; ` +
-    `request created → headers written: ${format(timeline.writeWaits)}`
+    `call trace: the last burst's ${created.length} generation calls; answer → next request created: ` +
+    `${format(ownPath)}; request created → headers written: ${format(writeWaits)}`
   );
 }
 
-/** Starts tracing; the returned function gives the summary so far (also printed when the process is killed). */
-export function traceImageCalls(slots: number): () => string {
+/**
+ * Starts tracing. `summary()` tells the last burst (also printed when the process is killed); `forget()` drops what
+ * was seen so far (a warm-up less than a second before the burst).
+ */
+export function traceImageCalls(slots: number): { summary: () => string; forget: () => void } {
   const timeline: Timeline = { created: [], written: [], answered: [], writeWaits: [] };
   const createdAt = new WeakMap<object, number>();
   const requestOf = (message: unknown) => (message as { request: object }).request;
@@ -57,9 +76,10 @@ export function traceImageCalls(slots: number): () => string {
   diagnostics.subscribe('undici:client:sendHeaders', (message) => {
     if (!isGeneration(message)) return;
     const now = performance.now();
-    timeline.written.push(now);
     const created = createdAt.get(requestOf(message));
-    if (created !== undefined) timeline.writeWaits.push(now - created);
+    if (created === undefined) return;
+    timeline.written.push(now);
+    timeline.writeWaits.push(now - created);
   });
   diagnostics.subscribe('undici:request:trailers', (message) => {
     if (isGeneration(message)) timeline.answered.push(performance.now());
@@ -69,5 +89,10 @@ export function traceImageCalls(slots: number): () => string {
     // Alone, this listener would keep the process from dying of the signal.
     if (process.listenerCount('SIGTERM') === 0) process.exit(0);
   });
-  return () => summary(timeline, slots);
+  return {
+    summary: () => summary(timeline, slots),
+    forget: () => {
+      for (const list of Object.values(timeline)) list.length = 0;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The soak's bot: `imagine-bot start` as npm start runs it (bin/imagine-bot.js with its Node flags, a process of
- * its own), with Discord and Slack (HTTP mode) configured together against the fakes. Its log lines (JSON on stderr) are kept
- * and counted by message, so the bench can count unhandled rejections and see what went wrong.
+ * its own), with Discord and Slack (HTTP mode) configured together against the fakes. Its log lines (JSON on
+ * stderr) are kept and counted by message, so the bench can count unhandled rejections and see what went wrong.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   // One connection per slot, open before the clock starts (the bot's warm-up opened some of its own too).
   const warm = await Promise.all(Array.from({ length: call.slots }, () => generate(dispatcher, call)));
+  trace?.forget();
   process.send?.({ type: 'warm' });
   await fromParent(goSchema);
   let next = 0;
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: call.slots }, slot));
-  if (trace !== undefined) console.error(`baseline ${trace()}`);
+  if (trace !== undefined) console.error(`baseline ${trace.summary()}`);
   process.send?.({ type: 'done', failures });
   await dispatcher.close();
 }
