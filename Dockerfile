@@ -24,6 +24,6 @@ USER node
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # One V8 helper thread for the GC (Node's default is 4): on a small host the helpers otherwise take the cores
-# from the event loop while big images churn external memory (README "Performance"). The same flags as npm start.
+# from the event loop while big images churn external memory (README "Operating"). The same flags as npm start.
 ENTRYPOINT ["node", "--v8-pool-size=1", "bin/imagine-bot.js"]
 CMD ["start"]

@@ -8,7 +8,9 @@ const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'u
 /** The threads of a fresh `node` process started with `flags`, counted by the kernel (Linux's /proc). */
 function threadsOfNode(flags: string[]): number {
   const script = "console.log(require('node:fs').readdirSync('/proc/self/task').length)";
-  const run = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+  // Without the caller's NODE_OPTIONS, which may hold a pool size of its own.
+  const { NODE_OPTIONS: _callerOptions, ...env } = process.env;
+  const run = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env });
   if (run.status !== 0) throw new Error(`node ${flags.join(' ')} failed: ${run.stderr}`);
   return Number(run.stdout.trim());
 }
