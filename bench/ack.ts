@@ -12,9 +12,9 @@ import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { type AckContender, ackContenders, contenderReadySchema } from './ack-contender.js';
-import { median, waitForMessage, writeBenchResults } from './bench-support.js';
+import { median, percentile, waitForMessage, writeBenchResults } from './bench-support.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
-import { startNodeFlags } from './start-flags.js';
+import { benchExecArgv } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
@@ -40,11 +40,6 @@ interface RoundResult {
   failures: number;
 }
 
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
-
 async function measure(
   contender: AckContender,
   round: number,
@@ -65,8 +60,7 @@ async function measure(
     ],
     {
       cwd: rootDirectory,
-      // The bot as npm start runs it; the bare Bolt app with Node's defaults.
-      execArgv: [...(contender === 'bot' ? startNodeFlags() : []), '--import', 'tsx'],
+      execArgv: benchExecArgv(contender === 'bot'),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );

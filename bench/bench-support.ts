@@ -49,6 +49,12 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+/** The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it. */
+export function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+
 /**
  * Writes a bench's results to `bench/results/<name>.json` (not committed), with when and on what machine
  * (Node, CPUs, load average) they were measured.

@@ -29,7 +29,7 @@ import {
 } from './big-images-contender.js';
 import { bigFakesReadySchema, servingBigSchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
-import { startNodeFlags } from './start-flags.js';
+import { benchExecArgv } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const jobsTimeoutMs = 180_000;
@@ -68,8 +68,7 @@ interface Options {
 function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): ChildProcess {
   return fork(file, args, {
     cwd: rootDirectory,
-    // The bot as npm start runs it (its Node flags); the fakes with Node's defaults.
-    execArgv: [...(file === contenderFile ? startNodeFlags() : []), '--import', 'tsx'],
+    execArgv: benchExecArgv(file === contenderFile),
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
 }

@@ -8,13 +8,13 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { median } from './bench-support.js';
+import { median, percentile } from './bench-support.js';
 
 interface Timeline {
   created: number[];
-  written: number[];
   answered: number[];
-  writeWaits: number[];
+  /** Each written request: when it was created, and how long until its headers were written. */
+  writes: { createdAt: number; waitMs: number }[];
 }
 
 const isGeneration = (message: unknown): boolean =>
@@ -25,11 +25,6 @@ const isGeneration = (message: unknown): boolean =>
   message.request !== null &&
   'path' in message.request &&
   String(message.request.path).includes('/images/generations');
-
-function percentile(values: readonly number[], share: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
-}
 
 /** When the last burst of calls began: the first call made after a pause of a second or more (a warm-up's end). */
 function lastBurstStart(created: readonly number[]): number {
@@ -48,9 +43,7 @@ function summary(timeline: Timeline, slots: number): string {
   const created = allCreated.filter((at) => at >= start);
   const answered = sorted(timeline.answered).filter((at) => at >= start);
   const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
-  const writeWaits = timeline.writeWaits.filter(
-    (wait, index) => (timeline.written[index] ?? 0) - wait >= start,
-  );
+  const writeWaits = timeline.writes.filter((write) => write.createdAt >= start).map((write) => write.waitMs);
   const format = (values: number[]) =>
     `median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms`;
   return (
@@ -64,7 +57,7 @@ function summary(timeline: Timeline, slots: number): string {
  * was seen so far (a warm-up less than a second before the burst).
  */
 export function traceImageCalls(slots: number): { summary: () => string; forget: () => void } {
-  const timeline: Timeline = { created: [], written: [], answered: [], writeWaits: [] };
+  const timeline: Timeline = { created: [], answered: [], writes: [] };
   const createdAt = new WeakMap<object, number>();
   const requestOf = (message: unknown) => (message as { request: object }).request;
   diagnostics.subscribe('undici:request:create', (message) => {
@@ -75,11 +68,9 @@ export function traceImageCalls(slots: number): { summary: () => string; forget:
   });
   diagnostics.subscribe('undici:client:sendHeaders', (message) => {
     if (!isGeneration(message)) return;
-    const now = performance.now();
     const created = createdAt.get(requestOf(message));
-    if (created === undefined) return;
-    timeline.written.push(now);
-    timeline.writeWaits.push(now - created);
+    if (created !== undefined)
+      timeline.writes.push({ createdAt: created, waitMs: performance.now() - created });
   });
   diagnostics.subscribe('undici:request:trailers', (message) => {
     if (isGeneration(message)) timeline.answered.push(performance.now());

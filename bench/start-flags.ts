@@ -16,6 +16,11 @@ export function flagsOfStartScript(script: string): string[] {
   return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
 }
 
+/** A bench child's Node arguments: npm start's flags for the bot, Node's defaults for the rest; tsx for both. */
+export function benchExecArgv(runsTheBot: boolean): string[] {
+  return [...(runsTheBot ? startNodeFlags() : []), '--import', 'tsx'];
+}
+
 export function startNodeFlags(): string[] {
   const packageJson = packageSchema.parse(
     JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')),

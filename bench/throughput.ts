@@ -24,7 +24,7 @@ import { bigBotReadySchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 import { leanReadySchema } from './lean-image-api.js';
-import { startNodeFlags } from './start-flags.js';
+import { benchExecArgv } from './start-flags.js';
 import { baselineDoneSchema, baselineWarmSchema } from './throughput-baseline.js';
 
 const childTimeoutMs = 60_000;
@@ -83,8 +83,7 @@ interface RoundResult {
 function forkBench(file: string, args: string[]): ChildProcess {
   return fork(file, args, {
     cwd: rootDirectory,
-    // The bot as npm start runs it (its Node flags); the fakes and the baseline with Node's defaults.
-    execArgv: [...(file === contenderFile ? startNodeFlags() : []), '--import', 'tsx'],
+    execArgv: benchExecArgv(file === contenderFile),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }

@@ -67,6 +67,12 @@ export class FakeState {
     this.answers = 0;
   }
 
+  /** Every generation answers `bytes` from now on (undefined: drawn images again); its base64 is encoded once. */
+  setFixedImage(bytes: Buffer | undefined): void {
+    this.fixedImage = bytes;
+    this.fixedImageBase64 = bytes && Buffer.from(bytes.toString('base64'), 'latin1');
+  }
+
   /** The shape of the next success answer; `alternate` starts wrapped and flips each time. */
   nextShape(): ResponseShape {
     this.answers += 1;

@@ -17,7 +17,7 @@ type Segment = string | Buffer | { encoded: Buffer };
 
 // A multiple of 3, so each chunk's base64 has no padding and the chunks concatenate.
 const base64ChunkBytes = 3 * 256 * 1024;
-const encodedChunkBytes = 4 * 256 * 1024;
+const encodedChunkBytes = (base64ChunkBytes / 3) * 4;
 
 function itemSegments(item: AnswerItem): Segment[] {
   const head = `{"url":${JSON.stringify(item.url)},"b64_json":"`;

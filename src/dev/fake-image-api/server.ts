@@ -272,8 +272,7 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
       state.delivery = delivery;
     },
     setFixedImage: (bytes) => {
-      state.fixedImage = bytes;
-      state.fixedImageBase64 = bytes && Buffer.from(bytes.toString('base64'), 'latin1');
+      state.setFixedImage(bytes);
     },
     close: async () => {
       state.closing.abort();
