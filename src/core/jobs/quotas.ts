@@ -119,22 +119,27 @@ export function createQuotas(store: Store, limits: QuotaLimits, clock: { now(): 
   return {
     async reserve(userId: string, channelId: string): Promise<Reservation | QuotaRefusal> {
       const now = clock.now();
-      const taken: string[] = [];
-      // One after another: a refused window must not leave the later ones taken.
-      for (const window of windowsAt(userId, channelId, now)) {
-        let result: Awaited<ReturnType<Store['reserve']>>;
-        try {
-          result = await store.reserve(window.key, window.limit > 0 ? window.limit : uncapped, window.ttlMs);
-        } catch (error) {
-          await releaseAll(taken).catch(() => undefined);
-          throw error;
-        }
-        if (!result.ok) {
-          await releaseAll(taken);
-          return { ok: false, reason: window.reason, limit: window.limit, retryAfterMs: window.endsAt - now };
-        }
-        taken.push(window.key);
+      const windows = windowsAt(userId, channelId, now);
+      // All or none in one store operation: a refused window leaves nothing taken, even for a moment.
+      const result = await store.reserveAll(
+        windows.map((window) => ({
+          key: window.key,
+          limit: window.limit > 0 ? window.limit : uncapped,
+          ttlMs: window.ttlMs,
+        })),
+      );
+      if (!result.ok) {
+        const refused = windows[result.refused];
+        if (refused === undefined)
+          throw new Error(`the store refused window ${result.refused} of ${windows.length}`);
+        return {
+          ok: false,
+          reason: refused.reason,
+          limit: refused.limit,
+          retryAfterMs: refused.endsAt - now,
+        };
       }
+      const taken = windows.map((window) => window.key);
       let refunded = false;
       return {
         ok: true,

@@ -2,13 +2,14 @@ import type { Keyv } from 'keyv';
 import type { ZodType } from 'zod';
 import { ImagineError } from '../errors.js';
 import { redactSecrets } from '../redact-secrets.js';
-import type { ReserveResult, Store, StoreLogger } from './store.js';
+import type { CounterWindow, ReserveAllResult, ReserveResult, Store, StoreLogger } from './store.js';
 
 export type StoreBackend = 'memory' | 'sqlite' | 'redis';
 
 /** The operations keyv cannot do atomically; each backend brings its own. */
 export interface AtomicOperations {
-  reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult> | ReserveResult;
+  /** All or nothing: see `Store.reserveAll` (keys already prefixed, limits whole, TTLs normalised). */
+  reserveAll(windows: readonly CounterWindow[]): Promise<ReserveAllResult> | ReserveAllResult;
   release(key: string): Promise<void> | void;
   count(key: string): Promise<number> | number;
   claim(key: string, owner: string, ttlMs: number): Promise<boolean> | boolean;
@@ -91,6 +92,15 @@ export function createKeyvStore(parts: KeyvStoreParts): Store {
     }
   }
 
+  function reserveAll(windows: readonly CounterWindow[], operation: string): Promise<ReserveAllResult> {
+    const prefixed = windows.map((window) => ({
+      key: storeKeys.counter(prefix, window.key),
+      limit: Math.floor(window.limit),
+      ttlMs: normaliseTtl(window.ttlMs),
+    }));
+    return guarded(operation, () => atomic.reserveAll(prefixed));
+  }
+
   return {
     get,
 
@@ -118,11 +128,11 @@ export function createKeyvStore(parts: KeyvStoreParts): Store {
     },
 
     async reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult> {
-      const ttl = normaliseTtl(ttlMs);
-      return guarded('reserve a slot', () =>
-        atomic.reserve(storeKeys.counter(prefix, key), Math.floor(limit), ttl),
-      );
+      const result = await reserveAll([{ key, limit, ttlMs }], 'reserve a slot');
+      return result.ok ? { ok: true, used: result.used[0] ?? 0 } : { ok: false, used: result.used };
     },
+
+    reserveAll: (windows) => reserveAll(windows, 'reserve slots'),
 
     async release(key: string): Promise<void> {
       await guarded('release a slot', () => atomic.release(storeKeys.counter(prefix, key)));

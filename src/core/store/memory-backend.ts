@@ -1,6 +1,6 @@
 import { Keyv } from 'keyv';
 import { type AtomicOperations, createKeyvStore } from './keyv-store.js';
-import type { ReserveResult, Store, StoreLogger } from './store.js';
+import type { CounterWindow, ReserveAllResult, Store, StoreLogger } from './store.js';
 import { keyvValueCodec } from './value-codec.js';
 
 interface Counter {
@@ -40,15 +40,19 @@ export function createMemoryAtomicOperations(now: () => number = Date.now): Atom
   }
 
   return {
-    reserve(key: string, limit: number, ttlMs: number): ReserveResult {
+    reserveAll(windows: readonly CounterWindow[]): ReserveAllResult {
       const time = now();
       sweep(time);
-      const counter = liveCounter(key, time);
-      const used = counter?.used ?? 0;
-      if (used >= limit) return { ok: false, used };
-      if (counter === undefined) counters.set(key, { used: 1, expiresAt: time + ttlMs });
-      else counter.used += 1;
-      return { ok: true, used: used + 1 };
+      const live = windows.map((window) => liveCounter(window.key, time));
+      const refused = windows.findIndex((window, index) => (live[index]?.used ?? 0) >= window.limit);
+      if (refused >= 0) return { ok: false, refused, used: live[refused]?.used ?? 0 };
+      const used = windows.map((window, index) => {
+        const counter = live[index] ?? { used: 0, expiresAt: time + window.ttlMs };
+        counter.used += 1;
+        counters.set(window.key, counter);
+        return counter.used;
+      });
+      return { ok: true, used };
     },
 
     release(key: string): void {

@@ -3,7 +3,7 @@ import { Keyv } from 'keyv';
 import { z } from 'zod';
 import { ImagineError } from '../errors.js';
 import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
-import type { ReserveResult, Store, StoreLogger } from './store.js';
+import type { CounterWindow, ReserveAllResult, Store, StoreLogger } from './store.js';
 import { keyvValueCodec } from './value-codec.js';
 
 export interface RedisStoreOptions {
@@ -14,12 +14,18 @@ export interface RedisStoreOptions {
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-// Increment only below the limit; the window starts at the first increment (PTTL < 0: no expiry set yet).
-const reserveScript = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[1]) then return {0, used} end
-used = redis.call('INCR', KEYS[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+// All or nothing: every counter below its limit, or nothing taken. KEYS: the counters; ARGV: limit and TTL of
+// each, in turn. A window starts at its counter's first increment (PTTL < 0: no expiry set yet).
+const reserveAllScript = `
+local used = {}
+for index, key in ipairs(KEYS) do
+  used[index] = tonumber(redis.call('GET', key) or '0')
+  if used[index] >= tonumber(ARGV[2 * index - 1]) then return {0, index - 1, used[index]} end
+end
+for index, key in ipairs(KEYS) do
+  used[index] = redis.call('INCR', key)
+  if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[2 * index]) end
+end
 return {1, used}`;
 
 // DECR keeps the key's TTL, so a refund does not restart the window.
@@ -28,7 +34,10 @@ local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if used > 0 then redis.call('DECR', KEYS[1]) end
 return 0`;
 
-const reserveReply = z.tuple([z.number(), z.number()]);
+const reserveAllReply = z.union([
+  z.tuple([z.literal(1), z.array(z.number())]),
+  z.tuple([z.literal(0), z.number(), z.number()]),
+]);
 const countReply = z.coerce.number().int().nonnegative();
 
 /** The URL as safe to print: scheme, host, port and database, never the user or password. */
@@ -41,13 +50,15 @@ export function describeRedisUrl(url: URL): string {
 /** Lua scripts and SET NX PX: each a single Redis command, so atomic across every client of the server. */
 export function createRedisAtomicOperations(client: RedisClient): AtomicOperations {
   return {
-    async reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult> {
-      const reply = await client.eval(reserveScript, {
-        keys: [key],
-        arguments: [String(limit), String(ttlMs)],
+    async reserveAll(windows: readonly CounterWindow[]): Promise<ReserveAllResult> {
+      const reply = await client.eval(reserveAllScript, {
+        keys: windows.map((window) => window.key),
+        arguments: windows.flatMap((window) => [String(window.limit), String(window.ttlMs)]),
       });
-      const [ok, used] = reserveReply.parse(reply);
-      return { ok: ok === 1, used };
+      const parsed = reserveAllReply.parse(reply);
+      return parsed[0] === 1
+        ? { ok: true, used: parsed[1] }
+        : { ok: false, refused: parsed[1], used: parsed[2] };
     },
     async release(key: string): Promise<void> {
       await client.eval(releaseScript, { keys: [key], arguments: [] });

@@ -7,7 +7,7 @@ import { ImagineError } from '../errors.js';
 import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 import { type CheckpointWorker, startCheckpointWorker } from './sqlite-checkpoints.js';
-import type { ReserveResult, Store, StoreLogger } from './store.js';
+import type { CounterWindow, ReserveAllResult, Store, StoreLogger } from './store.js';
 import { keyvValueCodec } from './value-codec.js';
 
 export interface SqliteStoreOptions {
@@ -121,19 +121,23 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
   }
 
   // Read the clock inside the transaction: only then is it after every other process's last write.
-  const reserveTransaction = database.transaction(
-    (key: string, limit: number, ttlMs: number): ReserveResult => {
-      const now = Date.now();
-      const raw = selectCounter.get(key);
+  const reserveTransaction = database.transaction((windows: readonly CounterWindow[]): ReserveAllResult => {
+    const now = Date.now();
+    const live = windows.map((window) => {
+      const raw = selectCounter.get(window.key);
       const row = raw === undefined ? undefined : counterRow.parse(raw);
-      const live = row !== undefined && row.expires > now ? row : undefined;
-      const used = live?.used ?? 0;
-      if (used >= limit) return { ok: false, used };
-      if (live === undefined) startCounter.run(key, now + ttlMs);
-      else incrementCounter.run(key);
-      return { ok: true, used: used + 1 };
-    },
-  );
+      return row !== undefined && row.expires > now ? row : undefined;
+    });
+    const refused = windows.findIndex((window, index) => (live[index]?.used ?? 0) >= window.limit);
+    if (refused >= 0) return { ok: false, refused, used: live[refused]?.used ?? 0 };
+    const used = windows.map((window, index) => {
+      const row = live[index];
+      if (row === undefined) startCounter.run(window.key, now + window.ttlMs);
+      else incrementCounter.run(window.key);
+      return (row?.used ?? 0) + 1;
+    });
+    return { ok: true, used };
+  });
 
   function purgeNowAndThen(): void {
     const now = Date.now();
@@ -144,9 +148,9 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
   }
 
   return {
-    reserve(key: string, limit: number, ttlMs: number): ReserveResult {
+    reserveAll(windows: readonly CounterWindow[]): ReserveAllResult {
       purgeNowAndThen();
-      return reserveTransaction.immediate(key, limit, ttlMs);
+      return reserveTransaction.immediate(windows);
     },
     release(key: string): void {
       decrementCounter.run(key, Date.now());

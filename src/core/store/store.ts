@@ -8,6 +8,20 @@ export interface ReserveResult {
   used: number;
 }
 
+/** One counter of an all-or-nothing reservation: a slot is taken only while `used` is below `limit`. */
+export interface CounterWindow {
+  key: string;
+  limit: number;
+  /** The counter expires this long after its first increment (a quota window), not after the latest. */
+  ttlMs: number;
+}
+
+export type ReserveAllResult =
+  /** A slot of every counter was taken; `used`: each counter after this call, in the order given. */
+  | { ok: true; used: number[] }
+  /** Nothing was taken: `refused` is the index of the first counter at its limit, `used` its value. */
+  | { ok: false; refused: number; used: number };
+
 /**
  * Everything the bot keeps between restarts and shares between instances: jobs, threads, settings, quotas,
  * event-dedupe marks, image blobs. Values are JSON-serialisable; a miss never throws.
@@ -25,6 +39,11 @@ export interface Store {
    * expires `ttlMs` after its first increment (a quota window), not after the latest.
    */
   reserve(key: string, limit: number, ttlMs: number): Promise<ReserveResult>;
+  /**
+   * Takes one slot of every counter or of none, atomically across processes: one store operation (one SQLite
+   * transaction, one Redis script) however many counters. Counters as `reserve` keeps them.
+   */
+  reserveAll(windows: readonly CounterWindow[]): Promise<ReserveAllResult>;
   /** Gives one slot back (a refund); never below zero, keeps the window's expiry. */
   release(key: string): Promise<void>;
   /** The counter's current value; 0 when it is absent or its window has expired. */

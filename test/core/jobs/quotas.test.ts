@@ -127,6 +127,32 @@ function describeQuotas(name: string, harness: Harness): void {
       expect(await quotas.reserve(user, `${channel}-elsewhere`)).toMatchObject({ ok: true });
     });
 
+    it('takes no window while another refuses: parallel requests hear the limit that is really reached', async () => {
+      const [first, second] = await openPair();
+      const { user, other, channel } = ids();
+      const limits = limitsOf({ userPerMinute: 10, userPerDay: 1, channelPerDay: 1 });
+      const instances = [
+        createQuotas(first, limits, movableClock()),
+        createQuotas(second, limits, movableClock()),
+      ];
+      expect(await instances[0]?.reserve(other, channel)).toMatchObject({ ok: true });
+      // The channel is full: each of these is refused for it, and none may hold the user's last daily slot
+      // meanwhile (the other would then hear that the user's own quota is spent).
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => instances[index % 2]?.reserve(user, channel)),
+      );
+      for (const result of results) {
+        expect(result).toEqual({ ok: false, reason: 'channel_daily', limit: 1, retryAfterMs: toMidnight });
+      }
+      expect(await instances[1]?.usage(user, channel)).toEqual({
+        userToday: 0,
+        userLimit: 1,
+        channelToday: 1,
+        channelLimit: 1,
+      });
+      expect(await instances[1]?.reserve(user, `${channel}-elsewhere`)).toMatchObject({ ok: true });
+    });
+
     it('refuses past the per-minute rate limit without touching the daily quotas, until the next minute', async () => {
       const [store] = await openPair();
       const { user, channel } = ids();
@@ -232,9 +258,11 @@ describe('quota counters', () => {
     const calls: string[] = [];
     const recorded: Store = {
       ...store,
-      async reserve(key, limit, ttlMs) {
-        calls.push(`reserve ${key} limit=${limit} ttl=${ttlMs}`);
-        return store.reserve(key, limit, ttlMs);
+      async reserveAll(windows) {
+        calls.push(
+          `reserveAll ${windows.map((window) => `${window.key} limit=${window.limit} ttl=${window.ttlMs}`).join(' | ')}`,
+        );
+        return store.reserveAll(windows);
       },
       async release(key) {
         calls.push(`release ${key}`);
@@ -254,13 +282,15 @@ describe('quota counters', () => {
     const reservation = await quotas.reserve('discord:42', 'discord:7');
     await quotas.reserve('discord:42', 'discord:7');
     if (reservation.ok) await reservation.refund();
+    const windows = [
+      'quota:user-minute:discord:42:2024-05-01T10:20 limit=5 ttl=34750',
+      `quota:user-day:discord:42:2024-05-01 limit=1 ttl=${toMidnight + 3_600_000}`,
+      `quota:channel-day:discord:7:2024-05-01 limit=10 ttl=${toMidnight + 3_600_000}`,
+    ].join(' | ');
+    // One store operation per reservation, refused or not; a refused one takes nothing, so gives nothing back.
     expect(calls).toEqual([
-      'reserve quota:user-minute:discord:42:2024-05-01T10:20 limit=5 ttl=34750',
-      `reserve quota:user-day:discord:42:2024-05-01 limit=1 ttl=${toMidnight + 3_600_000}`,
-      `reserve quota:channel-day:discord:7:2024-05-01 limit=10 ttl=${toMidnight + 3_600_000}`,
-      'reserve quota:user-minute:discord:42:2024-05-01T10:20 limit=5 ttl=34750',
-      `reserve quota:user-day:discord:42:2024-05-01 limit=1 ttl=${toMidnight + 3_600_000}`,
-      'release quota:user-minute:discord:42:2024-05-01T10:20',
+      `reserveAll ${windows}`,
+      `reserveAll ${windows}`,
       'release quota:user-minute:discord:42:2024-05-01T10:20',
       'release quota:user-day:discord:42:2024-05-01',
       'release quota:channel-day:discord:7:2024-05-01',
@@ -268,21 +298,18 @@ describe('quota counters', () => {
     await store.close();
   });
 
-  it('gives back the slots already taken when the store fails, and passes the failure on', async () => {
+  it('takes nothing when the store fails, and passes the failure on', async () => {
     const { store, calls } = await recordingStore();
     const failing: Store = {
       ...store,
-      async reserve(key, limit, ttlMs) {
-        if (key.startsWith('quota:channel-day:')) throw new Error('disk full');
-        return store.reserve(key, limit, ttlMs);
+      async reserveAll() {
+        throw new Error('disk full');
       },
     };
     const quotas = createQuotas(failing, limitsOf({ userPerDay: 2 }), movableClock());
     await expect(quotas.reserve('u', 'c')).rejects.toThrow('disk full');
-    expect(calls).toEqual([
-      `reserve quota:user-day:u:2024-05-01 limit=2 ttl=${toMidnight + 3_600_000}`,
-      'release quota:user-day:u:2024-05-01',
-    ]);
+    // The store's one operation either took every window or none: nothing to give back.
+    expect(calls).toEqual([]);
     expect(await quotas.usage('u', 'c')).toMatchObject({ userToday: 0, channelToday: 0 });
     await store.close();
   });

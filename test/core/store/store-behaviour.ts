@@ -132,6 +132,46 @@ export function describeStoreBehaviour(name: string, harness: StoreHarness): voi
       expect(await store.reserve(key, 0, 60_000)).toEqual({ ok: false, used: 3 });
     });
 
+    it('takes a slot of every counter or of none, and says which counter refused', async () => {
+      const store = await open();
+      const [minute, day, channel] = ['minute', 'day', 'channel'].map((name) => `${name}:${randomUUID()}`);
+      const windows = [
+        { key: minute ?? '', limit: 5, ttlMs: 60_000 },
+        { key: day ?? '', limit: 1, ttlMs: 60_000 },
+        { key: channel ?? '', limit: 3, ttlMs: 60_000 },
+      ];
+      expect(await store.reserveAll(windows)).toEqual({ ok: true, used: [1, 1, 1] });
+      expect(await store.reserveAll(windows)).toEqual({ ok: false, refused: 1, used: 1 });
+      expect(await Promise.all(windows.map((window) => store.count(window.key)))).toEqual([1, 1, 1]);
+      await store.release(day ?? '');
+      expect(await store.reserveAll(windows)).toEqual({ ok: true, used: [2, 1, 2] });
+      // The first counter at its limit is the one named.
+      expect(await store.reserveAll([{ key: channel ?? '', limit: 2, ttlMs: 60_000 }, ...windows])).toEqual({
+        ok: false,
+        refused: 0,
+        used: 2,
+      });
+      expect(await store.reserveAll([])).toEqual({ ok: true, used: [] });
+    });
+
+    it('gives exactly 3 of 40 racing all-or-nothing reservations from two clients, and no stray slot', async () => {
+      const [first, second] = await openPair();
+      const [scarce, plenty] = [`scarce:${randomUUID()}`, `plenty:${randomUUID()}`];
+      const windows = [
+        { key: plenty, limit: 100, ttlMs: 60_000 },
+        { key: scarce, limit: 3, ttlMs: 60_000 },
+      ];
+      const results = await Promise.all(
+        [first, second].flatMap((store) => Array.from({ length: 20 }, () => store.reserveAll(windows))),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(3);
+      expect(
+        results.filter((result) => !result.ok).every((result) => !result.ok && result.refused === 1),
+      ).toBe(true);
+      expect(await first.count(plenty)).toBe(3);
+      expect(await second.count(scarce)).toBe(3);
+    });
+
     it('never releases below zero', async () => {
       const store = await open();
       const key = `refund:${randomUUID()}`;
