@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createQuotas, type QuotaLimits } from '../../../src/core/jobs/quotas.js';
+import { createQuotas, type QuotaLimits, type Quotas } from '../../../src/core/jobs/quotas.js';
 import { createStore, type Store } from '../../../src/core/store/index.js';
 import { recordingLogger } from '../store/store-behaviour.js';
 
@@ -29,6 +29,13 @@ const limitsOf = (overrides: Partial<QuotaLimits>): QuotaLimits => ({
   channelPerDay: 0,
   ...overrides,
 });
+
+/** `count` reservations at once, alternating between the instances (two processes sharing one store). */
+function reserveAtOnce(instances: readonly Quotas[], count: number, user: string, channel: string) {
+  return Promise.all(
+    Array.from({ length: count }, (_, index) => instances[index % instances.length]?.reserve(user, channel)),
+  );
+}
 
 interface Harness {
   /** Two clients on one shared state (the same object twice for memory). */
@@ -59,9 +66,7 @@ function describeQuotas(name: string, harness: Harness): void {
       const clock = movableClock();
       const limits = limitsOf({ userPerMinute: 100, userPerDay: 3, channelPerDay: 50 });
       const instances = [createQuotas(first, limits, clock), createQuotas(second, limits, clock)];
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, index) => instances[index % 2]?.reserve(user, channel)),
-      );
+      const results = await reserveAtOnce(instances, 20, user, channel);
       expect(results.filter((result) => result?.ok)).toHaveLength(3);
       const refusals = results.filter((result) => result !== undefined && !result.ok);
       expect(refusals).toHaveLength(17);
@@ -138,9 +143,7 @@ function describeQuotas(name: string, harness: Harness): void {
       expect(await instances[0]?.reserve(other, channel)).toMatchObject({ ok: true });
       // The channel is full: each of these is refused for it, and none may hold the user's last daily slot
       // meanwhile (the other would then hear that the user's own quota is spent).
-      const results = await Promise.all(
-        Array.from({ length: 6 }, (_, index) => instances[index % 2]?.reserve(user, channel)),
-      );
+      const results = await reserveAtOnce(instances, 6, user, channel);
       for (const result of results) {
         expect(result).toEqual({ ok: false, reason: 'channel_daily', limit: 1, retryAfterMs: toMidnight });
       }
