@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { type AckContender, ackContenders, contenderReadySchema } from './ack-contender.js';
 import { median, percentile, waitForMessage, writeBenchResults } from './bench-support.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
-import { benchExecArgv } from './start-flags.js';
+import { benchEnv, benchExecArgv } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const targetRatio = 1.25;
@@ -61,6 +61,7 @@ async function measure(
     {
       cwd: rootDirectory,
       execArgv: benchExecArgv(contender === 'bot'),
+      env: benchEnv(contender === 'bot'),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );

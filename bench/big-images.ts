@@ -29,7 +29,7 @@ import {
 } from './big-images-contender.js';
 import { bigFakesReadySchema, servingBigSchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
-import { benchExecArgv } from './start-flags.js';
+import { benchEnv, benchExecArgv } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
 const jobsTimeoutMs = 180_000;
@@ -69,6 +69,7 @@ function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): 
   return fork(file, args, {
     cwd: rootDirectory,
     execArgv: benchExecArgv(file === contenderFile),
+    env: benchEnv(file === contenderFile),
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
 }

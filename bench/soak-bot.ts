@@ -11,7 +11,7 @@ import { unhandledRejectionMessage } from '../src/cli/unhandled-rejections.js';
 import { applicationId } from '../test/fakes/discord/index.js';
 import { benchSigningSecret } from './ack-contender.js';
 import { benchImageKey } from './ack-fakes.js';
-import { startNodeFlags } from './start-flags.js';
+import { startEnvironment, startNodeFlags } from './start-flags.js';
 
 const bin = fileURLToPath(new URL('../bin/imagine-bot.js', import.meta.url));
 const readyTexts = ['Discord bot connected.', 'Slack bot running'];
@@ -50,6 +50,7 @@ export function startSoakBot(options: SoakBotOptions): SoakBot {
     cwd: options.dataDirectory,
     // Only what is given: no credentials of the machine leak in.
     env: {
+      ...startEnvironment(),
       PATH: process.env.PATH ?? '',
       IMAGE_API_BASE_URL: options.imagesUrl,
       IMAGE_API_KEY: benchImageKey,

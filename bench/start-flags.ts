@@ -16,6 +16,25 @@ export function flagsOfStartScript(script: string): string[] {
   return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
 }
 
+const dockerfileUrl = new URL('../Dockerfile', import.meta.url);
+const runtimeEnvironment = /^ENV (GLIBC_TUNABLES)=(\S+)$/gm;
+
+/**
+ * The environment the Docker image runs the bot with, beyond its configuration (the lines `ENV GLIBC_TUNABLES=…`
+ * of the Dockerfile): the benches start their bot with it, so they measure what the image runs.
+ */
+export function startEnvironment(): Record<string, string> {
+  const dockerfile = readFileSync(dockerfileUrl, 'utf8');
+  return Object.fromEntries(
+    [...dockerfile.matchAll(runtimeEnvironment)].map((match) => [match[1], match[2]]),
+  );
+}
+
+/** A bench child's environment: the caller's, plus the image's runtime environment for the bot. */
+export function benchEnv(runsTheBot: boolean): NodeJS.ProcessEnv {
+  return runsTheBot ? { ...process.env, ...startEnvironment() } : process.env;
+}
+
 /** A bench child's Node arguments: npm start's flags for the bot, Node's defaults for the rest; tsx for both. */
 export function benchExecArgv(runsTheBot: boolean): string[] {
   return [...(runsTheBot ? startNodeFlags() : []), '--import', 'tsx'];

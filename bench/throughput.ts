@@ -24,7 +24,7 @@ import { bigBotReadySchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 import { leanReadySchema } from './lean-image-api.js';
-import { benchExecArgv } from './start-flags.js';
+import { benchEnv, benchExecArgv } from './start-flags.js';
 import { baselineDoneSchema, baselineWarmSchema } from './throughput-baseline.js';
 
 const childTimeoutMs = 60_000;
@@ -84,6 +84,7 @@ function forkBench(file: string, args: string[]): ChildProcess {
   return fork(file, args, {
     cwd: rootDirectory,
     execArgv: benchExecArgv(file === contenderFile),
+    env: benchEnv(file === contenderFile),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
