@@ -1,6 +1,7 @@
 /**
- * The Node flags `npm start` runs the bot with (package.json's start script, `node <flags> bin/imagine-bot.js
- * start`): every bench that measures the bot's process gives it the same ones.
+ * How the bot's process is started: the Node flags of `npm start` (package.json's start script, `node <flags>
+ * bin/imagine-bot.js start`) and the runtime environment of the Docker image (its `ENV GLIBC_TUNABLES=…`). Every
+ * bench that measures the bot's process gives it both.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -25,8 +26,10 @@ const runtimeEnvironment = /^ENV (GLIBC_TUNABLES)=(\S+)$/gm;
  */
 export function startEnvironment(): Record<string, string> {
   const dockerfile = readFileSync(dockerfileUrl, 'utf8');
+  // The image that runs is the last stage; the build stage's environment stays behind.
+  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
   return Object.fromEntries(
-    [...dockerfile.matchAll(runtimeEnvironment)].map((match) => [match[1], match[2]]),
+    [...runtimeStage.matchAll(runtimeEnvironment)].map((match) => [match[1], match[2]]),
   );
 }
 

@@ -15,6 +15,18 @@ export interface AtomicOperations {
   claim(key: string, owner: string, ttlMs: number): Promise<boolean> | boolean;
 }
 
+/**
+ * The check half of an all-or-nothing reservation, shared by the backends that run it in JavaScript: the first
+ * counter whose current value (`used`, in the order of `windows`) is at its limit refuses them all.
+ */
+export function refusalOf(
+  windows: readonly CounterWindow[],
+  used: readonly number[],
+): Extract<ReserveAllResult, { ok: false }> | undefined {
+  const refused = windows.findIndex((window, index) => (used[index] ?? 0) >= window.limit);
+  return refused < 0 ? undefined : { ok: false, refused, used: used[refused] ?? 0 };
+}
+
 export interface KeyvStoreParts {
   backend: StoreBackend;
   /** The store's own prefix; keyv applies it to values, this module to counter and claim keys. */

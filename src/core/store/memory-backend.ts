@@ -1,5 +1,5 @@
 import { Keyv } from 'keyv';
-import { type AtomicOperations, createKeyvStore } from './keyv-store.js';
+import { type AtomicOperations, createKeyvStore, refusalOf } from './keyv-store.js';
 import type { CounterWindow, ReserveAllResult, Store, StoreLogger } from './store.js';
 import { keyvValueCodec } from './value-codec.js';
 
@@ -44,8 +44,11 @@ export function createMemoryAtomicOperations(now: () => number = Date.now): Atom
       const time = now();
       sweep(time);
       const live = windows.map((window) => liveCounter(window.key, time));
-      const refused = windows.findIndex((window, index) => (live[index]?.used ?? 0) >= window.limit);
-      if (refused >= 0) return { ok: false, refused, used: live[refused]?.used ?? 0 };
+      const refusal = refusalOf(
+        windows,
+        live.map((counter) => counter?.used ?? 0),
+      );
+      if (refusal !== undefined) return refusal;
       const used = windows.map((window, index) => {
         const counter = live[index] ?? { used: 0, expiresAt: time + window.ttlMs };
         counter.used += 1;

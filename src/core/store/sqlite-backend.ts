@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Keyv } from 'keyv';
 import { z } from 'zod';
 import { ImagineError } from '../errors.js';
-import { type AtomicOperations, createKeyvStore, errorText } from './keyv-store.js';
+import { type AtomicOperations, createKeyvStore, errorText, refusalOf } from './keyv-store.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 import { type CheckpointWorker, startCheckpointWorker } from './sqlite-checkpoints.js';
 import type { CounterWindow, ReserveAllResult, Store, StoreLogger } from './store.js';
@@ -128,8 +128,11 @@ export function createSqliteAtomicOperations(database: Database.Database): Atomi
       const row = raw === undefined ? undefined : counterRow.parse(raw);
       return row !== undefined && row.expires > now ? row : undefined;
     });
-    const refused = windows.findIndex((window, index) => (live[index]?.used ?? 0) >= window.limit);
-    if (refused >= 0) return { ok: false, refused, used: live[refused]?.used ?? 0 };
+    const refusal = refusalOf(
+      windows,
+      live.map((row) => row?.used ?? 0),
+    );
+    if (refusal !== undefined) return refusal;
     const used = windows.map((window, index) => {
       const row = live[index];
       if (row === undefined) startCounter.run(window.key, now + window.ttlMs);
