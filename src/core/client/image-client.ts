@@ -192,6 +192,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
         ...(Number.isFinite(contentLength) ? { contentLength } : {}),
         maxBytes: maxResponseBytes(call.expectedImages),
         binaryKeys: ['b64_json'],
+        releaseChunks: true,
       });
       const parsed = parseImageResponse(payload, context);
       const durationMs = now() - startedAt;

@@ -92,6 +92,8 @@ export class JsonStreamParser {
           index += 1;
       }
     }
+    // Nothing may keep a view of the chunk: its memory may be given back once this returns.
+    this.text.ownRawBytes();
     this.consumed += length;
   }
 

@@ -21,6 +21,8 @@ const unitsPerCall = 4096;
 export class JsonStringText {
   private pieces: string[] = [];
   private rawBytes: Buffer[] = [];
+  /** How many of `rawBytes` are copies already (`ownRawBytes`). */
+  private ownedRawBytes = 0;
   private escapedUnits: number[] = [];
 
   get isEmpty(): boolean {
@@ -35,6 +37,19 @@ export class JsonStringText {
   addUnit(unit: number): void {
     this.flushRawBytes();
     this.escapedUnits.push(unit);
+  }
+
+  /**
+   * Copies the raw bytes kept so far out of the chunk they were seen in: the chunk may be released once
+   * written (`releaseReadBuffer`), and a text that goes on in the next chunk must not lose its start.
+   */
+  ownRawBytes(): void {
+    const raw = this.rawBytes;
+    for (let index = this.ownedRawBytes; index < raw.length; index += 1) {
+      const view = raw[index];
+      if (view !== undefined) raw[index] = Buffer.from(view);
+    }
+    this.ownedRawBytes = raw.length;
   }
 
   /** Returns the whole text and starts afresh. */
@@ -53,6 +68,7 @@ export class JsonStringText {
       raw.length === 1 ? (raw[0]?.toString('utf8') ?? '') : Buffer.concat(raw).toString('utf8'),
     );
     this.rawBytes = [];
+    this.ownedRawBytes = 0;
   }
 
   private flushEscapedUnits(): void {

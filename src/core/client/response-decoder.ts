@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { ImagineError, isImagineError } from '../errors.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { malformedAnswer } from './malformed-answer.js';
+import { releaseReadBuffer } from './read-buffers.js';
 import { processTurnBudget, type TurnBudget } from './turn-budget.js';
 
 /** Ten 4K images as base64 come to about 220 MB; anything far past that is not an image answer. */
@@ -17,6 +18,11 @@ export interface DecodeJsonStreamOptions {
   binaryKeys?: readonly string[];
   /** Shared by every answer of the process unless given (tests). */
   turnBudget?: TurnBudget;
+  /**
+   * The chunks are the body's own (an HTTP response read from its socket, held by nobody else): each one's
+   * memory is given back as soon as it is parsed (`releaseReadBuffer`), and the chunk is empty afterwards.
+   */
+  releaseChunks?: boolean;
 }
 
 /**
@@ -41,6 +47,7 @@ export async function decodeJsonStream(
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     parseStep(() => parser.write(bytes));
+    if (options.releaseChunks === true) releaseReadBuffer(bytes);
   };
   if (body instanceof Readable) {
     // Flowing mode: each chunk handled as it is pushed. The async iterator would call `read()`, which joins the

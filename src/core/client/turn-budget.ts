@@ -42,6 +42,8 @@ export function createTurnBudget(budgetBytes = defaultTurnBudgetBytes): TurnBudg
     consume(stream, take) {
       return new Promise((resolve, reject) => {
         stream.on('data', (chunk: Uint8Array) => {
+          // Read first: `take` may release the chunk's memory, which empties it.
+          const bytes = chunk.byteLength;
           try {
             take(chunk);
           } catch (error) {
@@ -49,7 +51,7 @@ export function createTurnBudget(budgetBytes = defaultTurnBudgetBytes): TurnBudg
             stream.destroy();
             return;
           }
-          if (!spend(chunk.byteLength) && !stream.isPaused()) {
+          if (!spend(bytes) && !stream.isPaused()) {
             stream.pause();
             paused.push(stream);
           }

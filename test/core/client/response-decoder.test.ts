@@ -250,6 +250,38 @@ describe('decodeJsonStream on base64 values', () => {
       '{"created":1709459123,"data":[{"url":"https://example.com/generated-image.png","revised_prompt":"一隻可愛的橙色小貓坐在花園裡"}]}';
     expect(await decode(plain, everyByte(Buffer.byteLength(plain)))).toStrictEqual(JSON.parse(plain));
   });
+  it('with releaseChunks, frees each chunk once parsed and still returns every value whole: text across chunks, split characters, an image', async () => {
+    const image = randomBytes(200_000);
+    const prompt = `${'déjà vu 🦊 '.repeat(9000)}end`;
+    const bytes = Buffer.from(
+      JSON.stringify({ data: [{ revised_prompt: prompt, b64_json: image.toString('base64') }] }),
+    );
+    // Copies, each the whole of its own ArrayBuffer as a socket read is; cuts of 16 KiB + 7 split characters.
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < bytes.length; offset += 16_391)
+      chunks.push(Buffer.from(bytes.subarray(offset, offset + 16_391)));
+    const stream = new Readable({ read() {} });
+    const decoded = decodeJsonStream(stream, { contentLength: bytes.length, releaseChunks: true });
+    for (const chunk of chunks) {
+      stream.push(chunk);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    stream.push(null);
+    const value = (await decoded) as { data: { b64_json: Buffer; revised_prompt: string }[] };
+    expect(value.data[0]?.revised_prompt).toBe(prompt);
+    expect(value.data[0]?.b64_json.equals(image)).toBe(true);
+    const released = chunks.filter((chunk) => chunk.byteLength === 0);
+    expect(released.length).toBe(chunks.length - 1); // the last one is under the 16 KiB worth releasing
+  });
+
+  it('without releaseChunks, leaves the chunks as they were', async () => {
+    const bytes = Buffer.from(
+      JSON.stringify({ data: [{ b64_json: randomBytes(60_000).toString('base64') }] }),
+    );
+    const chunks = [bytes.subarray(0, 40_000), bytes.subarray(40_000)].map((part) => Buffer.from(part));
+    await decodeJsonStream(Readable.from(chunks));
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
 });
 
 describe('decodeJsonStream on broken answers', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { releaseReadBuffer } from '../../../src/core/client/read-buffers.js';
 import { decodeJsonStream } from '../../../src/core/client/response-decoder.js';
 import { createTurnBudget } from '../../../src/core/client/turn-budget.js';
 import { turnCounter } from '../../support/turn-counter.js';
@@ -52,6 +53,22 @@ describe('the per-turn budget of answer parsing', () => {
     turns.stop();
     expect(value.data[0]?.b64_json.equals(image)).toBe(true);
     expect(turns.now()).toBeGreaterThanOrEqual(Math.floor(chunks.length / 3));
+  });
+
+  it('counts the bytes of a chunk that take released (emptied) as it parsed it', async () => {
+    const budget = createTurnBudget(4 * chunkBytes);
+    const chunks = Array.from({ length: 24 }, () => Buffer.from(randomBytes(chunkBytes)));
+    const turns = turnCounter();
+    let taken = 0;
+    await budget.consume(bufferedStream(chunks), (chunk) => {
+      taken += chunk.byteLength;
+      expect(releaseReadBuffer(chunk)).toBe(true);
+    });
+    turns.stop();
+    expect(taken).toBe(24 * chunkBytes);
+    expect(chunks.every((chunk) => chunk.byteLength === 0)).toBe(true);
+    // 4 chunks' worth per turn, plus the one a paused answer takes: at least 24 ÷ 5 turns.
+    expect(turns.now()).toBeGreaterThanOrEqual(Math.floor(24 / 5));
   });
 
   it('rejects when take throws, destroying the stream', async () => {
