@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { releaseReadBuffer } from '../../../src/core/client/read-buffers.js';
 import { decodeJsonStream } from '../../../src/core/client/response-decoder.js';
 import { createTurnBudget } from '../../../src/core/client/turn-budget.js';
+import { releaseReadBuffer } from '../../../src/core/net/read-buffers.js';
 import { turnCounter } from '../../support/turn-counter.js';
 
 const chunkBytes = 64 * 1024;

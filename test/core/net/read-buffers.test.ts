@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releaseReadBuffer } from '../../../src/core/client/read-buffers.js';
+import { releaseReadBuffer } from '../../../src/core/net/read-buffers.js';
 
 const mebibyte = 1024 * 1024;
 
