@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { ImagineError, isImagineError } from '../errors.js';
+import { releaseReadBuffer } from '../net/read-buffers.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { malformedAnswer } from './malformed-answer.js';
-import { releaseReadBuffer } from '../net/read-buffers.js';
 import { processTurnBudget, type TurnBudget } from './turn-budget.js';
 
 /** Ten 4K images as base64 come to about 220 MB; anything far past that is not an image answer. */
