@@ -1,7 +1,9 @@
+import { finished, type Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
 import { sniffImageType } from '../images/sniff.js';
 import { createAttemptSignal } from './attempt-signal.js';
 import { findRefusal, type RefusedAddressError } from './guarded-dispatcher.js';
+import { releaseReadBuffer } from './read-buffers.js';
 
 /** Why a download gave no image; each caller words it for its own users and logs. */
 export type FetchFailure =
@@ -144,7 +146,10 @@ async function follow(
       response.body.on('error', () => undefined).destroy();
       throw new Failed({ kind: 'too-large', declaredBytes: declared });
     }
-    const bytes = await readCapped(response.body, policy.maxBytes);
+    const bytes =
+      Number.isSafeInteger(declared) && declared >= 0
+        ? await readDeclared(response.body, declared)
+        : await readCapped(response.body, policy.maxBytes);
     const mediaType = sniffImageType(bytes);
     if (mediaType) return { bytes, mediaType };
     const contentType = response.headers['content-type'];
@@ -157,6 +162,35 @@ async function follow(
   }
 }
 
+/**
+ * A body of a known length (within the cap, checked before): each read is copied into one buffer of that size as it
+ * arrives and freed at once, so a download holds about its own size, not its reads and then their joined copy. Read
+ * in flowing mode: the async iterator would join the reads buffered meanwhile into new buffers.
+ */
+function readDeclared(body: Readable, declared: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(declared);
+  let total = 0;
+  return new Promise((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      // undici frames the body by its content-length, so it cannot run past it; this keeps the copy in bounds.
+      if (total + chunk.byteLength > declared) {
+        body.destroy(new Failed({ kind: 'too-large', declaredBytes: declared }));
+        return;
+      }
+      bytes.set(chunk, total);
+      total += chunk.byteLength;
+      releaseReadBuffer(chunk);
+    });
+    finished(body, (error) => {
+      if (error) reject(error);
+      else if (total < declared)
+        reject(new Failed({ kind: 'network', error: new Error('the body ended early') }));
+      else resolve(bytes);
+    });
+  });
+}
+
+/** A body of unknown length: its reads, up to the cap, joined at the end. */
 async function readCapped(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;

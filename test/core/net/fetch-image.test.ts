@@ -24,6 +24,14 @@ async function startOrigin(): Promise<string> {
       response.writeHead(302, { location }).end();
     } else if (path === '/image') {
       response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(png);
+    } else if (path === '/chunked') {
+      // No content-length: the body's length is known only at its end.
+      response.writeHead(200, { 'content-type': 'image/png' });
+      response.write(png.subarray(0, 10));
+      response.end(png.subarray(10));
+    } else if (path === '/short') {
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length + 1000 });
+      response.write(png, () => response.socket?.destroy());
     } else {
       response.writeHead(200, { 'content-type': 'text/html' }).end('<html>a sign-in page</html>');
     }
@@ -121,6 +129,19 @@ describe('fetchImage', () => {
     });
     expect(seen).toHaveLength(3);
     expect((await fetchImage(link, policy({ maxRedirects: 3 }))).bytes).toEqual(png);
+  });
+
+  it('reads an image of a known length and one of an unknown length (chunked) to the same bytes', async () => {
+    const known = await fetchImage(`${first}/image`, policy());
+    const chunked = await fetchImage(`${first}/chunked`, policy());
+    expect(known.bytes.equals(png)).toBe(true);
+    expect(chunked.bytes.equals(png)).toBe(true);
+    expect(known.mediaType).toBe('image/png');
+  });
+
+  it('fails a body that ends before its content-length as a network failure, not a shorter image', async () => {
+    const failure = await failureOf(fetchImage(`${first}/short`, policy()));
+    expect(failure.kind).toBe('network');
   });
 
   it('hands back the bytes and content type of an answer that is not an image', async () => {
