@@ -1,17 +1,22 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 /** Smaller reads are not worth a message: V8's next young-generation GC frees them soon enough. */
 const minimumReleasedBytes = 16 * 1024;
 
+let closedPort: MessagePort | undefined;
+
 /**
  * A port whose channel is closed: a message posted to it is still serialized, which detaches the buffers in its
- * transfer list (the structured-clone rules every Node version keeps), and then dropped, which frees them.
+ * transfer list (the structured-clone rules every Node version keeps), and then dropped, which frees them. Made at
+ * the first release, not at start-up.
  */
-const closedPort = (() => {
-  const { port1 } = new MessageChannel();
-  port1.close();
-  return port1;
-})();
+function portThatDrops(): MessagePort {
+  if (closedPort === undefined) {
+    closedPort = new MessageChannel().port1;
+    closedPort.close();
+  }
+  return closedPort;
+}
 
 /**
  * Frees a response chunk's memory now, once the chunk is parsed, instead of at V8's next young-generation GC.
@@ -26,7 +31,7 @@ export function releaseReadBuffer(chunk: Uint8Array): boolean {
   if (chunk.byteOffset !== 0 || chunk.byteLength !== buffer.byteLength) return false;
   if (chunk.byteLength < minimumReleasedBytes) return false;
   try {
-    closedPort.postMessage(undefined, [buffer]);
+    portThatDrops().postMessage(undefined, [buffer]);
   } catch {
     // An untransferable buffer stays as it is; V8 frees it as before.
     return false;
