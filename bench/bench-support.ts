@@ -50,6 +50,26 @@ export function median(values: readonly number[]): number {
 }
 
 /** The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it. */
+/** The machine's CPU time so far, summed over its cores (ms): all of it, and the part not idle. */
+export function machineCpuMs(): { totalMs: number; busyMs: number } {
+  let totalMs = 0;
+  let idleMs = 0;
+  for (const { times } of cpus()) {
+    totalMs += times.user + times.nice + times.sys + times.idle + times.irq;
+    idleMs += times.idle;
+  }
+  return { totalMs, busyMs: totalMs - idleMs };
+}
+
+/** The share of the machine's cores busy between two `machineCpuMs()` readings (0–1), every process counted. */
+export function busyShare(
+  before: ReturnType<typeof machineCpuMs>,
+  after: ReturnType<typeof machineCpuMs>,
+): number {
+  const totalMs = after.totalMs - before.totalMs;
+  return totalMs > 0 ? (after.busyMs - before.busyMs) / totalMs : 0;
+}
+
 export function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;

@@ -2,7 +2,8 @@
  * The bot of the big-images bench, alone in a fresh process (forked by big-images.ts): createApp + startSlackBot
  * as `npm start` runs them (HTTP mode), with IMAGE_API_CONCURRENCY 20, on the default SQLite store with its
  * file image store, or on Redis under a namespace of its own. It measures itself: `monitorEventLoopDelay` and
- * the kernel's peak RSS. IPC: ready → `start` (resets the measures, answers the base RSS) → `report`.
+ * the kernel's peak RSS. IPC: ready → `start` (resets the measures, answers the base RSS) → `report` (with the CPU
+ * time since `start`).
  */
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -28,6 +29,8 @@ export const loopReportSchema = z.object({
   loopP99Ms: z.number(),
   /** The kernel's high-water mark (getrusage ru_maxrss): no sampling gap can miss the peak. */
   peakRssBytes: z.number(),
+  /** The process's CPU time (user + system, every thread) since `start`. */
+  cpuMs: z.number(),
 });
 
 const argsSchema = z.object({
@@ -109,6 +112,11 @@ function logStalls(thresholdMs: number): void {
   }, 5).unref();
 }
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -129,8 +137,7 @@ async function main(): Promise<void> {
     // The bot's own CPU time from ready to kill: unlike wall times, barely moved by a loaded machine.
     const readyCpu = process.cpuUsage();
     process.once('SIGTERM', () => {
-      const used = process.cpuUsage(readyCpu);
-      console.error(`bot CPU since ready: ${((used.user + used.system) / 1000).toFixed(0)} ms`);
+      console.error(`bot CPU since ready: ${cpuMsSince(readyCpu).toFixed(0)} ms`);
       if (profileDirectory === undefined || profileDirectory === '') process.exit(0);
     });
   }
@@ -141,10 +148,12 @@ async function main(): Promise<void> {
   if (Number.isFinite(gcLogMs) && gcLogMs > 0) logLongGcPauses(gcLogMs);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let cpuAtStart = process.cpuUsage();
   process.on('message', (message: unknown) => {
     const type = z.object({ type: z.string() }).safeParse(message).data?.type;
     if (type === 'start') {
       loop.reset();
+      cpuAtStart = process.cpuUsage();
       process.send?.({ type: 'started', baseRssBytes: process.memoryUsage.rss() });
     } else if (type === 'report') {
       process.send?.({
@@ -152,6 +161,7 @@ async function main(): Promise<void> {
         loopMaxMs: loop.max / 1e6,
         loopP99Ms: loop.percentile(99) / 1e6,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        cpuMs: cpuMsSince(cpuAtStart),
       });
     }
   });

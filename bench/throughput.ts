@@ -19,8 +19,8 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { benchImageKey } from './ack-fakes.js';
-import { median, waitForMessage, writeBenchResults } from './bench-support.js';
-import { bigBotReadySchema } from './big-images-contender.js';
+import { busyShare, machineCpuMs, median, waitForMessage, writeBenchResults } from './bench-support.js';
+import { bigBotReadySchema, loopReportSchema, startedSchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
 import { leanReadySchema } from './lean-image-api.js';
@@ -78,6 +78,11 @@ interface RoundResult {
   /** The same for the baseline's calls. */
   baselineApiCallMs: number;
   baselineRatioAtApiPace: number;
+  /** The bot's CPU time (every thread) from the commands sent to the last image posted, ÷ the jobs. */
+  botCpuMsPerJob: number;
+  /** Share of the machine's cores busy (every process) during the bot's burst, and during the baseline's. */
+  machineBusy: number;
+  baselineMachineBusy: number;
 }
 
 function forkBench(file: string, args: string[]): ChildProcess {
@@ -120,7 +125,7 @@ function windowOf(arrivals: readonly number[], latencyMs: number): number {
  * The baseline's run: it replays the bot's warm-up request (path and body as the image API recorded them) with
  * the bench's key, warms one connection per slot, then sends `jobs` requests under the same latency fault.
  */
-async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Options): Promise<void> {
+async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Options): Promise<number> {
   const botCall = (await generations(dispatcher, imagesUrl)).findLast((entry) => entry.body !== undefined);
   if (botCall === undefined) throw new Error('the image API recorded no request body of the bot to replay');
   const baseline = forkBench(baselineFile, []);
@@ -143,9 +148,12 @@ async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Option
       ms: options.latencyMs,
       times: options.jobs,
     });
+    const cpuBefore = machineCpuMs();
     baseline.send({ type: 'go' });
     const { failures } = await waitForMessage(baseline, baselineDoneSchema, 'the baseline', childTimeoutMs);
+    const machineBusy = busyShare(cpuBefore, machineCpuMs());
     if (failures > 0) throw new Error(`the baseline's image API calls failed ${failures} times`);
+    return machineBusy;
   } finally {
     baseline.kill();
   }
@@ -180,18 +188,24 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     await burst(dispatcher, url, warmUp);
     fakesProcess.send({ type: 'await-shared', count: warmUpJobs, timeoutMs: childTimeoutMs });
     await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
-    await runBaseline(dispatcher, fakes.imagesUrl, options);
+    const baselineMachineBusy = await runBaseline(dispatcher, fakes.imagesUrl, options);
     await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
       kind: 'latency',
       ms: options.latencyMs,
       times: options.jobs,
     });
-    const startedAt = performance.now();
     const commands = Array.from({ length: options.jobs }, () => signedCommand(fakes.slackUrl, 'a quick fox'));
+    bot.send({ type: 'start' });
+    await waitForMessage(bot, startedSchema, 'the bot', childTimeoutMs);
+    const cpuBefore = machineCpuMs();
+    const startedAt = performance.now();
     const acks = await burst(dispatcher, url, commands);
     fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.jobs, timeoutMs: childTimeoutMs });
     const shared = await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
     const endToEndMs = performance.now() - startedAt;
+    const machineBusy = busyShare(cpuBefore, machineCpuMs());
+    bot.send({ type: 'report' });
+    const { cpuMs } = await waitForMessage(bot, loopReportSchema, 'the bot', childTimeoutMs);
     if (acks.failures > 0 || shared.count < warmUpJobs + options.jobs) {
       throw new Error(
         `${acks.failures} failed acks, ${shared.count - warmUpJobs} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
@@ -224,6 +238,9 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
       ratioAtApiPace: botPace.ratio,
       baselineApiCallMs: baselinePace.apiCallMs,
       baselineRatioAtApiPace: baselinePace.ratio,
+      botCpuMsPerJob: cpuMs / options.jobs,
+      machineBusy,
+      baselineMachineBusy,
     };
   } finally {
     bot?.kill();
@@ -233,6 +250,8 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     rmSync(dataDirectory, { recursive: true, force: true });
   }
 }
+
+const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
 
 function summary(results: readonly RoundResult[], options: Options): string {
   const ratios = results.map((result) => result.ratio);
@@ -253,6 +272,8 @@ function summary(results: readonly RoundResult[], options: Options): string {
     `| the image API's own time per call (arrival → answer sent), ms: bot's calls; baseline's | ${median(results.map((r) => r.apiCallMs)).toFixed(1)}; ${median(results.map((r) => r.baselineApiCallMs)).toFixed(1)} | ${Math.max(...results.map((r) => r.apiCallMs)).toFixed(1)}; ${Math.max(...results.map((r) => r.baselineApiCallMs)).toFixed(1)} |`,
     `| at the API's real pace: ideal ÷ measured, bot; baseline | ${median(results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${median(results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} | ${Math.min(...results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${Math.min(...results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} |`,
     `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
+    `| the bot's CPU time per job (every thread; acks, stores, posts), ms | ${median(results.map((r) => r.botCpuMsPerJob)).toFixed(1)} | ${Math.max(...results.map((r) => r.botCpuMsPerJob)).toFixed(1)} |`,
+    `| the machine's cores busy (every process), bot's burst; baseline's | ${percent(median(results.map((r) => r.machineBusy)))}; ${percent(median(results.map((r) => r.baselineMachineBusy)))} | ${percent(Math.max(...results.map((r) => r.machineBusy)))}; ${percent(Math.max(...results.map((r) => r.baselineMachineBusy)))} |`,
     '',
     `Target: ≥ ${targetRatio} of the ideal: ${ratio >= targetRatio ? 'met' : 'MISSED'} (median), ${Math.min(...ratios) >= targetRatio ? 'met' : 'MISSED'} (worst).`,
   ].join('\n');
@@ -279,7 +300,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
     console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms`,
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
     );
     results.push(result);
   }
