@@ -12,6 +12,7 @@ import {
 } from './bullmq-wire.js';
 import type { ProgressEvent } from './job.js';
 import type { RunnerLogger } from './local-runner.js';
+import { createRecentIds } from './recent-ids.js';
 import type { DurableJobRunner, JobExecutor, RecoveryReport } from './runner.js';
 
 /**
@@ -47,6 +48,7 @@ export interface BullmqRunnerOptions {
 }
 
 type Listener = (event: ProgressEvent) => void;
+const cancelMemoryMs = 60 * 60 * 1000;
 interface JobData {
   userId: string;
 }
@@ -81,7 +83,10 @@ export async function createBullmqRunner(options: BullmqRunnerOptions): Promise<
   const cancelChannel = `${prefix}:${name}:cancel`;
   const listeners = new Map<string, Set<Listener>>();
   const queuedHere = new Map<string, { userId: string; position: number }>();
-  const cancelled = new Set<string>();
+  // Cancelled jobs this instance has heard of: one may still be taken from the queue (a cancel that raced a worker,
+  // a job put back delayed while its user was at the cap), and it must then not run. Such a job is over within
+  // minutes (its user's other jobs end within the image API's timeout and retries), so an hour is plenty.
+  const cancelled = createRecentIds(cancelMemoryMs);
   let closing = false;
   let closed: Promise<void> | undefined;
 

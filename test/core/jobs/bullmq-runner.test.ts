@@ -82,6 +82,8 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
       queueName,
       executor: fleet.executor('one', userOf),
       globalConcurrency: 4,
+      // Fewer than the global cap per worker, so that both instances run jobs (the cap still binds: 3 + 3 > 4).
+      workerConcurrency: 3,
       perUserConcurrency: 2,
       userRetryMs: 20,
     });
@@ -89,6 +91,7 @@ describe.skipIf(!redisUrl)('BullMQ runner (real Redis)', () => {
       queueName,
       executor: fleet.executor('two', userOf),
       globalConcurrency: 4,
+      workerConcurrency: 3,
       perUserConcurrency: 2,
       userRetryMs: 20,
     });
