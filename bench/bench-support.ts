@@ -49,7 +49,6 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it. */
 /** The machine's CPU time so far, summed over its cores (ms): all of it, and the part not idle. */
 export function machineCpuMs(): { totalMs: number; busyMs: number } {
   let totalMs = 0;
@@ -70,6 +69,7 @@ export function busyShare(
   return totalMs > 0 ? (after.busyMs - before.busyMs) / totalMs : 0;
 }
 
+/** The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it. */
 export function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
