@@ -18,6 +18,7 @@ function countingReads(inner: ImageStore, originals: Set<string>) {
   let most = 0;
   const store: ImageStore = {
     put: (hash, bytes, ttlMs) => inner.put(hash, bytes, ttlMs),
+    keep: (hash, ttlMs) => inner.keep(hash, ttlMs),
     async get(hash) {
       if (!originals.has(hash)) return inner.get(hash);
       now += 1;

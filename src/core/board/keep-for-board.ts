@@ -10,9 +10,6 @@ export async function keepForBoard(
 ): Promise<void> {
   const job = await parts.jobs.get(entry.jobId);
   if (job) await parts.jobs.save(job, ttlMs);
-  for (const image of entry.images) {
-    const stored = await parts.blobs.getImage(image.hash);
-    // The same bytes again only move the expiry (content-addressed).
-    if (stored) await parts.blobs.putImage(stored.bytes, stored.mediaType, ttlMs);
-  }
+  // Only the expiry moves: the images' bytes are neither read nor sent again.
+  for (const image of entry.images) await parts.blobs.keepImage(image.hash, ttlMs);
 }

@@ -33,6 +33,11 @@ export interface ImageBlobs {
   putImage(bytes: Uint8Array, mediaType: string, ttlMs?: number): Promise<string>;
   /** undefined for a miss, an expired blob, a malformed hash or bytes that no longer match their hash. */
   getImage(hash: string): Promise<StoredImage | undefined>;
+  /**
+   * Keeps a stored image until `ttlMs` from now without reading its bytes (a favourite on the team board); false
+   * when it is gone. An image from before the image store is moved into it, as a put would.
+   */
+  keepImage(hash: string, ttlMs: number): Promise<boolean>;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -107,14 +112,33 @@ export function createImageBlobs(
     return { bytes, mediaType: stored.mediaType };
   }
 
+  async function save(bytes: Uint8Array, mediaType: string, ttlMs: number): Promise<string> {
+    const hash = await sha256HexInChunks(bytes);
+    // Bytes first: metadata never points at an image that was not saved.
+    await images.put(hash, bytes, ttlMs);
+    await store.set(imageMetadataNamespace, hash, { mediaType, byteLength: bytes.byteLength }, ttlMs);
+    return hash;
+  }
+
   return {
     async putImage(bytes: Uint8Array, mediaType: string, ttlMs = defaultImageTtlMs): Promise<string> {
-      const hash = await sha256HexInChunks(bytes);
-      // Bytes first: metadata never points at an image that was not saved.
-      await images.put(hash, bytes, ttlMs);
-      await store.set(imageMetadataNamespace, hash, { mediaType, byteLength: bytes.byteLength }, ttlMs);
+      const hash = await save(bytes, mediaType, ttlMs);
       hold(hash, { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), mediaType }, ttlMs);
       return hash;
+    },
+
+    async keepImage(hash: string, ttlMs: number): Promise<boolean> {
+      if (!sha256Pattern.test(hash)) return false;
+      const metadata = await store.getParsed(imageMetadataNamespace, hash, imageMetadataSchema);
+      if (metadata === undefined) {
+        const legacy = await readLegacy(hash);
+        if (legacy !== undefined) await save(legacy.bytes, legacy.mediaType, ttlMs);
+        return legacy !== undefined;
+      }
+      // Bytes first, as in a put: metadata never outlives the image it describes.
+      if (!(await images.keep(hash, ttlMs))) return false;
+      await store.set(imageMetadataNamespace, hash, metadata, ttlMs);
+      return true;
     },
 
     async getImage(hash: string): Promise<StoredImage | undefined> {

@@ -84,6 +84,23 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
     },
   );
 
+  /** The file's mtime moved to the new expiry; false when there is no file (an expired one not swept yet counts). */
+  async function moveExpiry(path: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await utimes(path, new Date(now()), expiresAt);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  const failure = (what: string, error: unknown) =>
+    new ImagineError('upstream', `The file image store could not ${what}: ${String(error)}`, {
+      retryable: true,
+      cause: error,
+    });
+
   return {
     async put(hash, bytes, ttlMs) {
       if (!sha256Pattern.test(hash))
@@ -91,19 +108,25 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
       const path = pathOf(hash);
       const expiresAt = new Date(now() + ttlMs);
       try {
-        try {
-          // Same hash, same bytes: moving the expiry is enough.
-          await utimes(path, new Date(now()), expiresAt);
-          return;
-        } catch (error) {
-          if (!isMissing(error)) throw error;
-        }
+        // Same hash, same bytes: moving the expiry is enough.
+        if (await moveExpiry(path, expiresAt)) return;
         await write(path, bytes, expiresAt);
       } catch (error) {
-        throw new ImagineError('upstream', `The file image store could not save an image: ${String(error)}`, {
-          retryable: true,
-          cause: error,
-        });
+        throw failure('save an image', error);
+      }
+    },
+
+    async keep(hash, ttlMs) {
+      if (!sha256Pattern.test(hash)) return false;
+      const path = pathOf(hash);
+      try {
+        const info = await stat(path);
+        // Expired: gone for readers already, so not brought back.
+        if (info.mtimeMs <= now()) return false;
+        return await moveExpiry(path, new Date(now() + ttlMs));
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw failure('keep an image', error);
       }
     },
 

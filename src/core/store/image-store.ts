@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 export interface ImageStore {
   /** Keeps `bytes` under `hash` until `ttlMs` from now; the same hash again only moves the expiry. */
   put(hash: string, bytes: Uint8Array, ttlMs: number): Promise<void>;
+  /**
+   * Moves the expiry of an image already stored to `ttlMs` from now, without its bytes; false when the store does
+   * not hold it (never stored, or swept). Throws only when the store cannot be reached.
+   */
+  keep(hash: string, ttlMs: number): Promise<boolean>;
   /** A miss, an expired entry or a backend error (logged) → undefined; never throws. */
   get(hash: string): Promise<Buffer | undefined>;
   close(): Promise<void>;

@@ -8,22 +8,26 @@ export interface MemoryImageStoreOptions {
 export function createMemoryImageStore(options: MemoryImageStoreOptions = {}): ImageStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { bytes: Buffer; expiresAt: number }>();
+  const live = (hash: string) => {
+    const entry = entries.get(hash);
+    if (entry === undefined || entry.expiresAt > now()) return entry;
+    entries.delete(hash);
+    return undefined;
+  };
   return {
     async put(hash, bytes, ttlMs) {
-      const expiresAt = now() + ttlMs;
-      const existing = entries.get(hash);
       // A copy: the caller may reuse its buffer.
-      const kept = existing?.bytes ?? Buffer.from(bytes);
-      entries.set(hash, { bytes: kept, expiresAt });
+      const kept = live(hash)?.bytes ?? Buffer.from(bytes);
+      entries.set(hash, { bytes: kept, expiresAt: now() + ttlMs });
+    },
+    async keep(hash, ttlMs) {
+      const entry = live(hash);
+      if (entry !== undefined) entry.expiresAt = now() + ttlMs;
+      return entry !== undefined;
     },
     async get(hash) {
-      const entry = entries.get(hash);
-      if (entry === undefined) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(hash);
-        return undefined;
-      }
-      return Buffer.from(entry.bytes);
+      const entry = live(hash);
+      return entry === undefined ? undefined : Buffer.from(entry.bytes);
     },
     async close() {
       entries.clear();

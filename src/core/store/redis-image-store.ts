@@ -31,20 +31,32 @@ export async function openRedisImageStore(url: URL, options: RedisImageStoreOpti
   const binary = client.withTypeMapping({ [blobString]: Buffer });
   const keyOf = (hash: string) => `${namespace}::image:${hash}`;
 
+  const failure = (what: string, error: unknown) =>
+    new ImagineError('upstream', `The redis image store could not ${what}: ${errorText(error, secrets)}`, {
+      retryable: true,
+      cause: error,
+    });
+  // Redis drops a key at its expiry, so a key that is there is alive.
+  const moveExpiry = async (hash: string, ttlMs: number) =>
+    (await client.pExpire(keyOf(hash), normaliseTtl(ttlMs))) === 1;
+
   return {
     async put(hash, bytes, ttlMs) {
-      const ttl = normaliseTtl(ttlMs);
       try {
         // Already there (same hash, same bytes): moving the expiry saves sending the bytes again.
-        if ((await client.pExpire(keyOf(hash), ttl)) === 1) return;
+        if (await moveExpiry(hash, ttlMs)) return;
         const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        await client.set(keyOf(hash), value, { expiration: { type: 'PX', value: ttl } });
+        await client.set(keyOf(hash), value, { expiration: { type: 'PX', value: normaliseTtl(ttlMs) } });
       } catch (error) {
-        throw new ImagineError(
-          'upstream',
-          `The redis image store could not save an image: ${errorText(error, secrets)}`,
-          { retryable: true, cause: error },
-        );
+        throw failure('save an image', error);
+      }
+    },
+
+    async keep(hash, ttlMs) {
+      try {
+        return await moveExpiry(hash, ttlMs);
+      } catch (error) {
+        throw failure('keep an image', error);
       }
     },
 

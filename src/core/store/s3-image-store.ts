@@ -175,6 +175,26 @@ export async function openS3ImageStore(
     },
   );
 
+  /** A server-side copy of the object onto itself with the new expiry; false when there is no object. */
+  async function moveExpiry(key: string, ttlMs: number): Promise<boolean> {
+    try {
+      await client.send(
+        new sdk.CopyObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+          MetadataDirective: 'REPLACE',
+          Metadata: metadataFor(ttlMs),
+          ContentType: 'application/octet-stream',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     async put(hash, bytes, ttlMs) {
       if (!sha256Pattern.test(hash))
@@ -182,22 +202,8 @@ export async function openS3ImageStore(
       const key = keyOf(hash);
       const metadata = metadataFor(ttlMs);
       try {
-        try {
-          // Same hash, same bytes: a server-side copy onto itself moves the expiry without sending them again.
-          await client.send(
-            new sdk.CopyObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
-              MetadataDirective: 'REPLACE',
-              Metadata: metadata,
-              ContentType: 'application/octet-stream',
-            }),
-          );
-          return;
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
+        // Same hash, same bytes: moving the expiry saves sending them again.
+        if (await moveExpiry(key, ttlMs)) return;
         await client.send(
           new sdk.PutObjectCommand({
             Bucket: bucket,
@@ -216,6 +222,28 @@ export async function openS3ImageStore(
             retryable: true,
             cause: error,
           },
+        );
+      }
+    },
+
+    async keep(hash, ttlMs) {
+      if (!sha256Pattern.test(hash)) return false;
+      const key = keyOf(hash);
+      try {
+        const head = await client
+          .send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }))
+          .catch((error) => {
+            if (isNotFound(error)) return undefined;
+            throw error;
+          });
+        // Expired: gone for readers already, so not brought back.
+        if (head === undefined || expired(head.Metadata)) return false;
+        return await moveExpiry(key, ttlMs);
+      } catch (error) {
+        throw new ImagineError(
+          'upstream',
+          `The S3 image store could not keep an image: ${describeError(error)}`,
+          { retryable: true, cause: error },
         );
       }
     },

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,58 @@ describe('image blobs on an image store', () => {
     const hash = sha256Hex(bytes);
     await store.set(imageBlobNamespace, hash, { mediaType: 'image/png', base64: 'AAAA' });
     expect(await createImageBlobs(store, images).getImage(hash)).toBeUndefined();
+  });
+
+  it('keeps an image for longer without reading its bytes: the image store and the metadata move', async () => {
+    const bytes = imageBytes(300_000);
+    const hash = await createImageBlobs(store, images).putImage(bytes, 'image/png', 60_000);
+    const calls: string[] = [];
+    const counted: ImageStore = {
+      ...images,
+      get(wanted) {
+        calls.push(`get ${wanted}`);
+        return images.get(wanted);
+      },
+      keep(wanted, ttlMs) {
+        calls.push(`keep ${wanted} ${ttlMs}`);
+        return images.keep(wanted, ttlMs);
+      },
+    };
+    const blobs = createImageBlobs(store, counted);
+    const tenDays = 10 * 24 * 60 * 60 * 1000;
+    expect(await blobs.keepImage(hash, tenDays)).toBe(true);
+    expect(calls).toEqual([`keep ${hash} ${tenDays}`]);
+    const { mtimeMs } = await stat(join(directory, hash.slice(0, 2), hash));
+    expect(mtimeMs).toBeGreaterThan(Date.now() + tenDays - 60_000);
+    expect(await store.get(imageMetadataNamespace, hash)).toEqual({
+      mediaType: 'image/png',
+      byteLength: 300_012,
+    });
+    expect((await blobs.getImage(hash))?.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('answers false when keeping an image that is gone, and moves an old-format one into the image store', async () => {
+    const blobs = createImageBlobs(store, images);
+    expect(await blobs.keepImage(sha256Hex(imageBytes(10)), 60_000)).toBe(false);
+    expect(await blobs.keepImage('not-a-hash', 60_000)).toBe(false);
+    // Metadata whose file was swept: gone, and the metadata is not renewed.
+    const swept = await blobs.putImage(imageBytes(100), 'image/png', 60_000);
+    await rm(join(directory, swept.slice(0, 2)), { recursive: true });
+    expect(await blobs.keepImage(swept, 60_000)).toBe(false);
+    const bytes = imageBytes(5000);
+    const hash = sha256Hex(bytes);
+    await store.set(
+      imageBlobNamespace,
+      hash,
+      { mediaType: 'image/jpeg', base64: bytes.toString('base64') },
+      60_000,
+    );
+    expect(await blobs.keepImage(hash, 60_000)).toBe(true);
+    expect((await images.get(hash))?.equals(bytes)).toBe(true);
+    expect(await store.get(imageMetadataNamespace, hash)).toEqual({
+      mediaType: 'image/jpeg',
+      byteLength: 5012,
+    });
   });
 
   it('answers undefined when the file was damaged (same length, other bytes)', async () => {

@@ -57,6 +57,18 @@ export function describeImageStoreBehaviour(name: string, harness: ImageStoreHar
       expect(await store.get(sha256Hex(randomBytes(16)))).toBeUndefined();
     });
 
+    it('keeps an image it holds without being given its bytes; answers false for one it never stored', async () => {
+      const store = await open();
+      const bytes = imageBytes(2000);
+      const hash = sha256Hex(bytes);
+      await store.put(hash, bytes, 60_000);
+      expect(await store.keep(hash, 120_000)).toBe(true);
+      expect((await store.get(hash))?.equals(bytes)).toBe(true);
+      const never = sha256Hex(randomBytes(16));
+      expect(await store.keep(never, 120_000)).toBe(false);
+      expect(await store.get(never)).toBeUndefined();
+    });
+
     it('is read by another instance on the same state', async () => {
       const writer = await open();
       const bytes = imageBytes(10_000);
@@ -89,6 +101,20 @@ export function describeImageStoreBehaviour(name: string, harness: ImageStoreHar
         pass(800);
         expect((await store.get(hash))?.equals(bytes)).toBe(true);
         pass(200);
+        expect(await store.get(hash)).toBeUndefined();
+      });
+
+      it('keep moves the expiry; an image past it is not brought back', async () => {
+        const store = await open();
+        const bytes = imageBytes(1000);
+        const hash = sha256Hex(bytes);
+        await store.put(hash, bytes, 1000);
+        pass(800);
+        expect(await store.keep(hash, 1000)).toBe(true);
+        pass(800);
+        expect((await store.get(hash))?.equals(bytes)).toBe(true);
+        pass(200);
+        expect(await store.keep(hash, 1000)).toBe(false);
         expect(await store.get(hash)).toBeUndefined();
       });
 

@@ -56,6 +56,23 @@ describe.skipIf(!redisUrl)('redis image store', () => {
     }
   });
 
+  it('keeps an image by moving the TTL of its key, without its bytes', async () => {
+    const store = await open();
+    const raw = createClient({ url });
+    await raw.connect();
+    try {
+      const bytes = imageBytes(1000);
+      const hash = sha256Hex(bytes);
+      await store.put(hash, bytes, 60_000);
+      expect(await store.keep(hash, 600_000)).toBe(true);
+      expect(await raw.pTTL(`${namespace}::image:${hash}`)).toBeGreaterThan(60_000);
+      expect((await store.get(hash))?.equals(bytes)).toBe(true);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  });
+
   it('forgets an image once its TTL has passed', async () => {
     const store = await open();
     const bytes = imageBytes(1000);
