@@ -14,6 +14,16 @@ import {
 } from '../../../src/core/store/index.js';
 import { imageBytes } from './image-store-behaviour.js';
 
+/** An image as versions before the image store kept it: base64 in the key-value store. */
+function storeOldFormat(store: Store, bytes: Buffer, mediaType: string): Promise<void> {
+  return store.set(
+    imageBlobNamespace,
+    sha256Hex(bytes),
+    { mediaType, base64: bytes.toString('base64') },
+    60_000,
+  );
+}
+
 describe('image blobs on an image store', () => {
   let directory: string;
   let store: Store;
@@ -47,12 +57,7 @@ describe('image blobs on an image store', () => {
   it('still reads an image an older version saved as base64 in the key-value store', async () => {
     const bytes = imageBytes(5000);
     const hash = sha256Hex(bytes);
-    await store.set(
-      imageBlobNamespace,
-      hash,
-      { mediaType: 'image/jpeg', base64: bytes.toString('base64') },
-      60_000,
-    );
+    await storeOldFormat(store, bytes, 'image/jpeg');
     const image = await createImageBlobs(store, images).getImage(hash);
     expect(image?.mediaType).toBe('image/jpeg');
     expect(image?.bytes.equals(bytes)).toBe(true);
@@ -103,12 +108,7 @@ describe('image blobs on an image store', () => {
     expect(await blobs.keepImage(swept, 60_000)).toBe(false);
     const bytes = imageBytes(5000);
     const hash = sha256Hex(bytes);
-    await store.set(
-      imageBlobNamespace,
-      hash,
-      { mediaType: 'image/jpeg', base64: bytes.toString('base64') },
-      60_000,
-    );
+    await storeOldFormat(store, bytes, 'image/jpeg');
     expect(await blobs.keepImage(hash, 60_000)).toBe(true);
     expect((await images.get(hash))?.equals(bytes)).toBe(true);
     expect(await store.get(imageMetadataNamespace, hash)).toEqual({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createImageStore, sha256Hex } from '../../../src/core/store/index.js';
+import { createImageStore, type ImageStore, sha256Hex } from '../../../src/core/store/index.js';
 import { describeImageStoreBehaviour, imageBytes } from './image-store-behaviour.js';
 import { removeRedisNamespace } from './redis-namespace.js';
 import { eventually, recordingLogger } from './store-behaviour.js';
@@ -9,6 +9,12 @@ import { eventually, recordingLogger } from './store-behaviour.js';
 const redisUrl = process.env.REDIS_URL;
 // A unique prefix per run, removed afterwards: the server may be shared with other runs.
 const namespace = `imagine-bot-test-${randomUUID()}`;
+
+/** What the tests read straight from Redis. */
+interface RawClient {
+  strLen(key: string): Promise<number>;
+  pTTL(key: string): Promise<number>;
+}
 
 if (!redisUrl) console.warn('REDIS_URL not set: skipping Redis image store tests');
 
@@ -18,13 +24,23 @@ describe.skipIf(!redisUrl)('redis image store', () => {
 
   afterAll(() => removeRedisNamespace(url, namespace));
 
-  describeImageStoreBehaviour('redis', { open });
-
-  it('stores the raw bytes (not base64) under the namespace, with the TTL on the key', async () => {
+  /** The store and a raw client on the same server, both closed after `run`. */
+  const withRaw = async (run: (store: ImageStore, raw: RawClient) => Promise<void>) => {
     const store = await open();
     const raw = createClient({ url });
     await raw.connect();
     try {
+      await run(store, raw);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  };
+
+  describeImageStoreBehaviour('redis', { open });
+
+  it('stores the raw bytes (not base64) under the namespace, with the TTL on the key', async () => {
+    await withRaw(async (store, raw) => {
       const bytes = imageBytes(100_000);
       const hash = sha256Hex(bytes);
       await store.put(hash, bytes, 60_000);
@@ -33,44 +49,29 @@ describe.skipIf(!redisUrl)('redis image store', () => {
       const ttl = await raw.pTTL(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
-    } finally {
-      await raw.close();
-      await store.close();
-    }
+    });
   });
 
   it('moves the expiry when the same image is stored again, without sending it again', async () => {
-    const store = await open();
-    const raw = createClient({ url });
-    await raw.connect();
-    try {
+    await withRaw(async (store, raw) => {
       const bytes = imageBytes(1000);
       const hash = sha256Hex(bytes);
       await store.put(hash, bytes, 60_000);
       await store.put(hash, Buffer.from('not the image'), 600_000);
       expect(await raw.pTTL(`${namespace}::image:${hash}`)).toBeGreaterThan(60_000);
       expect((await store.get(hash))?.equals(bytes)).toBe(true);
-    } finally {
-      await raw.close();
-      await store.close();
-    }
+    });
   });
 
   it('keeps an image by moving the TTL of its key, without its bytes', async () => {
-    const store = await open();
-    const raw = createClient({ url });
-    await raw.connect();
-    try {
+    await withRaw(async (store, raw) => {
       const bytes = imageBytes(1000);
       const hash = sha256Hex(bytes);
       await store.put(hash, bytes, 60_000);
       expect(await store.keep(hash, 600_000)).toBe(true);
       expect(await raw.pTTL(`${namespace}::image:${hash}`)).toBeGreaterThan(60_000);
       expect((await store.get(hash))?.equals(bytes)).toBe(true);
-    } finally {
-      await raw.close();
-      await store.close();
-    }
+    });
   });
 
   it('forgets an image once its TTL has passed', async () => {
