@@ -137,6 +137,20 @@ export async function openS3ImageStore(
     throw openError(error, where);
   }
 
+  /** The object's HEAD (its metadata holds the expiry); undefined when there is no such object. */
+  function headOrMissing(key: string) {
+    return client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+  }
+
+  const failure = (what: string, error: unknown) =>
+    new ImagineError('upstream', `The S3 image store could not ${what}: ${describeError(error)}`, {
+      retryable: true,
+      cause: error,
+    });
+
   async function sweepOnce(): Promise<number> {
     let removed = 0;
     let continuationToken: string | undefined;
@@ -152,12 +166,7 @@ export async function openS3ImageStore(
         const key = object.Key;
         if (key === undefined || !sha256Pattern.test(key.slice(prefix.length))) continue;
         // Listing has no metadata: one HEAD per object, once per sweep.
-        const head = await client
-          .send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }))
-          .catch((error: unknown) => {
-            if (isNotFound(error)) return undefined;
-            throw error;
-          });
+        const head = await headOrMissing(key);
         if (head === undefined || !expired(head.Metadata)) continue;
         await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
         removed += 1;
@@ -200,7 +209,6 @@ export async function openS3ImageStore(
       if (!sha256Pattern.test(hash))
         throw new ImagineError('invalid_request', 'An image hash must be sha256 hex.');
       const key = keyOf(hash);
-      const metadata = metadataFor(ttlMs);
       try {
         // Same hash, same bytes: moving the expiry saves sending them again.
         if (await moveExpiry(key, ttlMs)) return;
@@ -211,18 +219,11 @@ export async function openS3ImageStore(
             Body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
             ContentLength: bytes.byteLength,
             ContentType: 'application/octet-stream',
-            Metadata: metadata,
+            Metadata: metadataFor(ttlMs),
           }),
         );
       } catch (error) {
-        throw new ImagineError(
-          'upstream',
-          `The S3 image store could not save an image: ${describeError(error)}`,
-          {
-            retryable: true,
-            cause: error,
-          },
-        );
+        throw failure('save an image', error);
       }
     },
 
@@ -230,21 +231,12 @@ export async function openS3ImageStore(
       if (!sha256Pattern.test(hash)) return false;
       const key = keyOf(hash);
       try {
-        const head = await client
-          .send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }))
-          .catch((error) => {
-            if (isNotFound(error)) return undefined;
-            throw error;
-          });
+        const head = await headOrMissing(key);
         // Expired: gone for readers already, so not brought back.
         if (head === undefined || expired(head.Metadata)) return false;
         return await moveExpiry(key, ttlMs);
       } catch (error) {
-        throw new ImagineError(
-          'upstream',
-          `The S3 image store could not keep an image: ${describeError(error)}`,
-          { retryable: true, cause: error },
-        );
+        throw failure('keep an image', error);
       }
     },
 
