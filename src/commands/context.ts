@@ -1,5 +1,5 @@
-import type { Destination } from '../core/jobs/destination.js';
 import type { ProgressEvent } from '../core/jobs/job.js';
+import type { Destination } from './destination.js';
 
 /** Who is asking, where: the adapter fills this in from the platform event. Ids are platform-qualified. */
 export interface CommandContext {

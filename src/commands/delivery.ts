@@ -22,9 +22,9 @@ export {
   type DiscordDestination,
   destinationSchema,
   type SlackDestination,
-} from '../core/jobs/destination.js';
+} from './destination.js';
 
-import type { Destination, DestinationPlatform } from '../core/jobs/destination.js';
+import type { Destination, DestinationPlatform } from './destination.js';
 
 export const deliverySteps = ['queued', 'progress', 'continuing', 'result', 'failure'] as const;
 /**

@@ -3,12 +3,13 @@
  * the job (through the delivery port, once per job and step), and gives its quota slot back once when no image
  * came of it. The process that received the command only acks, shows the queued note and watches progress.
  */
-import type { Destination } from '../core/jobs/destination.js';
+
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import { handedBackMarker, type JobExecutor, type RecoveryReport } from '../core/jobs/runner.js';
 import type { Logger } from '../core/logger.js';
 import { type JobEvents, silentJobEvents } from '../core/observe/job-events.js';
 import type { Delivery, DeliveryStep } from './delivery.js';
+import { type Destination, readDestination } from './destination.js';
 import { endedWithImages, outcomeReply } from './job-outcome.js';
 import { infoReply, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
@@ -71,6 +72,19 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
   });
   if (!options.holdUntilOpen) open();
 
+  /** The job's destination; one stored by a version that knew another shape is logged and posts nothing. */
+  const destinationOf = (job: Job): Destination | undefined => {
+    if (job.destination === undefined) return undefined;
+    const destination = readDestination(job.destination);
+    if (destination === undefined) {
+      logger.warn('a job has a destination this version cannot read; its replies are not posted', {
+        jobId: job.id,
+        platform: job.destination.platform,
+      });
+    }
+    return destination;
+  };
+
   const post = async (job: Job, destination: Destination, step: DeliveryStep, reply: Reply) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -118,9 +132,10 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     } catch (error) {
       logger.warn('could not refund a job', { jobId, error });
     }
-    if (job.destination === undefined) return;
+    const destination = destinationOf(job);
+    if (destination === undefined) return;
     const reply = await outcomeReply(services, job);
-    await post(job, job.destination, reply.kind === 'error' ? 'failure' : 'result', reply);
+    await post(job, destination, reply.kind === 'error' ? 'failure' : 'result', reply);
   }
 
   /** A job that failed before it could run (its record or inputs expired): its stored failure, posted. */
@@ -220,9 +235,10 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
         const job = await services.jobs.get(resumed.id);
         if (job === undefined) continue;
         events.recovered(job);
-        if (job.destination === undefined) continue;
-        await post(job, job.destination, 'continuing', infoReply(continuingText, { ephemeral: false }));
-        watch(job.id, job.destination, options.progressPace(job.destination.platform).now());
+        const destination = destinationOf(job);
+        if (destination === undefined) continue;
+        await post(job, destination, 'continuing', infoReply(continuingText, { ephemeral: false }));
+        watch(job.id, destination, options.progressPace(destination.platform).now());
       }
       for (const finished of report.finished) await finish(finished.id);
       for (const failed of report.failed) await answerFailed(failed);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryStep, ReplyOutlet } from '../../src/commands/delivery.js';
+import type { ConsoleDestination } from '../../src/commands/destination.js';
 import { continuingText } from '../../src/commands/job-delivery.js';
 import type { Reply } from '../../src/commands/reply.js';
-import type { ConsoleDestination } from '../../src/core/jobs/destination.js';
 import { type Harness, startHarness } from '../support/bot-harness.js';
 
 interface Post {
@@ -89,6 +89,23 @@ describe('jobs that post their own replies', () => {
     await harness.app.brain.text('a blue fox', [], detached('s2'));
     await harness.app.jobDelivery.idle();
     expect((await harness.app.services.quotas.usage('console:alice', 'console:general')).userToday).toBe(1);
+  });
+
+  it('keeps a destination it cannot read in the job record, posts nothing there and says so in the log', async () => {
+    await start();
+    // A record written by a version that knows another platform: the core stores any destination as it is.
+    const pager = { platform: 'pager', number: '555-0100' } as unknown as ConsoleDestination;
+    const context = harness.context({ userId: 'console:alice', destination: async () => pager });
+    const [reply] = await harness.app.brain.text('a red fox', [], context);
+    await harness.app.jobDelivery.idle();
+    const job = await harness.app.services.jobs.get(reply?.jobId ?? '');
+    expect(job?.status).toBe('done');
+    expect(job?.destination).toStrictEqual({ platform: 'pager', number: '555-0100' });
+    expect(posts).toStrictEqual([]);
+    const warning = harness.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => String(entry.msg ?? entry.message).includes('cannot read'));
+    expect(warning).toMatchObject({ jobId: job?.id, platform: 'pager' });
   });
 
   it('does not call the image API again for a job that already finished: it only posts it', async () => {

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../commands/context.js';
-import type { SlackDestination } from '../../core/jobs/destination.js';
+import type { SlackDestination } from '../../commands/destination.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
 import type { AccessPolicy, SlackPlace } from './access.js';
 import { channelKey, messageKey, userKey } from './slack-ids.js';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { imageRefSchema } from '../images/image-ref.js';
 import { storedOptionsShape } from '../options/option-schemas.js';
-import { destinationSchema } from './destination.js';
 
 export type { ImageRef } from '../images/image-ref.js';
 
@@ -79,8 +78,12 @@ export const jobSchema = z.object({
   studio: studioSchema.optional(),
   /** Compare jobs: a label shown with the result. */
   label: z.string().optional(),
-  /** Where its progress and result are posted, by whichever process runs it (absent: records made before). */
-  destination: destinationSchema.optional(),
+  /**
+   * Where its progress and result are posted, by whichever process runs it (absent: records made before), in its
+   * platform's own shape: src/commands/destination.ts reads it whole; the core keeps it as it is and reads only
+   * `platform`.
+   */
+  destination: z.looseObject({ platform: z.string() }).optional(),
   /** Its result starts a thread of its own (a new conversation posted in a channel). */
   startsThread: z.boolean().optional(),
   /** The largest file the destination takes in one upload, for fitting the result's images. */

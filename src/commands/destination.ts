@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Where and how a job's replies are posted, stored in the job record so that any process (not only the one
- * that received the command) can post its progress and result. Ids are the platforms' own, unqualified.
+ * that received the command) can post its progress and result. Ids are the platforms' own, unqualified. The
+ * core keeps the record's destination as it is (it knows no platform); these schemas read it back.
  */
 export const discordDestinationSchema = z.object({
   platform: z.literal('discord'),
@@ -57,3 +58,9 @@ export type DiscordDestination = z.infer<typeof discordDestinationSchema>;
 export type SlackDestination = z.infer<typeof slackDestinationSchema>;
 export type ConsoleDestination = z.infer<typeof consoleDestinationSchema>;
 export type DestinationPlatform = Destination['platform'];
+
+/** A job record's stored destination, read whole; undefined when it is not one this version knows. */
+export function readDestination(stored: unknown): Destination | undefined {
+  const parsed = destinationSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}
