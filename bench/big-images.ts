@@ -3,7 +3,9 @@
  * answered by the fake image API with a 4096×4096 PNG (≈ 45 MiB, ≈ 60 MiB as base64) — on the default SQLite
  * store (files for the images) and on Redis. Per run: the bot's longest event-loop stall, seen from outside (a
  * probe request every 50 ms, its delay to the answer's headers) and from inside (`monitorEventLoopDelay`), and
- * its peak RSS over its RSS before the burst, against the bytes of the images in flight.
+ * its peak RSS over its RSS before the burst, against the bytes of the images in flight. Each probe goes at the
+ * same instant to a control (probe-control.ts: a bare server in its own process), whose delays are the machine's
+ * and the probing process's own, shown beside the bot's.
  * Each contender runs in fresh processes (bot, fakes) per round, alternating who goes first.
  * `npm run bench -- big-images [--rounds N] [--jobs N] [--redis-url URL]`
  */
@@ -29,6 +31,7 @@ import {
 } from './big-images-contender.js';
 import { bigFakesReadySchema, servingBigSchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
+import { controlReadySchema } from './probe-control.js';
 import { benchEnv, benchExecArgv } from './start-flags.js';
 
 const childTimeoutMs = 60_000;
@@ -42,12 +45,17 @@ const targetRssPerByteInFlight = 2;
 const rootDirectory = fileURLToPath(new URL('..', import.meta.url));
 const fakesFile = fileURLToPath(new URL('./big-images-fakes.ts', import.meta.url));
 const contenderFile = fileURLToPath(new URL('./big-images-contender.ts', import.meta.url));
+const controlFile = fileURLToPath(new URL('./probe-control.ts', import.meta.url));
 
 interface RoundResult {
   store: StoreKind;
   round: number;
   /** The longest delay of a probe request's answer. */
   probeMaxMs: number;
+  /** The longest delay of the same probes to the control (a bare server in its own process). */
+  controlMaxMs: number;
+  /** The most a probe to the bot took beyond the control's probe of the same instant. */
+  probeExcessMs: number;
   loopMaxMs: number;
   loopP99Ms: number;
   baseRssBytes: number;
@@ -74,36 +82,51 @@ function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): 
   });
 }
 
-/** Sends a probe every 50 ms until stopped, each on its own, and keeps the longest delay to its headers. */
-function startProbes(dispatcher: Agent, url: string) {
-  let longest = 0;
+/**
+ * Sends a probe every 50 ms until stopped, each on its own, to every url at the same instant. Returns each url's
+ * longest delay to its headers, and the delays of every instant (one per url, in order).
+ */
+function startProbes(dispatcher: Agent, urls: readonly string[]) {
+  const instants: number[][] = [];
   const pending = new Set<Promise<void>>();
   const probe = () => {
     const sentAt = performance.now();
-    const done = request(url, { dispatcher })
-      .then(async (answer) => {
-        longest = Math.max(longest, performance.now() - sentAt);
-        await answer.body.dump();
-      })
-      .finally(() => pending.delete(done));
-    pending.add(done);
+    const delays = urls.map(() => Number.NaN);
+    instants.push(delays);
+    urls.forEach((url, index) => {
+      const done = request(url, { dispatcher })
+        .then(async (answer) => {
+          delays[index] = performance.now() - sentAt;
+          await answer.body.dump();
+        })
+        .finally(() => pending.delete(done));
+      pending.add(done);
+    });
   };
   const timer = setInterval(probe, probeEveryMs);
   return async () => {
     clearInterval(timer);
     await Promise.all(pending);
-    return longest;
+    const longest = urls.map((_url, index) => Math.max(0, ...instants.map((delays) => delays[index] ?? 0)));
+    return { longest, instants };
   };
+}
+
+/** The most the first url's probe took beyond the second's sent at the same instant. */
+function longestExcess(instants: readonly number[][]): number {
+  return Math.max(0, ...instants.map(([bot = 0, control = 0]) => bot - control));
 }
 
 async function measure(store: StoreKind, round: number, options: Options): Promise<RoundResult> {
   const fakesProcess = forkBench(fakesFile, [], 'inherit');
+  const controlProcess = forkBench(controlFile, [], 'ignore');
   const dataDirectory = mkdtempSync(join(tmpdir(), 'imagine-big-bench-'));
   const namespace = `imagine-big-bench-${randomBytes(6).toString('hex')}`;
   const dispatcher = new Agent({ connections: null });
   let bot: ChildProcess | undefined;
   try {
     const fakes = await waitForMessage(fakesProcess, bigFakesReadySchema, 'the fakes', childTimeoutMs);
+    const control = await waitForMessage(controlProcess, controlReadySchema, 'the control', childTimeoutMs);
     bot = forkBench(
       contenderFile,
       [
@@ -131,13 +154,18 @@ async function measure(store: StoreKind, round: number, options: Options): Promi
     bot.send({ type: 'start' });
     const { baseRssBytes } = await waitForMessage(bot, startedSchema, `the ${store} bot`, childTimeoutMs);
     const startedAt = performance.now();
-    const stopProbes = startProbes(dispatcher, `http://127.0.0.1:${port}/probe`);
+    const stopProbes = startProbes(dispatcher, [
+      `http://127.0.0.1:${port}/probe`,
+      `http://127.0.0.1:${control.port}/probe`,
+    ]);
     const commands = Array.from({ length: options.jobs }, () => signedCommand(fakes.slackUrl, 'a big fox'));
     const acks = await burst(dispatcher, url, commands);
     fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.jobs, timeoutMs: jobsTimeoutMs });
     const shared = await waitForMessage(fakesProcess, sharedSchema, 'the fakes', jobsTimeoutMs + 10_000);
     const wallMs = performance.now() - startedAt;
-    const probeMaxMs = await stopProbes();
+    const probes = await stopProbes();
+    const [probeMaxMs = 0, controlMaxMs = 0] = probes.longest;
+    const probeExcessMs = longestExcess(probes.instants);
     if (acks.failures > 0 || shared.count < warmUpJobs + options.jobs) {
       throw new Error(
         `${store}: ${acks.failures} failed acks, ${shared.count - warmUpJobs} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
@@ -150,6 +178,8 @@ async function measure(store: StoreKind, round: number, options: Options): Promi
       store,
       round,
       probeMaxMs,
+      controlMaxMs,
+      probeExcessMs,
       loopMaxMs: report.loopMaxMs,
       loopP99Ms: report.loopP99Ms,
       baseRssBytes,
@@ -162,6 +192,7 @@ async function measure(store: StoreKind, round: number, options: Options): Promi
   } finally {
     bot?.kill();
     fakesProcess.kill();
+    controlProcess.kill();
     await dispatcher.close();
     rmSync(dataDirectory, { recursive: true, force: true });
     if (store === 'redis') await removeRedisNamespace(options.redisUrl, namespace);
@@ -178,6 +209,8 @@ function summaryTable(results: readonly RoundResult[], rounds: number, options: 
     const cells = [
       store,
       median(mine.map((r) => r.probeMaxMs)).toFixed(0),
+      `${median(mine.map((r) => r.controlMaxMs)).toFixed(0)} / ${Math.max(...mine.map((r) => r.controlMaxMs)).toFixed(0)}`,
+      `${median(mine.map((r) => r.probeExcessMs)).toFixed(0)} / ${Math.max(...mine.map((r) => r.probeExcessMs)).toFixed(0)}`,
       median(mine.map((r) => r.loopMaxMs)).toFixed(0),
       median(mine.map((r) => r.loopP99Ms)).toFixed(0),
       Math.max(...stalls).toFixed(0),
@@ -200,8 +233,8 @@ function summaryTable(results: readonly RoundResult[], rounds: number, options: 
   return [
     `${options.jobs} jobs at once, each receiving a ${megabytes(imageBytes)} MiB 4096×4096 PNG as b64_json (${megabytes(options.jobs * imageBytes)} MiB in flight); ${rounds} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
     '',
-    '| store | probe max ms (median) | loop max ms (median) | loop p99 ms (median) | worst stall ms | worst ÷ 100 ms | base RSS MiB | peak RSS MiB | (peak − base) ÷ 2× in flight (median) | … (worst) | wall s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| store | probe max ms (median) | control probe max ms (median / worst) | bot probe beyond control at the same instant, max ms (median / worst) | loop max ms (median) | loop p99 ms (median) | worst stall ms | worst ÷ 100 ms | base RSS MiB | peak RSS MiB | (peak − base) ÷ 2× in flight (median) | … (worst) | wall s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...storeKinds.map(row),
     '',
     `Targets (worst of ${rounds}): max stall < ${targetStallMs} ms, peak RSS ≤ base + ${targetRssPerByteInFlight}× the bytes in flight. ${storeKinds.map(verdict).join('; ')}.`,
@@ -227,7 +260,7 @@ async function main(): Promise<void> {
     for (const store of order) {
       const result = await measure(store, round, options);
       console.error(
-        `round ${round + 1} ${store}: stall probe ${result.probeMaxMs.toFixed(0)} ms, loop max ${result.loopMaxMs.toFixed(0)} ms (p99 ${result.loopP99Ms.toFixed(0)}), RSS ${megabytes(result.baseRssBytes)} → ${megabytes(result.peakRssBytes)} MiB (${result.rssRatio.toFixed(2)} of the allowance), ${(result.wallMs / 1000).toFixed(1)} s`,
+        `round ${round + 1} ${store}: stall probe ${result.probeMaxMs.toFixed(0)} ms (control ${result.controlMaxMs.toFixed(0)} ms; beyond the control at most ${result.probeExcessMs.toFixed(0)} ms), loop max ${result.loopMaxMs.toFixed(0)} ms (p99 ${result.loopP99Ms.toFixed(0)}), RSS ${megabytes(result.baseRssBytes)} → ${megabytes(result.peakRssBytes)} MiB (${result.rssRatio.toFixed(2)} of the allowance), ${(result.wallMs / 1000).toFixed(1)} s`,
       );
       results.push(result);
     }
