@@ -6,15 +6,21 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 export const controlReadySchema = z.object({ type: z.literal('ready'), port: z.number().int() });
 
-const server = createServer((_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/plain' });
-  response.end('ok');
-});
-server.listen(0, '127.0.0.1', () => {
-  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
-});
-process.on('disconnect', () => server.close());
+function main(): void {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('ok');
+  });
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
+  });
+  process.on('disconnect', () => server.close());
+}
+
+// Only as the forked control: the bench imports the schema above and must not start a server of its own.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
