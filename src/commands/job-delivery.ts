@@ -3,7 +3,6 @@
  * the job (through the delivery port, once per job and step), and gives its quota slot back once when no image
  * came of it. The process that received the command only acks, shows the queued note and watches progress.
  */
-
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import { handedBackMarker, type JobExecutor, type RecoveryReport } from '../core/jobs/runner.js';
 import type { Logger } from '../core/logger.js';
