@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ImagineError } from '../errors.js';
-import { type ImageStore, sha256Pattern } from './image-store.js';
+import { type ImageStore, imageStoreFailure, sha256Pattern } from './image-store.js';
 import { periodicSweep } from './periodic-sweep.js';
 import type { StoreLogger } from './store.js';
 
@@ -95,11 +95,7 @@ export function openFileImageStore(options: FileImageStoreOptions): FileImageSto
     }
   }
 
-  const failure = (what: string, error: unknown) =>
-    new ImagineError('upstream', `The file image store could not ${what}: ${String(error)}`, {
-      retryable: true,
-      cause: error,
-    });
+  const failure = (what: string, error: unknown) => imageStoreFailure('file', what, String(error), error);
 
   return {
     async put(hash, bytes, ttlMs) {

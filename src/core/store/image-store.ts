@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ImagineError } from '../errors.js';
 
 /**
  * Image bytes by content hash, kept apart from the key-value store so no image is ever base64 inside JSON.
@@ -18,6 +19,14 @@ export interface ImageStore {
 }
 
 export const sha256Pattern = /^[0-9a-f]{64}$/;
+
+/** What a backend's `put` or `keep` throws when its storage fails: retryable; `detail` is already free of secrets. */
+export function imageStoreFailure(store: string, what: string, detail: string, cause: unknown): ImagineError {
+  return new ImagineError('upstream', `The ${store} image store could not ${what}: ${detail}`, {
+    retryable: true,
+    cause,
+  });
+}
 
 /** About 3 ms of hashing: the longest the event loop waits on one. */
 export const hashSliceBytes = 1024 * 1024;

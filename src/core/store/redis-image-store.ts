@@ -1,6 +1,5 @@
 import { createClient, defaultReconnectStrategy } from '@keyv/redis';
-import { ImagineError } from '../errors.js';
-import type { ImageStore } from './image-store.js';
+import { type ImageStore, imageStoreFailure } from './image-store.js';
 import { errorText, normaliseTtl } from './keyv-store.js';
 import { connectWithin, describeRedisUrl, logConnectionErrors, type RedisClient } from './redis-backend.js';
 import type { StoreLogger } from './store.js';
@@ -32,10 +31,7 @@ export async function openRedisImageStore(url: URL, options: RedisImageStoreOpti
   const keyOf = (hash: string) => `${namespace}::image:${hash}`;
 
   const failure = (what: string, error: unknown) =>
-    new ImagineError('upstream', `The redis image store could not ${what}: ${errorText(error, secrets)}`, {
-      retryable: true,
-      cause: error,
-    });
+    imageStoreFailure('redis', what, errorText(error, secrets), error);
   // Redis drops a key at its expiry, so a key that is there is alive.
   const moveExpiry = async (hash: string, ttlMs: number) =>
     (await client.pExpire(keyOf(hash), normaliseTtl(ttlMs))) === 1;

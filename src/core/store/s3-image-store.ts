@@ -1,6 +1,6 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ImagineError } from '../errors.js';
-import { type ImageStore, sha256Pattern } from './image-store.js';
+import { type ImageStore, imageStoreFailure, sha256Pattern } from './image-store.js';
 import { normaliseTtl } from './keyv-store.js';
 import { periodicSweep } from './periodic-sweep.js';
 import type { StoreLogger } from './store.js';
@@ -146,10 +146,7 @@ export async function openS3ImageStore(
   }
 
   const failure = (what: string, error: unknown) =>
-    new ImagineError('upstream', `The S3 image store could not ${what}: ${describeError(error)}`, {
-      retryable: true,
-      cause: error,
-    });
+    imageStoreFailure('S3', what, describeError(error), error);
 
   async function sweepOnce(): Promise<number> {
     let removed = 0;
