@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { type Brain, createBrain } from './commands/brain.js';
-import { type AnyReplyOutlet, createDelivery } from './commands/delivery.js';
+import { createDelivery, type ReplyOutlet } from './commands/delivery.js';
 import { createJobDelivery, type JobDelivery } from './commands/job-delivery.js';
 import type { BotServices } from './commands/services.js';
 import { type Config, configSecrets } from './config.js';
@@ -42,7 +42,7 @@ export interface App {
    * Lets this process post replies on a platform (an adapter's REST client, or a worker's): any job whose
    * destination is there can then be delivered from here. `progressIntervalMs`: the least time between edits.
    */
-  useOutlet(outlet: AnyReplyOutlet, options?: { progressIntervalMs?: number; now?: () => number }): void;
+  useOutlet(outlet: ReplyOutlet, options?: { progressIntervalMs?: number; now?: () => number }): void;
   /**
    * A durable runner (`jobs: 'durable'`) re-queues what a previous process left unfinished, tells each user once
    * and answers what cannot resume. Call once the outlets are in place. Returns how many jobs it handled.
@@ -118,7 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now: () => clock.now(),
     events,
   });
-  const outlets: AnyReplyOutlet[] = [];
+  const outlets: ReplyOutlet[] = [];
   const progressPace = new Map<string, { intervalMs: number; now: () => number }>();
   const delivery = createDelivery({
     outlets,

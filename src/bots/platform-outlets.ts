@@ -1,4 +1,4 @@
-import type { AnyReplyOutlet } from '../commands/delivery.js';
+import type { ReplyOutlet } from '../commands/delivery.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/logger.js';
 import type { JobEvents } from '../core/observe/job-events.js';
@@ -13,8 +13,8 @@ export async function platformOutlets(
   store: Store,
   logger: Logger,
   events?: Pick<JobEvents, 'platformError'>,
-): Promise<AnyReplyOutlet[]> {
-  const outlets: AnyReplyOutlet[] = [];
+): Promise<ReplyOutlet[]> {
+  const outlets: ReplyOutlet[] = [];
   if (config.discord) {
     const { discordRestOutlet } = await import('./discord/rest-outlet-for.js');
     outlets.push(discordRestOutlet(config.discord, logger, events ? { events } : {}));

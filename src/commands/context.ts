@@ -3,7 +3,8 @@ import type { Destination } from './destination.js';
 
 /** Who is asking, where: the adapter fills this in from the platform event. Ids are platform-qualified. */
 export interface CommandContext {
-  platform: 'discord' | 'slack' | 'console';
+  /** The adapter's platform ('discord', 'slack', 'console'…): commands never branch on it. */
+  platform: string;
   user: { id: string; name?: string; isAdmin: boolean };
   channelId: string;
   /** The conversation's thread, for messages inside one (a Discord thread id, a Slack thread_ts). */

@@ -3,7 +3,8 @@
  *
  * - `ReplyOutlet` is one platform's REST-only poster (src/bots/discord/rest-outlet.ts,
  *   src/bots/slack/web-api-outlet.ts); it needs no gateway or socket, only the destination and a token.
- * - `createDelivery({ outlets, store })` picks the outlet by `destination.platform` and makes every step except
+ * - `createDelivery({ outlets, store })` picks the outlet by `destination.platform`, reads the stored destination
+ *   with that outlet's own schema (one it cannot read is logged and posted nowhere), and makes every step except
  *   'progress' happen once per (job, step) across every process sharing `store`: a retried job, a job taken over
  *   from a dead worker, or two workers racing post it once. 'progress' edits a message in place, so it may
  *   repeat; it is dropped once the job's result or failure is being posted or was, so it never overwrites them.
@@ -11,20 +12,13 @@
  * - `deliver` throws what the platform threw; the step's claim is given back first, so a retry may post it.
  *   A poster that dies mid-post holds the claim for `claimTtlMs`; after that the step may be posted again.
  */
+import type { z } from 'zod';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store/store.js';
+import type { Destination } from './destination.js';
 import type { Reply } from './reply.js';
 
-export {
-  type ConsoleDestination,
-  type Destination,
-  type DestinationPlatform,
-  type DiscordDestination,
-  destinationSchema,
-  type SlackDestination,
-} from './destination.js';
-
-import type { Destination, DestinationPlatform } from './destination.js';
+export type { Destination } from './destination.js';
 
 export const deliverySteps = ['queued', 'progress', 'continuing', 'result', 'failure'] as const;
 /**
@@ -42,27 +36,23 @@ export interface Posted {
   threadKey?: string;
 }
 
-export interface ReplyOutlet<P extends DestinationPlatform = DestinationPlatform> {
-  platform: P;
+/** One platform's poster. `D`: its destination's shape (src/bots/<platform>/destination.ts). */
+export interface ReplyOutlet<D extends Destination = Destination> {
+  platform: D['platform'];
+  /** Reads a stored destination of this platform back whole, before `deliver` gets it. */
+  destinationSchema: z.ZodType<D>;
   /**
    * Posts (or, for progress steps, edits) `reply` at `destination`; throws when the platform refuses. `landed`,
    * when given, is awaited as soon as an outcome's messages exist, before the requester is told it is done
    * (✅), so a reply in its thread right after the ✅ finds the thread linked.
    */
-  deliver(
-    destination: Extract<Destination, { platform: P }>,
-    reply: Reply,
-    step: DeliveryStep,
-    landed?: Landed,
-  ): Promise<Posted>;
+  deliver(destination: D, reply: Reply, step: DeliveryStep, landed?: Landed): Promise<Posted>;
 }
 
 export type Landed = (posted: Posted) => Promise<void>;
 
-/** An outlet of any one platform. */
-export type AnyReplyOutlet = { [P in DestinationPlatform]: ReplyOutlet<P> }[DestinationPlatform];
-
-export type DeliveryOutcome = 'posted' | 'already-posted' | 'no-outlet';
+/** no-outlet: this process has no outlet of the platform; unreadable: the outlet cannot read the destination. */
+export type DeliveryOutcome = 'posted' | 'already-posted' | 'no-outlet' | 'unreadable';
 
 export interface Delivery {
   deliver(
@@ -74,7 +64,7 @@ export interface Delivery {
 }
 
 export interface DeliveryOptions {
-  outlets: readonly AnyReplyOutlet[];
+  outlets: readonly ReplyOutlet[];
   store: Store;
   logger: Pick<Logger, 'warn' | 'info'>;
   /** Told where a delivered reply that shows a job landed (not for progress, errors or private replies). */
@@ -125,41 +115,32 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     });
   };
 
-  const post = async (
-    outlet: AnyReplyOutlet,
-    destination: Destination,
-    reply: Reply,
-    step: DeliveryStep,
-    landed?: Landed,
-  ) =>
-    // The map is keyed by platform, so the outlet matches the destination.
-    (
-      outlet.deliver as (
-        destination: Destination,
-        reply: Reply,
-        step: DeliveryStep,
-        landed?: Landed,
-      ) => Promise<Posted>
-    )(destination, reply, step, landed);
-
   return {
-    async deliver(jobId, destination, step, reply) {
+    async deliver(jobId, stored, step, reply) {
       // Looked up each time: a process adds its platforms' outlets as their clients come up.
-      const outlet = options.outlets.find((known) => known.platform === destination.platform);
+      const outlet = options.outlets.find((known) => known.platform === stored.platform);
       if (!outlet) {
-        logger.warn('no outlet for a destination; reply dropped', {
-          jobId,
-          step,
-          platform: destination.platform,
-        });
+        logger.warn('no outlet for a destination; reply dropped', { jobId, step, platform: stored.platform });
         return 'no-outlet';
       }
+      const read = outlet.destinationSchema.safeParse(stored);
+      if (!read.success) {
+        logger.warn('a job has a destination this version cannot read; its replies are not posted', {
+          jobId,
+          step,
+          platform: stored.platform,
+          issues: read.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+        });
+        return 'unreadable';
+      }
+      const destination = read.data;
+      const post = (landed?: Landed) => outlet.deliver(destination, reply, step, landed);
       if (step === 'progress') {
         for (const terminal of terminalSteps) {
           if ((await wasPosted(jobId, terminal)) || (await inFlight(jobId, terminal)))
             return 'already-posted';
         }
-        await post(outlet, destination, reply, step);
+        await post();
         return 'posted';
       }
       if (await wasPosted(jobId, step)) return 'already-posted';
@@ -172,7 +153,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       };
       let posted: Posted;
       try {
-        posted = await post(outlet, destination, reply, step, link);
+        posted = await post(link);
       } catch (error) {
         await release(jobId, step);
         throw error;

@@ -8,7 +8,7 @@ import { handedBackMarker, type JobExecutor, type RecoveryReport } from '../core
 import type { Logger } from '../core/logger.js';
 import { type JobEvents, silentJobEvents } from '../core/observe/job-events.js';
 import type { Delivery, DeliveryStep } from './delivery.js';
-import { type Destination, readDestination } from './destination.js';
+import type { Destination } from './destination.js';
 import { endedWithImages, outcomeReply } from './job-outcome.js';
 import { infoReply, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
@@ -40,7 +40,7 @@ export interface JobDeliveryOptions {
   delivery: Delivery;
   logger: Pick<Logger, 'warn' | 'info'>;
   /** The least time between two progress edits on a platform, by its adapter's clock. */
-  progressPace: (platform: Destination['platform']) => { intervalMs: number; now: () => number };
+  progressPace: (platform: string) => { intervalMs: number; now: () => number };
   /** Tries to post an outcome (the platform may be briefly down); default 3. */
   attempts?: number;
   retryDelayMs?: number;
@@ -70,19 +70,6 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     open = resolve;
   });
   if (!options.holdUntilOpen) open();
-
-  /** The job's destination; one stored by a version that knew another shape is logged and posts nothing. */
-  const destinationOf = (job: Job): Destination | undefined => {
-    if (job.destination === undefined) return undefined;
-    const destination = readDestination(job.destination);
-    if (destination === undefined) {
-      logger.warn('a job has a destination this version cannot read; its replies are not posted', {
-        jobId: job.id,
-        platform: job.destination.platform,
-      });
-    }
-    return destination;
-  };
 
   const post = async (job: Job, destination: Destination, step: DeliveryStep, reply: Reply) => {
     for (let attempt = 1; ; attempt += 1) {
@@ -131,7 +118,7 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     } catch (error) {
       logger.warn('could not refund a job', { jobId, error });
     }
-    const destination = destinationOf(job);
+    const destination = job.destination;
     if (destination === undefined) return;
     const reply = await outcomeReply(services, job);
     await post(job, destination, reply.kind === 'error' ? 'failure' : 'result', reply);
@@ -160,8 +147,19 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     const services = options.services();
     expect(jobId);
     const pace = options.progressPace(destination.platform);
+    // Said once in the log: a destination no outlet here posts to takes no further progress.
+    let unreachable = false;
     const view = throttledProgress(
-      (text) => delivery.deliver(jobId, destination, 'progress', infoReply(text, { ephemeral: false })),
+      async (text) => {
+        if (unreachable) return;
+        const outcome = await delivery.deliver(
+          jobId,
+          destination,
+          'progress',
+          infoReply(text, { ephemeral: false }),
+        );
+        unreachable = outcome === 'no-outlet' || outcome === 'unreadable';
+      },
       {
         now: pace.now,
         intervalMs: pace.intervalMs,
@@ -234,7 +232,7 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
         const job = await services.jobs.get(resumed.id);
         if (job === undefined) continue;
         events.recovered(job);
-        const destination = destinationOf(job);
+        const destination = job.destination;
         if (destination === undefined) continue;
         await post(job, destination, 'continuing', infoReply(continuingText, { ephemeral: false }));
         watch(job.id, destination, options.progressPace(destination.platform).now());

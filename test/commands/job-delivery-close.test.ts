@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryStep } from '../../src/commands/delivery.js';
 import { type Harness, startHarness } from '../support/bot-harness.js';
+import { consoleOutlet } from '../support/console-destination.js';
 
 describe('a job that posts its own outcome', () => {
   let harness: Harness;
@@ -14,13 +15,12 @@ describe('a job that posts its own outcome', () => {
   it('reads nothing more from the store once it posted, so a shutdown right after closes the store quietly', async () => {
     const { app } = harness;
     const steps: DeliveryStep[] = [];
-    app.useOutlet({
-      platform: 'console',
-      async deliver(_destination, _reply, step) {
+    app.useOutlet(
+      consoleOutlet(async (_destination, _reply, step) => {
         steps.push(step);
         return { messageKeys: [] };
-      },
-    });
+      }),
+    );
     const context = harness.context({
       destination: async () => ({ platform: 'console', sessionId: 'session-1' }),
     });

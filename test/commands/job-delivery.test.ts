@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryStep, ReplyOutlet } from '../../src/commands/delivery.js';
-import type { ConsoleDestination } from '../../src/commands/destination.js';
 import { continuingText } from '../../src/commands/job-delivery.js';
 import type { Reply } from '../../src/commands/reply.js';
 import { type Harness, startHarness } from '../support/bot-harness.js';
+import { type ConsoleDestination, consoleOutlet } from '../support/console-destination.js';
 
 interface Post {
   sessionId: string;
@@ -14,20 +14,17 @@ interface Post {
 }
 
 /** A platform that records what jobs post to it (the console destination stands for any platform here). */
-function recordingOutlet(posts: Post[]): ReplyOutlet<'console'> {
-  return {
-    platform: 'console',
-    async deliver(destination, reply, step) {
-      posts.push({
-        sessionId: destination.sessionId,
-        step,
-        kind: reply.kind,
-        text: reply.text,
-        images: reply.images.length,
-      });
-      return { messageKeys: [`console:${destination.sessionId}:${posts.length}`] };
-    },
-  };
+function recordingOutlet(posts: Post[]): ReplyOutlet<ConsoleDestination> {
+  return consoleOutlet(async (destination, reply, step) => {
+    posts.push({
+      sessionId: destination.sessionId,
+      step,
+      kind: reply.kind,
+      text: reply.text,
+      images: reply.images.length,
+    });
+    return { messageKeys: [`console:${destination.sessionId}:${posts.length}`] };
+  });
 }
 
 const destination = (sessionId: string): ConsoleDestination => ({ platform: 'console', sessionId });
@@ -91,22 +88,44 @@ describe('jobs that post their own replies', () => {
     expect((await harness.app.services.quotas.usage('console:alice', 'console:general')).userToday).toBe(1);
   });
 
-  it('keeps a destination it cannot read in the job record, posts nothing there and says so in the log', async () => {
-    await start();
-    // A record written by a version that knows another platform: the core stores any destination as it is.
-    const pager = { platform: 'pager', number: '555-0100' } as unknown as ConsoleDestination;
-    const context = harness.context({ userId: 'console:alice', destination: async () => pager });
-    const [reply] = await harness.app.brain.text('a red fox', [], context);
-    await harness.app.jobDelivery.idle();
-    const job = await harness.app.services.jobs.get(reply?.jobId ?? '');
-    expect(job?.status).toBe('done');
-    expect(job?.destination).toStrictEqual({ platform: 'pager', number: '555-0100' });
-    expect(posts).toStrictEqual([]);
-    const warning = harness.logLines
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((entry) => String(entry.msg ?? entry.message).includes('cannot read'));
-    expect(warning).toMatchObject({ jobId: job?.id, platform: 'pager' });
-  });
+  it.each([
+    {
+      what: 'of a platform this process has no outlet for',
+      stored: { platform: 'pager', number: '555-0100' },
+      message: 'no outlet for a destination; reply dropped',
+    },
+    {
+      what: 'its outlet cannot read (another version wrote it)',
+      stored: { platform: 'console', session: 's1' },
+      message: 'a job has a destination this version cannot read; its replies are not posted',
+    },
+  ])(
+    'keeps a destination $what in the job record, posts nothing there and says so in the log once a step',
+    async ({ stored, message }) => {
+      // One slot and two slow calls ahead: the third job shows its queue position twice, then that it runs.
+      await start({ IMAGE_API_CONCURRENCY: '1', USER_DAILY_QUOTA: '10' });
+      harness.fake.fault({ kind: 'latency', ms: 300, times: 2 });
+      // The core stores any destination as it is; only the platform's outlet reads it.
+      const context = harness.context({ userId: 'console:alice', destination: async () => stored });
+      const other = harness.context({ userId: 'console:bob', destination: async () => stored });
+      await harness.app.brain.text('a slow fox', [], context);
+      await harness.app.brain.text('a slow owl', [], other);
+      const [reply] = await harness.app.brain.text('a red fox', [], context);
+      await harness.app.jobDelivery.idle();
+      const job = await harness.app.services.jobs.get(reply?.jobId ?? '');
+      expect(job?.status).toBe('done');
+      expect(job?.destination).toStrictEqual(stored);
+      expect(posts).toStrictEqual([]);
+      const warnings = harness.logLines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.msg === message && entry.jobId === job?.id);
+      // Progress is tried once, then left alone; the outcome is tried once more.
+      expect(warnings.map((entry) => [entry.platform, entry.step])).toStrictEqual([
+        [stored.platform, 'progress'],
+        [stored.platform, 'result'],
+      ]);
+    },
+  );
 
   it('does not call the image API again for a job that already finished: it only posts it', async () => {
     await start();

@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobEvents } from '../../core/observe/job-events.js';
 import { restOptions } from './client.js';
+import type { DiscordDestination } from './destination.js';
 import { createDiscordRestOutlet } from './rest-outlet.js';
 
 /**
@@ -14,7 +15,7 @@ export function discordRestOutlet(
   discord: NonNullable<Config['discord']>,
   logger: Logger,
   extra: { now?: () => number; events?: Pick<JobEvents, 'platformError'> } = {},
-): ReplyOutlet<'discord'> {
+): ReplyOutlet<DiscordDestination> {
   const rest = new REST(restOptions(discord.apiUrl)).setToken(discord.token);
   return createDiscordRestOutlet({ rest, logger, ...extra });
 }

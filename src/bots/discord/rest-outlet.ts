@@ -11,17 +11,12 @@
  * A result that starts a conversation gets its thread, as from the gateway adapter.
  */
 import { type REST, Routes } from 'discord.js';
-import type {
-  DeliveryStep,
-  DiscordDestination,
-  Landed,
-  Posted,
-  ReplyOutlet,
-} from '../../commands/delivery.js';
+import type { DeliveryStep, Landed, Posted, ReplyOutlet } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobEvents } from '../../core/observe/job-events.js';
+import { type DiscordDestination, discordDestinationSchema } from './destination.js';
 import { describeError, discordMetricCode, isMissingPermissions, isTokenGone } from './discord-errors.js';
 import { messageKey, messageUrl, threadKey } from './ids.js';
 import { withMention } from './outlets.js';
@@ -39,7 +34,7 @@ export interface DiscordRestOutletOptions {
 
 const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
 
-export function createDiscordRestOutlet(options: DiscordRestOutletOptions): ReplyOutlet<'discord'> {
+export function createDiscordRestOutlet(options: DiscordRestOutletOptions): ReplyOutlet<DiscordDestination> {
   const { rest, logger } = options;
   const now = options.now ?? Date.now;
   const sender = createRestSender(rest, logger);
@@ -188,6 +183,7 @@ export function createDiscordRestOutlet(options: DiscordRestOutletOptions): Repl
 
   return {
     platform: 'discord',
+    destinationSchema: discordDestinationSchema,
     async deliver(destination, reply, step, landed) {
       try {
         if (progressSteps.includes(step)) {

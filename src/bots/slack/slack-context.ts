@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../commands/context.js';
-import type { SlackDestination } from '../../commands/destination.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
 import type { AccessPolicy, SlackPlace } from './access.js';
+import type { SlackDestination } from './destination.js';
 import { channelKey, messageKey, userKey } from './slack-ids.js';
 
 /** Slack takes files up to 1 GB; the brain fits results under this. */

@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
-import type { SlackDestination } from '../../commands/destination.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import { throttledProgress } from '../../commands/throttled-progress.js';
 import type { ProgressEvent } from '../../core/jobs/job.js';
 import type { SlackDeps } from './deps.js';
+import type { SlackDestination } from './destination.js';
 import { postPublicReply } from './post-result.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText } from './slack-errors.js';

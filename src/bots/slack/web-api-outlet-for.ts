@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobEvents } from '../../core/observe/job-events.js';
 import type { Store } from '../../core/store/store.js';
+import type { SlackDestination } from './destination.js';
 import { leanFetch } from './lean-fetch.js';
 import { createSlackWebApiOutlet } from './web-api-outlet.js';
 
@@ -13,7 +14,7 @@ export function slackWebApiOutlet(
   store: Store,
   logger: Logger,
   events?: Pick<JobEvents, 'platformError'>,
-): ReplyOutlet<'slack'> {
+): ReplyOutlet<SlackDestination> {
   const client = new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,

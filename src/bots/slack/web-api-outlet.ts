@@ -11,13 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import { webApi } from '@slack/bolt';
-import type { DeliveryStep, Landed, Posted, ReplyOutlet, SlackDestination } from '../../commands/delivery.js';
+import type { DeliveryStep, Landed, Posted, ReplyOutlet } from '../../commands/delivery.js';
 import { progressText } from '../../commands/replies/index.js';
 import type { Reply } from '../../commands/reply.js';
 import type { Logger } from '../../core/logger.js';
 import type { JobEvents } from '../../core/observe/job-events.js';
 import type { Store } from '../../core/store/store.js';
 import { hourglass } from './answer-message.js';
+import { type SlackDestination, slackDestinationSchema } from './destination.js';
 import { postPublicMessage } from './public-message.js';
 import { plainMessage, renderReply, type SlackMessage } from './render-reply.js';
 import { slackFailureText, slackMetricCode } from './slack-errors.js';
@@ -39,7 +40,7 @@ const responseUrlProgressPosts = 2;
 const responseUrlLifetimeMs = 30 * 60 * 1000;
 const progressSteps: readonly DeliveryStep[] = ['queued', 'progress', 'continuing'];
 
-export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<'slack'> {
+export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): ReplyOutlet<SlackDestination> {
   const { client, store, logger } = options;
   const fetch = options.fetch ?? globalThis.fetch;
   // Progress edits of a placeholder never retry: an edit sent again after a failure (the client's retries wait
@@ -159,6 +160,7 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
 
   return {
     platform: 'slack',
+    destinationSchema: slackDestinationSchema,
     async deliver(destination, reply, step, landed) {
       if (progressSteps.includes(step)) {
         await deliverProgress(destination, reply, step).catch((error: unknown) => {

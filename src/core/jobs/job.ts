@@ -80,7 +80,7 @@ export const jobSchema = z.object({
   label: z.string().optional(),
   /**
    * Where its progress and result are posted, by whichever process runs it (absent: records made before), in its
-   * platform's own shape: src/commands/destination.ts reads it whole; the core keeps it as it is and reads only
+   * platform's own shape, which that platform's outlet reads back whole; the core keeps it as it is and reads only
    * `platform`.
    */
   destination: z.looseObject({ platform: z.string() }).optional(),

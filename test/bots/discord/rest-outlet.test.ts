@@ -5,13 +5,9 @@ import { REST, Routes } from 'discord.js';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { DiscordDestination } from '../../../src/bots/discord/destination.js';
 import { createDiscordRestOutlet } from '../../../src/bots/discord/rest-outlet.js';
-import {
-  createDelivery,
-  type Delivery,
-  type DiscordDestination,
-  type Posted,
-} from '../../../src/commands/delivery.js';
+import { createDelivery, type Delivery, type Posted } from '../../../src/commands/delivery.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { createStore } from '../../../src/core/store/create-store.js';

@@ -1,8 +1,9 @@
 import { webApi } from '@slack/bolt';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SlackDestination } from '../../../src/bots/slack/destination.js';
 import { createSlackWebApiOutlet } from '../../../src/bots/slack/web-api-outlet.js';
-import { createDelivery, type Delivery, type SlackDestination } from '../../../src/commands/delivery.js';
+import { createDelivery, type Delivery } from '../../../src/commands/delivery.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { createStore } from '../../../src/core/store/create-store.js';

@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SlackDestination } from '../../../src/bots/slack/destination.js';
 import { createSlackWebApiOutlet } from '../../../src/bots/slack/web-api-outlet.js';
-import {
-  createDelivery,
-  type Delivery,
-  type Posted,
-  type SlackDestination,
-} from '../../../src/commands/delivery.js';
+import { createDelivery, type Delivery, type Posted } from '../../../src/commands/delivery.js';
 import type { Reply } from '../../../src/commands/reply.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { createStore } from '../../../src/core/store/create-store.js';
@@ -284,6 +280,33 @@ describe('Slack delivery once per (job, step)', () => {
     const terminal = { platform: 'console' as const, sessionId: 'local' };
     expect(await makeDelivery().deliver('job-1', terminal, 'result', resultReply())).toBe('no-outlet');
     expect(fake.log).toEqual([]);
+  });
+
+  it('reads a stored destination with its own schema: one it cannot read posts nothing and is logged', async () => {
+    const lines: string[] = [];
+    const client = new webApi.WebClient(fake.botToken, {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const delivery = createDelivery({
+      outlets: [createSlackWebApiOutlet({ client, store, logger })],
+      store,
+      logger: createLogger({ level: 'warn', sink: (line) => lines.push(line) }),
+    });
+    // Written by a version that stored Slack destinations without the requester.
+    const older = { platform: 'slack', channelId: 'C0001', threadTs: '1.2' };
+    expect(await delivery.deliver('job-1', older, 'result', resultReply())).toBe('unreadable');
+    expect(fake.log).toEqual([]);
+    const warning = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(warning).toMatchObject([
+      {
+        msg: 'a job has a destination this version cannot read; its replies are not posted',
+        jobId: 'job-1',
+        step: 'result',
+        platform: 'slack',
+        issues: [expect.stringContaining('requesterId')],
+      },
+    ]);
   });
 
   it('posts the failure of a job once, even when it is retried', async () => {

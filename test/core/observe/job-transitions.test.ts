@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ReplyOutlet } from '../../../src/commands/delivery.js';
 import { type Harness, startHarness } from '../../support/bot-harness.js';
+import { consoleOutlet } from '../../support/console-destination.js';
 
 /** A platform that takes every post (the console destination stands for any platform here). */
-const acceptingOutlet: ReplyOutlet<'console'> = {
-  platform: 'console',
-  async deliver() {
-    return { messageKeys: [] };
-  },
-};
+const acceptingOutlet = consoleOutlet();
 
 describe('the transitions of a job, as log lines and counts', () => {
   let harness: Harness;
