@@ -1,6 +1,6 @@
 /* What every bench shares: waiting for a child process's message, and the statistics of a set of runs. */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,23 @@ export function machineCpuMs(): { totalMs: number; busyMs: number } {
     idleMs += times.idle;
   }
   return { totalMs, busyMs: totalMs - idleMs };
+}
+
+/** /proc/stat counts in USER_HZ, 100 a second on Linux. */
+const msPerClockTick = 10;
+
+/**
+ * CPU time the hypervisor took from this virtual machine so far (`steal` in /proc/stat, summed over its cores, ms):
+ * time a core was ready to run and did not. Undefined where /proc/stat is missing (not Linux).
+ */
+export function stolenCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'latin1').slice(0, 200).split('\n', 1)[0]?.split(/\s+/) ?? [];
+    const steal = Number(fields[8]);
+    return Number.isFinite(steal) ? steal * msPerClockTick : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The share of the machine's cores busy between two `machineCpuMs()` readings (0–1), every process counted. */

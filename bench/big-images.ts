@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { removeRedisNamespace } from '../test/core/store/redis-namespace.js';
-import { median, waitForMessage, writeBenchResults } from './bench-support.js';
+import { median, stolenCpuMs, waitForMessage, writeBenchResults } from './bench-support.js';
 import {
   bigBotReadySchema,
   loopReportSchema,
@@ -56,6 +56,9 @@ interface RoundResult {
   controlMaxMs: number;
   /** The most a probe to the bot took beyond the control's probe of the same instant. */
   probeExcessMs: number;
+  /** CPU time the hypervisor took from the machine's cores during the burst, and the most between two probes. */
+  stolenMs: number;
+  stolenMostMs: number;
   loopMaxMs: number;
   loopP99Ms: number;
   baseRssBytes: number;
@@ -84,12 +87,19 @@ function forkBench(file: string, args: string[], stdout: 'ignore' | 'inherit'): 
 
 /**
  * Sends a probe every 50 ms until stopped, each on its own, to every url at the same instant. Returns each url's
- * longest delay to its headers, and the delays of every instant (one per url, in order).
+ * longest delay to its headers, the delays of every instant (one per url, in order), and the CPU time the
+ * hypervisor stole meanwhile (in all, and the most between two probes).
  */
 function startProbes(dispatcher: Agent, urls: readonly string[]) {
   const instants: number[][] = [];
   const pending = new Set<Promise<void>>();
+  const stolenAtStart = stolenCpuMs() ?? 0;
+  let stolenBefore = stolenAtStart;
+  let stolenMostMs = 0;
   const probe = () => {
+    const stolen = stolenCpuMs() ?? 0;
+    stolenMostMs = Math.max(stolenMostMs, stolen - stolenBefore);
+    stolenBefore = stolen;
     const sentAt = performance.now();
     const delays = urls.map(() => Number.NaN);
     instants.push(delays);
@@ -108,7 +118,7 @@ function startProbes(dispatcher: Agent, urls: readonly string[]) {
     clearInterval(timer);
     await Promise.all(pending);
     const longest = urls.map((_url, index) => Math.max(0, ...instants.map((delays) => delays[index] ?? 0)));
-    return { longest, instants };
+    return { longest, instants, stolenMs: (stolenCpuMs() ?? 0) - stolenAtStart, stolenMostMs };
   };
 }
 
@@ -180,6 +190,8 @@ async function measure(store: StoreKind, round: number, options: Options): Promi
       probeMaxMs,
       controlMaxMs,
       probeExcessMs,
+      stolenMs: probes.stolenMs,
+      stolenMostMs: probes.stolenMostMs,
       loopMaxMs: report.loopMaxMs,
       loopP99Ms: report.loopP99Ms,
       baseRssBytes,
@@ -211,6 +223,7 @@ function summaryTable(results: readonly RoundResult[], rounds: number, options: 
       median(mine.map((r) => r.probeMaxMs)).toFixed(0),
       `${median(mine.map((r) => r.controlMaxMs)).toFixed(0)} / ${Math.max(...mine.map((r) => r.controlMaxMs)).toFixed(0)}`,
       `${median(mine.map((r) => r.probeExcessMs)).toFixed(0)} / ${Math.max(...mine.map((r) => r.probeExcessMs)).toFixed(0)}`,
+      `${median(mine.map((r) => r.stolenMs)).toFixed(0)} / ${Math.max(...mine.map((r) => r.stolenMostMs)).toFixed(0)}`,
       median(mine.map((r) => r.loopMaxMs)).toFixed(0),
       median(mine.map((r) => r.loopP99Ms)).toFixed(0),
       Math.max(...stalls).toFixed(0),
@@ -233,8 +246,8 @@ function summaryTable(results: readonly RoundResult[], rounds: number, options: 
   return [
     `${options.jobs} jobs at once, each receiving a ${megabytes(imageBytes)} MiB 4096×4096 PNG as b64_json (${megabytes(options.jobs * imageBytes)} MiB in flight); ${rounds} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
     '',
-    '| store | probe max ms (median) | control probe max ms (median / worst) | bot probe beyond control at the same instant, max ms (median / worst) | loop max ms (median) | loop p99 ms (median) | worst stall ms | worst ÷ 100 ms | base RSS MiB | peak RSS MiB | (peak − base) ÷ 2× in flight (median) | … (worst) | wall s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| store | probe max ms (median) | control probe max ms (median / worst) | bot probe beyond control at the same instant, max ms (median / worst) | CPU stolen by the hypervisor, ms: in the burst (median) / most between two probes (worst) | loop max ms (median) | loop p99 ms (median) | worst stall ms | worst ÷ 100 ms | base RSS MiB | peak RSS MiB | (peak − base) ÷ 2× in flight (median) | … (worst) | wall s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...storeKinds.map(row),
     '',
     `Targets (worst of ${rounds}): max stall < ${targetStallMs} ms, peak RSS ≤ base + ${targetRssPerByteInFlight}× the bytes in flight. ${storeKinds.map(verdict).join('; ')}.`,
@@ -260,7 +273,7 @@ async function main(): Promise<void> {
     for (const store of order) {
       const result = await measure(store, round, options);
       console.error(
-        `round ${round + 1} ${store}: stall probe ${result.probeMaxMs.toFixed(0)} ms (control ${result.controlMaxMs.toFixed(0)} ms; beyond the control at most ${result.probeExcessMs.toFixed(0)} ms), loop max ${result.loopMaxMs.toFixed(0)} ms (p99 ${result.loopP99Ms.toFixed(0)}), RSS ${megabytes(result.baseRssBytes)} → ${megabytes(result.peakRssBytes)} MiB (${result.rssRatio.toFixed(2)} of the allowance), ${(result.wallMs / 1000).toFixed(1)} s`,
+        `round ${round + 1} ${store}: stall probe ${result.probeMaxMs.toFixed(0)} ms (control ${result.controlMaxMs.toFixed(0)} ms; beyond the control at most ${result.probeExcessMs.toFixed(0)} ms; the hypervisor stole ${result.stolenMs.toFixed(0)} ms of CPU, at most ${result.stolenMostMs.toFixed(0)} ms between two probes), loop max ${result.loopMaxMs.toFixed(0)} ms (p99 ${result.loopP99Ms.toFixed(0)}), RSS ${megabytes(result.baseRssBytes)} → ${megabytes(result.peakRssBytes)} MiB (${result.rssRatio.toFixed(2)} of the allowance), ${(result.wallMs / 1000).toFixed(1)} s`,
       );
       results.push(result);
     }
