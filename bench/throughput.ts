@@ -80,6 +80,12 @@ interface RoundResult {
   baselineRatioAtApiPace: number;
   /** The bot's CPU time (every thread) from the commands sent to the last image posted, ÷ the jobs. */
   botCpuMsPerJob: number;
+  /**
+   * How far apart the first wave's calls arrived (first → slots-th arrival), and the second wave's: the bot starts
+   * its first calls as it works through the burst of commands, and its second wave meets the rest of that work.
+   */
+  waveSpreadsMs: [number, number];
+  baselineWaveSpreadsMs: [number, number];
   /** Share of the machine's cores busy (every process) during the bot's burst, and during the baseline's. */
   machineBusy: number;
   baselineMachineBusy: number;
@@ -114,6 +120,14 @@ function atApiPace(calls: Recorded, waves: number): { apiCallMs: number; ratio: 
   const windowMs =
     Math.max(...answered.map((call) => call.endedAt ?? call.at)) - Math.min(...calls.map((call) => call.at));
   return { apiCallMs, ratio: (waves * apiCallMs) / windowMs };
+}
+
+/** The first and second waves' spreads: from a wave's first arrival to its `slots`-th, arrivals sorted. */
+function waveSpreads(arrivals: readonly number[], slots: number): [number, number] {
+  const sorted = [...arrivals].sort((left, right) => left - right);
+  const spread = (wave: number) =>
+    (sorted[Math.min(sorted.length, (wave + 1) * slots) - 1] ?? 0) - (sorted[wave * slots] ?? 0);
+  return [spread(0), spread(1)];
 }
 
 /** First arrival → last arrival + the latency. */
@@ -239,6 +253,8 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
       baselineApiCallMs: baselinePace.apiCallMs,
       baselineRatioAtApiPace: baselinePace.ratio,
       botCpuMsPerJob: cpuMs / options.jobs,
+      waveSpreadsMs: waveSpreads(arrivals, options.slots),
+      baselineWaveSpreadsMs: waveSpreads(baselineArrivals, options.slots),
       machineBusy,
       baselineMachineBusy,
     };
@@ -271,6 +287,8 @@ function summary(results: readonly RoundResult[], options: Options): string {
     `| bot ÷ baseline (baseline's time ÷ the bot's, per round) | ${median(ofBaseline).toFixed(3)} | ${Math.min(...ofBaseline).toFixed(3)} |`,
     `| the image API's own time per call (arrival → answer sent), ms: bot's calls; baseline's | ${median(results.map((r) => r.apiCallMs)).toFixed(1)}; ${median(results.map((r) => r.baselineApiCallMs)).toFixed(1)} | ${Math.max(...results.map((r) => r.apiCallMs)).toFixed(1)}; ${Math.max(...results.map((r) => r.baselineApiCallMs)).toFixed(1)} |`,
     `| at the API's real pace: ideal ÷ measured, bot; baseline | ${median(results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${median(results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} | ${Math.min(...results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${Math.min(...results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} |`,
+    `| the first wave's ${options.slots} calls arrive within, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} |`,
+    `| the second wave's, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} |`,
     `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
     `| the bot's CPU time per job (every thread; acks, stores, posts), ms | ${median(results.map((r) => r.botCpuMsPerJob)).toFixed(1)} | ${Math.max(...results.map((r) => r.botCpuMsPerJob)).toFixed(1)} |`,
     `| the machine's cores busy (every process), bot's burst; baseline's | ${percent(median(results.map((r) => r.machineBusy)))}; ${percent(median(results.map((r) => r.baselineMachineBusy)))} | ${percent(Math.max(...results.map((r) => r.machineBusy)))}; ${percent(Math.max(...results.map((r) => r.baselineMachineBusy)))} |`,
@@ -300,7 +318,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
     console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
     );
     results.push(result);
   }
