@@ -147,18 +147,19 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     const services = options.services();
     expect(jobId);
     const pace = options.progressPace(destination.platform);
-    // Said once in the log: a destination no outlet here posts to takes no further progress.
-    let unreachable = false;
+    // A destination its outlet cannot read never will: said once in the log, it takes no further progress. (One
+    // with no outlet yet keeps trying: a process adds its platforms' outlets as their clients come up.)
+    let unreadable = false;
     const view = throttledProgress(
       async (text) => {
-        if (unreachable) return;
+        if (unreadable) return;
         const outcome = await delivery.deliver(
           jobId,
           destination,
           'progress',
           infoReply(text, { ephemeral: false }),
         );
-        unreachable = outcome === 'no-outlet' || outcome === 'unreadable';
+        unreadable = outcome === 'unreadable';
       },
       {
         now: pace.now,

@@ -119,7 +119,7 @@ describe('jobs that post their own replies', () => {
       const warnings = harness.logLines
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((entry) => entry.msg === message && entry.jobId === job?.id);
-      // Progress is tried once, then left alone; the outcome is tried once more.
+      // Progress is tried once (unreadable: never again; no outlet: its platform's pace is 5 s), then the outcome.
       expect(warnings.map((entry) => [entry.platform, entry.step])).toStrictEqual([
         [stored.platform, 'progress'],
         [stored.platform, 'result'],
