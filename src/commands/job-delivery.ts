@@ -101,17 +101,18 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     awaited.delete(jobId);
   };
 
-  async function finish(jobId: string): Promise<void> {
+  /** `ended`: the finished record, when the caller has just read it from the store. */
+  async function finish(jobId: string, ended?: Job): Promise<void> {
     try {
-      await postOutcome(jobId);
+      await postOutcome(jobId, ended);
     } finally {
       settle(jobId);
     }
   }
 
-  async function postOutcome(jobId: string): Promise<void> {
+  async function postOutcome(jobId: string, ended?: Job): Promise<void> {
     const services = options.services();
-    const job = await services.jobs.get(jobId);
+    const job = ended ?? (await services.jobs.get(jobId));
     if (job === undefined) return;
     try {
       await refundOnce(services, job);
@@ -177,16 +178,21 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     });
   }
 
-  /** Its run is over: the stored record says how it ended (the run stored it), for the log and the metrics. */
+  /**
+   * Its run is over: the stored record says how it ended (the run stored it), for the log and the metrics.
+   * Returns that record as read, for posting the outcome.
+   */
   async function observeEnd(
     jobId: string,
     before: Job | undefined,
     end: 'handed back' | { error?: unknown },
-  ): Promise<void> {
-    const after = (await options.services().jobs.get(jobId)) ?? before;
-    if (after === undefined) return;
+  ): Promise<Job | undefined> {
+    const stored = await options.services().jobs.get(jobId);
+    const after = stored ?? before;
+    if (after === undefined) return undefined;
     if (end === 'handed back') events.handedBack(after);
     else events.ended(after, end.error);
+    return stored;
   }
 
   /** A job another process ran: this one stops waiting once the stored record shows it ended. */
@@ -210,7 +216,7 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
       // Run already, its outcome maybe not posted (the process died in between): post it, call nothing again.
       if (before !== undefined && finalStatuses.has(before.status)) {
         upstreamDone?.();
-        await finish(jobId);
+        await finish(jobId, before);
         return;
       }
       if (before !== undefined) events.started(before);
@@ -218,15 +224,14 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
         await inner(jobId, signal, upstreamDone);
       } catch (error) {
         const handedBack = signal.reason === handedBackMarker;
-        await observeEnd(jobId, before, handedBack ? 'handed back' : { error });
-        if (!handedBack) await finish(jobId);
+        const ended = await observeEnd(jobId, before, handedBack ? 'handed back' : { error });
+        if (!handedBack) await finish(jobId, ended);
         throw error;
       }
-      await observeEnd(jobId, before, {});
-      await finish(jobId);
+      await finish(jobId, await observeEnd(jobId, before, {}));
     },
     watch,
-    finish,
+    finish: (jobId) => finish(jobId),
     async recovered(report) {
       const services = options.services();
       for (const resumed of report.resumed) {
