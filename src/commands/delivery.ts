@@ -18,8 +18,6 @@ import type { Store } from '../core/store/store.js';
 import type { Destination } from './destination.js';
 import type { Reply } from './reply.js';
 
-export type { Destination } from './destination.js';
-
 export const deliverySteps = ['queued', 'progress', 'continuing', 'result', 'failure'] as const;
 /**
  * queued: the note with the queue position; progress: the running line (edited in place, may repeat);
