@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBoltApp } from '../../../src/bots/slack/bolt-app.js';
+import { BufferedResponse } from '../../../src/bots/slack/buffered-response.js';
 import { leanFetch } from '../../../src/bots/slack/lean-fetch.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack/index.js';
@@ -94,5 +95,40 @@ describe('leanFetch (the Slack clients’ fetch, on undici.request)', () => {
     await app.client.chat.postMessage({ channel: 'C0001', text: 'from the app' });
     expect(slack.calls('chat.postMessage').map((call) => call.params.text)).toEqual(['from the app']);
     expect(globalFetchCalls).toBe(0);
+  });
+});
+
+describe('BufferedResponse (what leanFetch answers with)', () => {
+  const json = new TextEncoder().encode('{"ok":true,"ts":"1.2"}');
+  const headers = { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'x-absent': undefined };
+
+  it('is a real Response: status, ok, url, headers (repeated ones kept) and its body read once', async () => {
+    const response = new BufferedResponse(json, 200, headers, 'http://127.0.0.1/api/chat.postMessage');
+    expect(response).toBeInstanceOf(Response);
+    expect([response.status, response.ok, response.statusText, response.type]).toEqual([200, true, '', 'default']);
+    expect(response.url).toBe('http://127.0.0.1/api/chat.postMessage');
+    expect(response.headers.get('Content-Type')).toBe('application/json');
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(response.headers.has('x-absent')).toBe(false);
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.clone().json()).toEqual({ ok: true, ts: '1.2' });
+    expect(await response.text()).toBe('{"ok":true,"ts":"1.2"}');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.arrayBuffer()).rejects.toThrow(TypeError);
+    expect(() => response.clone()).toThrow(TypeError);
+  });
+
+  it('gives its bytes as a stream, a blob or an ArrayBuffer, and nothing for a 204', async () => {
+    const streamed = new BufferedResponse(json, 200, headers, 'http://127.0.0.1/');
+    const stream = streamed.body;
+    expect(streamed.body).toBe(stream);
+    expect(streamed.bodyUsed).toBe(true);
+    expect(await new Response(stream).text()).toBe('{"ok":true,"ts":"1.2"}');
+    const blob = await new BufferedResponse(json, 200, headers, 'http://127.0.0.1/').blob();
+    expect([blob.type, await blob.text()]).toEqual(['application/json', '{"ok":true,"ts":"1.2"}']);
+    const buffer = await new BufferedResponse(json, 503, {}, 'http://127.0.0.1/').arrayBuffer();
+    expect(new TextDecoder().decode(buffer)).toBe('{"ok":true,"ts":"1.2"}');
+    const empty = new BufferedResponse(null, 204, {}, 'http://127.0.0.1/');
+    expect([empty.body, empty.ok, await empty.text()]).toEqual([null, true, '']);
   });
 });
