@@ -65,6 +65,35 @@ describe('leanFetch (the Slack clients’ fetch, on undici.request)', () => {
     expect(globalFetchCalls).toBe(0);
   });
 
+  it('sends headers given as Headers, as pairs or as a plain object whose names differ only in case', async () => {
+    const form = 'Content-Type';
+    const bodies = ['channel=C0001&text=one', 'channel=C0001&text=two', 'channel=C0001&text=three'];
+    const headerForms: ConstructorParameters<typeof Headers>[0][] = [
+      new Headers({ Authorization: `Bearer ${slack.botToken}`, [form]: 'application/x-www-form-urlencoded' }),
+      [
+        ['authorization', `Bearer ${slack.botToken}`],
+        [form, 'application/x-www-form-urlencoded'],
+      ],
+      {
+        Authorization: `Bearer ${slack.botToken}`,
+        [form]: 'application/x-www-form-urlencoded',
+        'X-Trace': 'a',
+        'x-trace': 'b',
+      },
+    ];
+    for (const [index, headers] of headerForms.entries()) {
+      const answer = await leanFetch(`${slack.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers,
+        body: bodies[index],
+      });
+      expect(await answer.json()).toMatchObject({ ok: true });
+    }
+    const calls = slack.calls('chat.postMessage');
+    expect(calls.map((call) => call.params.text)).toEqual(['one', 'two', 'three']);
+    expect(calls.map((call) => call.authorization)).toEqual(Array(3).fill(`Bearer ${slack.botToken}`));
+  });
+
   it('posts JSON to a response_url and reports its status (Bolt’s respond), and the bot’s app uses it', async () => {
     const responseUrl = slack.responseUrl();
     const answer = await leanFetch(responseUrl, {
@@ -105,7 +134,12 @@ describe('BufferedResponse (what leanFetch answers with)', () => {
   it('is a real Response: status, ok, url, headers (repeated ones kept) and its body read once', async () => {
     const response = new BufferedResponse(json, 200, headers, 'http://127.0.0.1/api/chat.postMessage');
     expect(response).toBeInstanceOf(Response);
-    expect([response.status, response.ok, response.statusText, response.type]).toEqual([200, true, '', 'default']);
+    expect([response.status, response.ok, response.statusText, response.type]).toEqual([
+      200,
+      true,
+      '',
+      'default',
+    ]);
     expect(response.url).toBe('http://127.0.0.1/api/chat.postMessage');
     expect(response.headers.get('Content-Type')).toBe('application/json');
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
