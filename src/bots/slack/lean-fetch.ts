@@ -13,10 +13,11 @@ type HeadersInput = ConstructorParameters<typeof Headers>[0];
  */
 function headerRecord(headers: HeadersInput): Record<string, string> {
   const record: Record<string, string> = {};
+  // A Headers instance and a list of pairs are iterable; only a plain object is not.
   const entries =
     headers === undefined
       ? []
-      : headers instanceof Headers || Array.isArray(headers) || Symbol.iterator in headers
+      : Symbol.iterator in headers
         ? new Headers(headers).entries()
         : Object.entries(headers);
   for (const [name, value] of entries) {
