@@ -57,6 +57,30 @@ describe('the fake Slack', () => {
     },
   );
 
+  it('reads a body sent in chunks, without a length, as whole as one with a length', async () => {
+    const form = new URLSearchParams({ channel: 'C0001', text: 'sent in two pieces' }).toString();
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(form.slice(0, 9)));
+        controller.enqueue(encoder.encode(form.slice(9)));
+        controller.close();
+      },
+    });
+    const answer = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${slack.botToken}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(answer.headers.get('content-type')).toContain('application/json');
+    expect(await answer.json()).toMatchObject({ ok: true, channel: 'C0001' });
+    expect(slack.messages().map((message) => message.text)).toEqual(['sent in two pieces']);
+  });
+
   it('answers faults: ok:false errors, 5xx, and 429 with Retry-After', async () => {
     slack.fault({ method: 'chat.postMessage', kind: 'error', error: 'not_in_channel' });
     await expect(client.chat.postMessage({ channel: 'C0001', text: 'x' })).rejects.toMatchObject({

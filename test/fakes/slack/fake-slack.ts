@@ -86,10 +86,36 @@ function failureOf(fault: SlackFault): string {
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+/**
+ * The whole body, copied once into a buffer of its declared length as it arrives. Async iteration would join the
+ * reads buffered meanwhile into new buffers and a final concat copy them all again: for a bench's 45 MB upload, that
+ * is twice its size in fresh pages on the cores the measured bot runs on. A body without a length, or longer than
+ * declared, is gathered and joined.
+ */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
+  let filled = 0;
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    request.on('data', (data: Buffer | string) => {
+      const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
+      if (sized !== undefined && filled + chunk.length <= sized.length) {
+        filled += chunk.copy(sized, filled);
+        return;
+      }
+      if (sized !== undefined) {
+        chunks.push(sized.subarray(0, filled));
+        sized = undefined;
+      }
+      chunks.push(chunk);
+    });
+    request.once('error', reject);
+    request.once('end', () => {
+      if (sized === undefined) resolve(Buffer.concat(chunks));
+      else resolve(filled === sized.length ? sized : sized.subarray(0, filled));
+    });
+  });
 }
 
 function sendJson(
