@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { request } from 'undici';
 import { z } from 'zod';
 import { startFakeImageApi } from '../src/dev/fake-image-api/index.js';
+import { readRequestBody } from '../src/dev/read-request-body.js';
 import { benchImageKey } from './ack-fakes.js';
 
 export const leanReadySchema = z.object({ type: z.literal('ready'), imagesUrl: z.string() });
@@ -28,12 +29,6 @@ interface KeptAnswer {
   status: number;
   contentType: string;
   body: Buffer;
-}
-
-async function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 async function main(): Promise<void> {
@@ -54,7 +49,7 @@ async function main(): Promise<void> {
     outgoing: ServerResponse,
     record: (typeof recorded)[number],
   ): Promise<void> {
-    const body = await readBody(incoming);
+    const body = await readRequestBody(incoming);
     if (kept === undefined) {
       // The request the throughput bench's baseline replays.
       record.body = JSON.parse(body.toString('utf8'));
@@ -87,7 +82,7 @@ async function main(): Promise<void> {
       });
       return generation(incoming, outgoing, record);
     }
-    const body = await readBody(incoming);
+    const body = await readRequestBody(incoming);
     if (method === 'POST' && path === '/_fake/faults') {
       const fault = latencyFaultSchema.parse(JSON.parse(body.toString('utf8')));
       latency = { ms: fault.ms, times: fault.times };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { readRequestBody } from '../read-request-body.js';
 import { Chaos, type ChaosSettings, type ChaosStats, chaosSettingsSchema } from './chaos.js';
 import { type Delivery, FakeState, type RecordedRequest, type ResponseShapeSetting } from './fake-state.js';
 import {
@@ -69,19 +70,6 @@ const configSchema = z.strictObject({
   shape: z.enum(['wrapped', 'plain', 'alternate']).optional(),
   delivery: z.enum(['auto', 'b64_json', 'url']).optional(),
 });
-
-/** The body, or undefined when it is larger than `maxBodyBytes`. */
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function parseBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
@@ -199,7 +187,7 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
   const method = request.method ?? 'GET';
   const path = request.url ?? '/';
   const pathname = path.split('?')[0] ?? path;
-  const raw = await readBody(request);
+  const raw = await readRequestBody(request, maxBodyBytes);
   if (raw === undefined) {
     return sendJson(
       response,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readRequestBody } from '../../../src/dev/read-request-body.js';
 import {
   type PlatformChaos,
   type PlatformChaosPicker,
@@ -57,12 +58,6 @@ export interface FakeDiscord extends FakeDiscordEvents {
   expireInteraction(token: string): void;
   connected(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
 
 /** JSON, or multipart (`payload_json` + `files[n]`) parsed with the platform's own FormData parser. */
@@ -154,7 +149,7 @@ export async function startFakeDiscord(options: { chaos?: PlatformChaos } = {}):
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', world.baseUrl);
     const path = decodeURIComponent(url.pathname);
-    const raw = await readBody(request);
+    const raw = await readRequestBody(request);
     if (request.method === 'GET' && path.startsWith('/cdn/')) {
       cdnRequests.push(path);
       const file = world.cdn.get(path.slice('/cdn/'.length));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readRequestBody } from '../../../src/dev/read-request-body.js';
 import {
   type PlatformChaos,
   type PlatformChaosPicker,
@@ -85,38 +86,6 @@ function failureOf(fault: SlackFault): string {
 }
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
-
-/**
- * The whole body, copied once into a buffer of its declared length as it arrives. Async iteration would join the
- * reads buffered meanwhile into new buffers and a final concat copy them all again: for a bench's 45 MB upload, that
- * is twice its size in fresh pages on the cores the measured bot runs on. A body without a length, or longer than
- * declared, is gathered and joined.
- */
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  let sized = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
-  let filled = 0;
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    request.on('data', (data: Buffer | string) => {
-      const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
-      if (sized !== undefined && filled + chunk.length <= sized.length) {
-        filled += chunk.copy(sized, filled);
-        return;
-      }
-      if (sized !== undefined) {
-        chunks.push(sized.subarray(0, filled));
-        sized = undefined;
-      }
-      chunks.push(chunk);
-    });
-    request.once('error', reject);
-    request.once('end', () => {
-      if (sized === undefined) resolve(Buffer.concat(chunks));
-      else resolve(filled === sized.length ? sized : sized.subarray(0, filled));
-    });
-  });
-}
 
 function sendJson(
   response: ServerResponse,
@@ -234,7 +203,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const raw = await readBody(request);
+    const raw = await readRequestBody(request);
     const authorization = request.headers.authorization;
     const auth = authorization === undefined ? {} : { authorization };
     if (request.method === 'POST' && path.startsWith('/api/')) {
