@@ -77,7 +77,8 @@ export function createSlackWebApiOutlet(options: SlackWebApiOutletOptions): Repl
         headers: { 'content-type': 'application/json' },
         body,
       });
-      // Read, not cancelled: Slack answers `ok`, and a read body costs nothing when leanFetch already holds it.
+      // Read, not cancelled: Slack answers `ok`, leanFetch already holds those bytes, and cancelling would first
+      // build the stream it cancels.
       await response.arrayBuffer();
       return { status: response.status, headers: Object.fromEntries(response.headers) };
     };
