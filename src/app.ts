@@ -6,6 +6,7 @@ import type { BotServices } from './commands/services.js';
 import { type Config, configSecrets } from './config.js';
 import { createBoardStore } from './core/board/board-store.js';
 import { keepForBoard } from './core/board/keep-for-board.js';
+import { createThreadedImageClient } from './core/client/client-thread.js';
 import { createImageClient } from './core/client/index.js';
 import { createConversationStore } from './core/conversations/conversation-store.js';
 import { createImageService } from './core/image-service.js';
@@ -100,11 +101,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }));
   const metrics = overrides.metrics ? (await import('./core/observe/metrics.js')).createMetrics() : undefined;
   const events = createJobEvents({ logger, now: () => clock.now(), ...(metrics && { metrics }) });
-  const client = createImageClient({
-    ...config.imageApi,
-    logger,
-    ...(overrides.dispatcher && { dispatcher: overrides.dispatcher }),
-  });
+  // The image API calls on a thread of their own; in process only with a test's or proxy's own dispatcher.
+  const client =
+    overrides.dispatcher === undefined
+      ? createThreadedImageClient({ ...config.imageApi, logger })
+      : createImageClient({ ...config.imageApi, logger, dispatcher: overrides.dispatcher });
   const jobs = createJobStore(store, config.imageTtlMs);
   const conversations = createConversationStore(store, config.imageTtlMs, () => clock.now());
   const blobs = createImageBlobs(store, imageStore);
