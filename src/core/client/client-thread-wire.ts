@@ -120,7 +120,8 @@ export function resultToWire(result: ImageResult): { result: WireResult; transfe
   const images = result.images.map((image) => ({ ...image, bytes: movable(image.bytes) }));
   return {
     result: { ...result, images, failures: result.failures.map(errorToWire) },
-    transfer: images.map((image) => image.bytes.buffer as ArrayBuffer),
+    // Each memory once: the same image twice would list its buffer twice, which postMessage refuses.
+    transfer: [...new Set(images.map((image) => image.bytes.buffer as ArrayBuffer))],
   };
 }
 

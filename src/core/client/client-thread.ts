@@ -121,7 +121,14 @@ export function createThreadedImageClient(
           signal,
           cleanUp: () => signal?.removeEventListener('abort', onAbort),
         });
-        send({ type: 'execute', id, plan: planToWire(plan) });
+        try {
+          send({ type: 'execute', id, plan: planToWire(plan) });
+        } catch (error) {
+          // A plan that cannot cross (nothing the planner makes): this call fails, nothing stays listed.
+          pending.delete(id);
+          signal?.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
       });
     },
 
