@@ -8,6 +8,7 @@ import { type ErrorCode, ImagineError, type ImagineErrorDetails } from '../error
 import type { LogLevel } from '../logger.js';
 import type { RequestPlan, WireCall } from '../plan-types.js';
 import type { GeneratedImage, ImageResult } from '../result.js';
+import { mapPlainValues } from './plain-values.js';
 import type { UpstreamObserver } from './upstream-observer.js';
 
 /** The options a client thread is started with: plain values only (no dispatcher, clock or lookup). */
@@ -60,21 +61,10 @@ function isWireDataUri(value: unknown): value is WireDataUri {
   return typeof value === 'object' && value !== null && 'dataUri' in value && Object.keys(value).length === 1;
 }
 
-/** A copy of plain objects and arrays with each value `replace` maps to something else replaced. */
-function mapValues(value: unknown, replace: (value: unknown) => unknown): unknown {
-  const replaced = replace(value);
-  if (replaced !== value) return replaced;
-  if (Array.isArray(value)) return value.map((item) => mapValues(item, replace));
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapValues(item, replace)]));
-  }
-  return value;
-}
-
 const mapCalls = (plan: RequestPlan, replace: (value: unknown) => unknown): RequestPlan => ({
   ...plan,
   calls: plan.calls.map(
-    (call): WireCall => ({ ...call, body: mapValues(call.body, replace) as WireCall['body'] }),
+    (call): WireCall => ({ ...call, body: mapPlainValues(call.body, replace) as WireCall['body'] }),
   ),
 });
 
@@ -98,10 +88,13 @@ export function errorToWire(error: unknown): WireError {
   return { code: undefined, message: error instanceof Error ? error.message : String(error) };
 }
 
+function imagineErrorFromWire({ code, message, ...details }: WireError): ImagineError {
+  // A failure beside a result is always an ImagineError on the thread; `upstream` only guards the type.
+  return new ImagineError(code ?? 'upstream', message, details);
+}
+
 export function errorFromWire(wire: WireError): Error {
-  if (wire.code === undefined) return new Error(wire.message);
-  const { code, message, ...details } = wire;
-  return new ImagineError(code, message, details);
+  return wire.code === undefined ? new Error(wire.message) : imagineErrorFromWire(wire);
 }
 
 /** The bytes' own memory when they fill it (moved), else a copy that does (a slice of a pooled buffer). */
@@ -132,8 +125,6 @@ export function resultFromWire(wire: WireResult): ImageResult {
       ...image,
       bytes: Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength),
     })),
-    failures: wire.failures.map(
-      ({ code, message, ...details }) => new ImagineError(code ?? 'upstream', message, details),
-    ),
+    failures: wire.failures.map(imagineErrorFromWire),
   };
 }

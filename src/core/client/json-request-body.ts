@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataUri } from '../data-uri.js';
+import { mapPlainValues } from './plain-values.js';
 
 /** A call's JSON body, ready to be sent any number of times (each retry opens it again). */
 export interface JsonRequestBody {
@@ -61,17 +62,9 @@ function imageAt(images: DataUri[], index: string): DataUri {
 
 /** A copy of plain objects and arrays with each DataUri replaced by `marker<index>`; anything else as it is. */
 function withMarkers(value: unknown, images: DataUri[], marker: string): unknown {
-  if (value instanceof DataUri) {
-    images.push(value);
+  return mapPlainValues(value, (item) => {
+    if (!(item instanceof DataUri)) return item;
+    images.push(item);
     return `${marker}${images.length - 1}`;
-  }
-  if (Array.isArray(value)) return value.map((item) => withMarkers(item, images, marker));
-  if (value !== null && typeof value === 'object') {
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, withMarkers(item, images, marker)]),
-    );
-  }
-  return value;
+  });
 }
