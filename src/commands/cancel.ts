@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { Command } from './command.js';
 import { infoReply } from './reply.js';
-import { markCancelledIfQueued } from './run-job.js';
 
 export const cancel = {
   name: 'cancel',

@@ -4,9 +4,15 @@
  * came of it. The process that received the command only acks, shows the queued note and watches progress.
  */
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
-import { handedBackMarker, type JobExecutor, type RecoveryReport } from '../core/jobs/runner.js';
+import {
+  handedBackMarker,
+  type JobExecutor,
+  type JobHooks,
+  type RecoveryReport,
+} from '../core/jobs/runner.js';
 import type { Logger } from '../core/logger.js';
 import { type JobEvents, silentJobEvents } from '../core/observe/job-events.js';
+import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { Delivery, DeliveryStep } from './delivery.js';
 import type { Destination } from './destination.js';
 import { endedWithImages, outcomeReply } from './job-outcome.js';
@@ -195,6 +201,46 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     return stored;
   }
 
+  /** Runs a job in this process, then posts its outcome. */
+  async function runAndDeliver(
+    inner: JobExecutor,
+    jobId: string,
+    signal: AbortSignal,
+    hooks: JobHooks = {},
+  ): Promise<void> {
+    await opened;
+    const before = await options.services().jobs.get(jobId);
+    // Run already, its outcome maybe not posted (the process died in between): post it, call nothing again.
+    if (before !== undefined && finalStatuses.has(before.status)) {
+      hooks.upstreamDone?.();
+      await finish(jobId, before);
+      return;
+    }
+    // Started when its image API call goes out: until then it may wait for a slot, queued to its user.
+    let started = false;
+    const upstreamStarted = () => {
+      if (started) return;
+      started = true;
+      if (before !== undefined) events.started(before);
+      hooks.upstreamStarted?.();
+    };
+    try {
+      await inner(jobId, signal, { ...hooks, upstreamStarted });
+    } catch (error) {
+      const handedBack = signal.reason === handedBackMarker;
+      if (!handedBack && signal.aborted && !started) {
+        // Cancelled before its call went out: it never ran, so it ends as a job cancelled in the queue.
+        await markCancelledIfQueued(options.services(), jobId);
+        await finish(jobId);
+        throw error;
+      }
+      const ended = await observeEnd(jobId, before, handedBack ? 'handed back' : { error });
+      if (!handedBack) await finish(jobId, ended);
+      throw error;
+    }
+    await finish(jobId, await observeEnd(jobId, before, {}));
+  }
+
   /** A job another process ran: this one stops waiting once the stored record shows it ended. */
   const settleIfFinal = (jobId: string) => {
     // Posted here already: nothing to read (the store may be closing for a shutdown).
@@ -210,26 +256,7 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
       while (awaited.size > 0) await Promise.all([...awaited.values()].map((entry) => entry.ended));
     },
     open,
-    deliveringExecutor: (inner) => async (jobId, signal, upstreamDone) => {
-      await opened;
-      const before = await options.services().jobs.get(jobId);
-      // Run already, its outcome maybe not posted (the process died in between): post it, call nothing again.
-      if (before !== undefined && finalStatuses.has(before.status)) {
-        upstreamDone?.();
-        await finish(jobId, before);
-        return;
-      }
-      if (before !== undefined) events.started(before);
-      try {
-        await inner(jobId, signal, upstreamDone);
-      } catch (error) {
-        const handedBack = signal.reason === handedBackMarker;
-        const ended = await observeEnd(jobId, before, handedBack ? 'handed back' : { error });
-        if (!handedBack) await finish(jobId, ended);
-        throw error;
-      }
-      await finish(jobId, await observeEnd(jobId, before, {}));
-    },
+    deliveringExecutor: (inner) => (jobId, signal, hooks) => runAndDeliver(inner, jobId, signal, hooks),
     watch,
     finish: (jobId) => finish(jobId),
     async recovered(report) {

@@ -1,6 +1,7 @@
 import { ImagineError } from '../core/errors.js';
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import type { Reservation } from '../core/jobs/quotas.js';
+import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { CommandContext } from './context.js';
 import type { JobDelivery } from './job-delivery.js';
 import { refundOnce } from './job-delivery.js';
@@ -139,14 +140,4 @@ async function queueWithDestination(
     await reservation.refund();
     return errorReply(error, record.id);
   }
-}
-
-/** A job cancelled before it started was never run: its record says so now (the run would have). */
-export async function markCancelledIfQueued(services: BotServices, jobId: string): Promise<void> {
-  let wasQueued = false;
-  const job = await services.jobs.update(jobId, (stored) => {
-    wasQueued = stored.status === 'queued';
-    return wasQueued ? { ...stored, status: 'cancelled', finishedAt: services.now() } : stored;
-  });
-  if (wasQueued && job !== undefined) services.events.cancelledInQueue(job);
 }

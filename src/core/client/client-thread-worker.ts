@@ -44,6 +44,7 @@ const running = new Map<number, AbortController>();
 
 function observerFor(id: number): UpstreamObserver {
   return {
+    started: (event) => post({ type: 'observer', id, kind: 'started', event }),
     call: (event) => post({ type: 'observer', id, kind: 'call', event }),
     retry: (event) => post({ type: 'observer', id, kind: 'retry', event }),
     imageBytes: (event) => post({ type: 'observer', id, kind: 'imageBytes', event }),

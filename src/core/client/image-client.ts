@@ -160,6 +160,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     { signal, observer, requestIds }: CallContext,
   ): Promise<ParsedImageResponse & { requestId: string | undefined }> {
     const release = await semaphore.acquire(signal);
+    observer.started?.({ model, attempt });
     const startedAt = now();
     const attemptSignal = createAttemptSignal(timeoutMs, signal);
     let status: number | undefined;

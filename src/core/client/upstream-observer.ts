@@ -5,6 +5,11 @@ import type { ErrorCode } from '../errors.js';
  * context. Every method is optional; none may throw.
  */
 export interface UpstreamObserver {
+  /**
+   * An attempt has one of the client's slots (IMAGE_API_CONCURRENCY) and goes out now: a call that waited for
+   * a slot is no longer waiting. `attempt` counts from 0.
+   */
+  started?(attempt: { model: string; attempt: number }): void;
   /** One attempt ended: `code` is 'ok' or the error's code. */
   call?(attempt: {
     model: string;

@@ -53,10 +53,12 @@ export async function createRunner(choice: RunnerChoice): Promise<JobRunner | Du
       runWorker: choice.runWorker,
     });
   }
-  if (!choice.durable) return createLocalRunner({ ...shared, clock: choice.clock });
+  // As many jobs again as the image API has slots start ahead: each slot's next call waits at the client's cap,
+  // ready to go the moment the call before it ends, whatever this process is busy with then.
+  const local = { ...shared, clock: choice.clock, startedAhead: choice.concurrency };
+  if (!choice.durable) return createLocalRunner(local);
   return createLocalRunner({
-    ...shared,
-    clock: choice.clock,
+    ...local,
     durable: { journal: createActiveJobJournal(choice.store), jobs: choice.jobs, blobs: choice.blobs },
   });
 }

@@ -1,3 +1,4 @@
+import type { UpstreamObserver } from '../client/upstream-observer.js';
 import type { Turn } from '../conversations/conversation.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
 import { boundHistory, turnsUpTo } from '../conversations/history.js';
@@ -72,14 +73,22 @@ function imageSeeds(images: readonly { seed?: number }[]): { seeds?: number[] } 
 /** Runs one stored job: builds the request (images from blobs, history), calls the API, stores results. */
 export function createJobExecutor(dependencies: JobExecutorDependencies): JobExecutor {
   const now = dependencies.now ?? Date.now;
-  return async (jobId, signal, upstreamDone) => {
-    const job = await dependencies.jobs.update(jobId, (stored) => ({
-      ...stored,
-      status: 'running',
-      startedAt: now(),
-    }));
+  return async (jobId, signal, hooks = {}) => {
+    const job = await dependencies.jobs.get(jobId);
     if (!job)
       throw new ImagineError('invalid_request', 'This request is no longer available. Please send it again.');
+    // Running from the moment its call goes out (it may have waited for a slot of the image API until then);
+    // the record's later writes wait for this one.
+    let markedRunning: Promise<unknown> | undefined;
+    const upstreamStarted = () => {
+      if (markedRunning !== undefined) return;
+      markedRunning = dependencies.jobs.update(jobId, (stored) => ({
+        ...stored,
+        status: 'running',
+        startedAt: now(),
+      }));
+      hooks.upstreamStarted?.();
+    };
     try {
       const images = await loadImages(dependencies.blobs, job.inputImages);
       if (images.length < job.inputImages.length) {
@@ -98,8 +107,15 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       const { history, notes } = await loadHistory(dependencies, job);
       const request: ImageRequest = { ...job.options, images, styleImages, history };
       const warnings = [...notes];
-      const observer = dependencies.events?.upstream(job);
-      const calling = { signal, ...(observer && { observer }) };
+      const events = dependencies.events?.upstream(job);
+      const observer: UpstreamObserver = {
+        ...events,
+        started: (attempt) => {
+          events?.started?.(attempt);
+          upstreamStarted();
+        },
+      };
+      const calling = { signal, observer };
       let result: Awaited<ReturnType<ImageService['generate']>>;
       try {
         result = await dependencies.images.generate(request, calling);
@@ -113,7 +129,10 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       // Cancelled while the answer arrived: the user was told and refunded, so it must not become a result.
       if (signal.aborted) throw new ImagineError('cancelled', 'The job was cancelled.');
       // Saving the results is local work: the upstream slot can go to the next job meanwhile.
-      upstreamDone?.();
+      // An image service that never said its call went out still ran it.
+      upstreamStarted();
+      hooks.upstreamDone?.();
+      await markedRunning;
       const resultImages: ImageRef[] = [];
       for (const image of result.images) {
         const hash = await dependencies.blobs.putImage(image.bytes, image.mediaType, dependencies.imageTtlMs);
@@ -151,12 +170,16 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
       ];
       if (finished) await dependencies.conversations.append(job.conversationId, turns, jobId);
     } catch (error) {
+      await markedRunning?.catch(() => undefined);
       // Handed back by a shutdown: not over, it runs again after the restart or on another worker.
       if (signal.reason === handedBackMarker) {
         await dependencies.jobs.update(jobId, (stored) => ({ ...stored, status: 'queued' }));
         throw error;
       }
       const cancelled = signal.aborted;
+      // Cancelled before its call went out, it never ran: its record stays queued for whoever cancelled it to
+      // close as cancelled in the queue (the delivering executor, the cancel command), logged once.
+      if (cancelled && markedRunning === undefined) throw error;
       await dependencies.jobs.update(jobId, (stored) => ({
         ...stored,
         status: cancelled ? 'cancelled' : 'failed',

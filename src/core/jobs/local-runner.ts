@@ -22,6 +22,12 @@ export interface LocalRunnerOptions {
   globalConcurrency: number;
   /** Jobs of one user running at once (counted as globalConcurrency is). Default 2. */
   perUserConcurrency?: number;
+  /**
+   * Jobs started beyond globalConcurrency, whose image API calls wait at the client's own cap: the moment a call
+   * ends, the next one goes out without waiting for this process to start its job. To their users they stay
+   * queued, in their place, until their call goes out (the executor's `upstreamStarted`). Default 0.
+   */
+  startedAhead?: number;
   /** How often a running job reports its elapsed time. Default 5 s. */
   progressIntervalMs?: number;
   clock?: Clock;
@@ -50,6 +56,10 @@ interface RunningJob {
   cancelled: boolean;
   /** Until the executor says its upstream call is done, or settles. */
   holdsSlot: boolean;
+  /** Running to its user; a job started ahead is queued until its call goes out. */
+  promoted: boolean;
+  /** Started ahead: the place last announced. */
+  position: number;
   /** Aborted by a shutdown: kept in the journal for the next start, and its users hear nothing now. */
   handedBack: boolean;
   settled: Promise<void>;
@@ -68,6 +78,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner;
 export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner {
   const { executor, globalConcurrency } = options;
   const perUserConcurrency = options.perUserConcurrency ?? 2;
+  const startedAhead = options.startedAhead ?? 0;
   const progressIntervalMs = options.progressIntervalMs ?? 5000;
   const clock = options.clock ?? systemClock();
   const logger = options.logger ?? createLogger({ level: 'warn' });
@@ -111,7 +122,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
   }
 
   function nextEligibleIndex(): number {
-    if (slotsTaken >= globalConcurrency) return -1;
+    if (slotsTaken >= globalConcurrency + startedAhead) return -1;
     return queue.findIndex((job) => runningCount(job.userId) < perUserConcurrency);
   }
 
@@ -132,8 +143,14 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
     setTimeout(announce, 0);
   }
 
+  /** Jobs started ahead whose calls wait for a slot (in the order they started), then the queue. */
+  function waiting(): Array<RunningJob | QueuedJob> {
+    const ahead = [...running.values()].filter((job) => !job.promoted && !job.cancelled && !job.handedBack);
+    return [...ahead, ...queue];
+  }
+
   function announcePositions(): void {
-    for (const [index, job] of queue.entries()) {
+    for (const [index, job] of waiting().entries()) {
       const position = index + 1;
       if (job.position === position) continue;
       job.position = position;
@@ -169,6 +186,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
 
   function start(queued: QueuedJob): void {
     const controller = new AbortController();
+    slotsTaken += 1;
     const job: RunningJob = {
       id: queued.id,
       userId: queued.userId,
@@ -177,23 +195,39 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
       controller,
       cancelled: false,
       holdsSlot: true,
+      // Within the image API's slots its call goes out at once; beyond them it waits its turn there.
+      promoted: slotsTaken <= globalConcurrency,
+      position: queued.position,
       handedBack: false,
       settled: Promise.resolve(),
     };
-    slotsTaken += 1;
     running.set(job.id, job);
-    emit({ jobId: job.id, type: 'running', elapsedMs: 0 });
+    if (job.promoted) emit({ jobId: job.id, type: 'running', elapsedMs: 0 });
     job.settled = execute(job);
+  }
+
+  /** A job started ahead runs once its call goes out: its user hears it, the places behind it move up. */
+  function promote(job: RunningJob): void {
+    if (job.promoted || job.cancelled || job.handedBack) return;
+    job.promoted = true;
+    job.startedAt = clock.now();
+    emit({ jobId: job.id, type: 'running', elapsedMs: 0 });
+    announcePositionsSoon();
   }
 
   async function execute(job: RunningJob): Promise<void> {
     const timer = clock.setInterval(() => {
-      if (!job.cancelled) emit({ jobId: job.id, type: 'running', elapsedMs: clock.now() - job.startedAt });
+      if (!job.cancelled && job.promoted) {
+        emit({ jobId: job.id, type: 'running', elapsedMs: clock.now() - job.startedAt });
+      }
     }, progressIntervalMs);
     try {
       // A listener may have cancelled the job during its first event: then it never runs.
       if (!job.controller.signal.aborted) {
-        await executor(job.id, job.controller.signal, () => freeSlot(job, true));
+        await executor(job.id, job.controller.signal, {
+          upstreamStarted: () => promote(job),
+          upstreamDone: () => freeSlot(job, true),
+        });
       }
       if (!job.cancelled && !job.handedBack) emit({ jobId: job.id, type: 'done' });
     } catch (error) {
@@ -273,6 +307,7 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
     if (queued !== undefined) return { jobId, type: 'queued', position: queued.position };
     const job = running.get(jobId);
     if (job === undefined || job.cancelled) return undefined;
+    if (!job.promoted) return { jobId, type: 'queued', position: job.position };
     return { jobId, type: 'running', elapsedMs: clock.now() - job.startedAt };
   }
 
@@ -289,6 +324,8 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
       // Position 0 until announced, so a listener that subscribed before submitting hears its first place.
       queue.push({ id: job.id, userId: job.userId, sequence, position: 0 });
       pump();
+      const started = running.get(job.id);
+      if (started !== undefined) return { position: started.promoted ? 0 : started.position };
       const queued = queue.find((entry) => entry.id === job.id);
       return { position: queued?.position ?? 0 };
     },
@@ -303,6 +340,8 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
       const job = running.get(jobId);
       if (job === undefined || job.cancelled) return false;
       cancelRunning(job);
+      // Started ahead: the jobs behind it move up now.
+      if (!job.promoted) announcePositions();
       return true;
     },
 
@@ -334,7 +373,8 @@ export function createLocalRunner(options: LocalRunnerOptions): DurableJobRunner
 
     async stats() {
       const active = [...running.values()].filter((job) => !job.cancelled && !job.handedBack);
-      return { queued: queue.length, running: active.length };
+      const promoted = active.filter((job) => job.promoted).length;
+      return { queued: queue.length + active.length - promoted, running: promoted };
     },
 
     async recover(): Promise<RecoveryReport> {

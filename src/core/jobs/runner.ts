@@ -6,12 +6,22 @@ import type { ProgressEvent } from './job.js';
  */
 export const handedBackMarker = 'imagine:handed-back';
 
-/**
- * Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure.
- * `upstreamDone` says the job's image API call is over: its slot goes to the next job while this one stores
- * its results, so an upstream slot never waits for local bookkeeping.
- */
-export type JobExecutor = (jobId: string, signal: AbortSignal, upstreamDone?: () => void) => Promise<void>;
+/** What an executor tells its runner while it runs a job. */
+export interface JobHooks {
+  /**
+   * The job's image API call has one of the client's slots and goes out: the job is running now. A job the
+   * runner started ahead (its call waiting for a slot) is still queued to its user until then.
+   */
+  upstreamStarted?: () => void;
+  /**
+   * The job's image API call is over: its slot goes to the next job while this one stores its results, so an
+   * upstream slot never waits for local bookkeeping.
+   */
+  upstreamDone?: () => void;
+}
+
+/** Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure. */
+export type JobExecutor = (jobId: string, signal: AbortSignal, hooks?: JobHooks) => Promise<void>;
 
 /**
  * Where jobs wait and run. Everything above this interface (commands, adapters) only submits ids, cancels and

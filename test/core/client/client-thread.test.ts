@@ -126,6 +126,34 @@ describe('image client on its own thread', () => {
     ]);
   });
 
+  it('tells the observer when a call that waited for a slot goes out, after the call before it ended', async () => {
+    await start({ concurrency: 1 });
+    fake.fault({ kind: 'latency', ms: 300, times: 1 });
+    const events: string[] = [];
+    const observing = (name: string) => ({
+      observer: {
+        started: (attempt: { model: string; attempt: number }) =>
+          events.push(`${name} started ${attempt.model} ${attempt.attempt}`),
+        call: (attempt: { code: string }) => events.push(`${name} call ${attempt.code}`),
+      },
+    });
+    const first = client.execute(planOf([gptImageBody('first')]), observing('first'));
+    const second = client.execute(planOf([gptImageBody('second')]), observing('second'));
+    await waitFor(
+      () => generationRequests(fake).length === 1 && events.length > 0,
+      'the first call to arrive and its start to be told',
+    );
+    // The first call is held 300 ms by the fake: the second waits for its slot, unsent and not started.
+    expect(events).toEqual(['first started gpt-image-1 0']);
+    await Promise.all([first, second]);
+    expect(events).toEqual([
+      'first started gpt-image-1 0',
+      'first call ok',
+      'second started gpt-image-1 0',
+      'second call ok',
+    ]);
+  });
+
   it('cancels a call in flight at once, and says it is closed once closed', async () => {
     await start();
     fake.fault({ kind: 'hang', times: 1 });

@@ -6,7 +6,7 @@ import {
   createLocalRunner,
   type LocalRunnerOptions,
 } from '../../../src/core/jobs/local-runner.js';
-import type { JobRunner } from '../../../src/core/jobs/runner.js';
+import type { JobHooks, JobRunner } from '../../../src/core/jobs/runner.js';
 import type { LogFields } from '../../../src/core/logger.js';
 
 /** Time moves only when a test says so; intervals fire in time order while it does. */
@@ -44,6 +44,8 @@ function fakeClock(start = 1_700_000_000_000) {
 
 interface Call {
   signal: AbortSignal;
+  /** Tells the runner the job's upstream call went out (a job started ahead runs from here). */
+  upstreamStarted(): void;
   /** Tells the runner the job's upstream call is over (its slot may go to the next job). */
   upstreamDone(): void;
   resolve(): void;
@@ -54,10 +56,16 @@ interface Call {
 function controlledExecutor() {
   const calls = new Map<string, Call>();
   const order: string[] = [];
-  const executor = (jobId: string, signal: AbortSignal, upstreamDone?: () => void) =>
+  const executor = (jobId: string, signal: AbortSignal, hooks: JobHooks = {}) =>
     new Promise<void>((resolve, reject) => {
       order.push(jobId);
-      calls.set(jobId, { signal, upstreamDone: () => upstreamDone?.(), resolve, reject });
+      calls.set(jobId, {
+        signal,
+        upstreamStarted: () => hooks.upstreamStarted?.(),
+        upstreamDone: () => hooks.upstreamDone?.(),
+        resolve,
+        reject,
+      });
     });
   const call = (jobId: string): Call => {
     const found = calls.get(jobId);
@@ -176,6 +184,94 @@ describe('createLocalRunner', () => {
     work.call('b').resolve();
     await settle();
     expect(work.order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('starts jobs ahead of the slots, each queued to its user in its place until its call goes out', async () => {
+    const runner = open({ startedAhead: 2 });
+    expect(await submit(runner, 'a', 'alice')).toBe(0);
+    expect(await submit(runner, 'b', 'bob')).toBe(0);
+    expect(await submit(runner, 'c', 'carol')).toBe(1);
+    expect(await submit(runner, 'd', 'dave')).toBe(2);
+    expect(await submit(runner, 'e', 'erin')).toBe(3);
+    // c and d are started: their calls can wait at the image API's cap, ready to go.
+    expect(work.order).toEqual(['a', 'b', 'c', 'd']);
+    expect(await runner.stats()).toEqual({ queued: 3, running: 2 });
+
+    // a's call ends: e starts ahead too; c's call takes the slot and c runs; d and e move up.
+    work.call('a').upstreamDone();
+    expect(work.order).toEqual(['a', 'b', 'c', 'd', 'e']);
+    work.call('c').upstreamStarted();
+    work.call('c').upstreamStarted();
+    await settle();
+    expect(seenBy('c')).toEqual([
+      { type: 'queued', position: 1 },
+      { type: 'running', elapsedMs: 0 },
+    ]);
+    const dWaiting = [
+      { type: 'queued', position: 2 },
+      { type: 'queued', position: 1 },
+    ];
+    expect(seenBy('d')).toEqual(dWaiting);
+    expect(seenBy('e')).toEqual([
+      { type: 'queued', position: 3 },
+      { type: 'queued', position: 2 },
+    ]);
+    expect(await runner.stats()).toEqual({ queued: 2, running: 3 });
+
+    // A late subscriber hears the place of a job started ahead, not that it runs.
+    const late: ProgressEvent[] = [];
+    runner.subscribe('e', (event) => late.push(event));
+    expect(late).toEqual([{ jobId: 'e', type: 'queued', position: 2 }]);
+
+    // The progress timer speaks for running jobs only.
+    time.advance(5000);
+    expect(seenBy('d')).toEqual(dWaiting);
+    expect(seenBy('c')).toEqual([
+      { type: 'queued', position: 1 },
+      { type: 'running', elapsedMs: 0 },
+      { type: 'running', elapsedMs: 5000 },
+    ]);
+
+    // An executor that settles without saying its call went out (it ran nothing upstream) is simply done.
+    work.call('d').resolve();
+    await settle();
+    expect(seenBy('d')).toEqual([...dWaiting, { type: 'done' }]);
+    expect(seenBy('e')).toEqual([
+      { type: 'queued', position: 3 },
+      { type: 'queued', position: 2 },
+      { type: 'queued', position: 1 },
+    ]);
+  });
+
+  it('cancels a job started ahead as a queued one: its call is aborted, it never runs, those behind move up', async () => {
+    const runner = open({ globalConcurrency: 1, startedAhead: 1 });
+    await submit(runner, 'a', 'alice');
+    await submit(runner, 'b', 'bob');
+    await submit(runner, 'c', 'carol');
+    expect(work.order).toEqual(['a', 'b']);
+
+    expect(await runner.cancel('b')).toBe(true);
+    expect(work.call('b').signal.aborted).toBe(true);
+    expect(seenBy('b')).toEqual([{ type: 'queued', position: 1 }, { type: 'cancelled' }]);
+    expect(seenBy('c')).toEqual([
+      { type: 'queued', position: 2 },
+      { type: 'queued', position: 1 },
+    ]);
+    expect(await runner.activeJobs('bob')).toEqual([]);
+    // Its slot is free once its executor settles; then c starts ahead.
+    work.call('b').reject(new ImagineError('cancelled', 'The job was cancelled.'));
+    await settle();
+    expect(work.order).toEqual(['a', 'b', 'c']);
+    expect(seenBy('b')).toEqual([{ type: 'queued', position: 1 }, { type: 'cancelled' }]);
+  });
+
+  it("counts a user's jobs started ahead against their cap", async () => {
+    const runner = open({ globalConcurrency: 1, startedAhead: 4, perUserConcurrency: 2 });
+    await submit(runner, 'a1', 'alice');
+    await submit(runner, 'a2', 'alice');
+    await submit(runner, 'a3', 'alice');
+    await submit(runner, 'b1', 'bob');
+    expect(work.order).toEqual(['a1', 'a2', 'b1']);
   });
 
   it('tells each queued job its new place once per turn, however many jobs start in that turn', async () => {
