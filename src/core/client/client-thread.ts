@@ -45,9 +45,13 @@ const silentLogger: ClientLogger = { debug() {}, info() {}, warn() {}, error() {
  * wait there too, ready to go. Log lines and observer events come back to the bot's logger and observers.
  */
 export function createThreadedImageClient(
-  options: ClientThreadOptions & { logger?: ClientLogger },
+  options: ClientThreadOptions & {
+    logger?: ClientLogger;
+    /** Told of each thread as it starts (the first call starts one, and the call after one died). */
+    onThreadStart?: (thread: Worker) => void;
+  },
 ): ImageClient {
-  const { logger = silentLogger, ...threadOptions } = options;
+  const { logger = silentLogger, onThreadStart, ...threadOptions } = options;
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
@@ -97,6 +101,7 @@ export function createThreadedImageClient(
       failAll(new ImagineError('network', 'The image service connection was lost. Please try again.'));
     });
     worker = thread;
+    onThreadStart?.(thread);
     return thread;
   }
 

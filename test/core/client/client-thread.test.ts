@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createThreadedImageClient } from '../../../src/core/client/client-thread.js';
@@ -26,10 +27,14 @@ afterEach(async () => {
   await fake.close();
 });
 
+let threads: Worker[];
+
 async function start(options: { concurrency?: number; maxRetries?: number } = {}): Promise<void> {
   fake = await startFakeImageApi({ apiKey: sentinelKey, maxSide: 64 });
   logLines = [];
+  threads = [];
   client = createThreadedImageClient({
+    onThreadStart: (thread) => threads.push(thread),
     baseUrl: fake.url,
     apiKey: sentinelKey,
     timeoutMs: 5_000,
@@ -151,6 +156,33 @@ describe('image client on its own thread', () => {
       'first call ok',
       'second started gpt-image-1 0',
       'second call ok',
+    ]);
+  });
+
+  it('fails the calls in flight clearly when its thread dies, and the next call starts a new thread', async () => {
+    await start({ concurrency: 2 });
+    fake.fault({ kind: 'hang', times: 2 });
+    const first = rejectionOf(client.execute(planOf([gptImageBody('a')])));
+    const second = rejectionOf(client.execute(planOf([gptImageBody('b')])));
+    await waitFor(() => generationRequests(fake).length === 2, 'both calls to arrive');
+    expect(threads).toHaveLength(1);
+    await threads[0]?.terminate();
+    for (const error of [await first, await second]) {
+      expect(isImagineError(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'network',
+        message: 'The image service connection was lost. Please try again.',
+      });
+    }
+    const stopped = logLines.map((line) => JSON.parse(line)).find((line) => line.level === 'error');
+    expect(stopped).toMatchObject({ message: 'image client thread stopped with calls in flight', calls: 2 });
+    const after = await client.execute(planOf([gptImageBody('c')]));
+    expect(after.images).toHaveLength(1);
+    expect(threads).toHaveLength(2);
+    expect(generationRequests(fake).map((request) => (request.body as { prompt: string }).prompt)).toEqual([
+      'a',
+      'b',
+      'c',
     ]);
   });
 
