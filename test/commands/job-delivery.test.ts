@@ -135,9 +135,12 @@ describe('jobs that post their own replies', () => {
     const jobId = reply?.jobId ?? '';
     // A worker that died after storing the result but before posting it: the next one runs the job again.
     await harness.app.services.runner.submit({ id: jobId, userId: 'console:alice' });
-    await vi.waitFor(async () => {
-      expect(await harness.app.services.runner.activeJobs('console:alice')).toStrictEqual([]);
-    });
+    await vi.waitFor(
+      async () => {
+        expect(await harness.app.services.runner.activeJobs('console:alice')).toStrictEqual([]);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
     expect(harness.bodies()).toHaveLength(calls);
     expect(outcomes(posts)).toHaveLength(1);
   });
@@ -146,7 +149,7 @@ describe('jobs that post their own replies', () => {
     await start({ IMAGE_API_CONCURRENCY: '1' });
     harness.fake.fault({ kind: 'latency', ms: 1500, times: 1 });
     await harness.app.brain.text('a slow fox', [], detached('s1', 'console:bob'));
-    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1));
+    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1), { timeout: 10_000, interval: 10 });
     const [queued] = await harness.app.brain.text('a waiting fox', [], detached('s2'));
     const [answer] = await harness.app.brain.text('cancel', [], harness.context());
     expect(answer?.text).toBe('Cancelled your latest request.');

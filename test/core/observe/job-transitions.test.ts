@@ -41,7 +41,7 @@ describe('the transitions of a job, as log lines and counts', () => {
     await start({ IMAGE_API_CONCURRENCY: '1' });
     harness.fake.fault({ kind: 'latency', ms: 1500, times: 1 });
     await harness.app.brain.text('a slow fox', [], detached('s1', 'console:bob'));
-    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1));
+    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1), { timeout: 10_000, interval: 10 });
     const [queued] = await harness.app.brain.text('a waiting fox', [], detached('s2'));
     await harness.app.brain.text('cancel', [], harness.context());
     await harness.app.jobDelivery.idle();
@@ -66,7 +66,7 @@ describe('the transitions of a job, as log lines and counts', () => {
     await start();
     harness.fake.fault({ kind: 'latency', ms: 1500, times: 1 });
     const [running] = await harness.app.brain.text('a slow fox', [], detached('s1'));
-    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1));
+    await vi.waitFor(() => expect(harness.bodies()).toHaveLength(1), { timeout: 10_000, interval: 10 });
     await harness.app.brain.text('cancel', [], harness.context());
     await harness.app.jobDelivery.idle();
 
