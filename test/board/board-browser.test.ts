@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -12,18 +11,11 @@ import { type ChatSession, consoleContext, createChatSession } from '../../src/b
 import { parseConfig } from '../../src/config.js';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { chromiumArgs, chromiumInstalled, chromiumPath } from '../support/chromium.js';
+import { freePort } from '../support/free-port.js';
 
 const key = 'sk-board-browser-5c1e';
 const secret = 'board-secret-for-the-browser-test';
 const artifacts = join(process.cwd(), 'test-artifacts', 'board');
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('the team board in a real browser', () => {
   let fake: FakeImageApi;

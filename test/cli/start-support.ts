@@ -1,20 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
 import { type CliProcess, spawnCli } from '../bots/console/cli-process.js';
 import { signingSecret } from '../bots/slack/slack-harness.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/index.js';
+import { freePort } from '../support/free-port.js';
 
-/** A port nothing listens on right now (for PORT, or for a URL that must refuse connections). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
+export { freePort };
 
 /** The lines of stderr a person reads: everything but the JSON log lines. */
 export function plainLines(stderr: string): string[] {
