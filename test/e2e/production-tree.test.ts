@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,8 +22,18 @@ const imageKey = 'sk-SENTINEL-production-tree-5e1c';
 const buildTimeoutMs = 10 * 60 * 1000;
 
 /** Runs a command in `cwd`; its output is kept for the failure message only. */
-async function step(cwd: string, command: string, args: string[]): Promise<void> {
-  await run(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: buildTimeoutMs });
+async function step(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<void> {
+  await run(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: buildTimeoutMs,
+  });
 }
 
 /** Polls /readyz until it answers 200. */
@@ -35,6 +45,25 @@ async function readyWithin(url: string, timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${url} never answered 200 (last: ${answer?.status})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * better-sqlite3's install script looks for a prebuilt binary (downloaded from GitHub, unreachable here) and else
+ * compiles SQLite from source, two minutes of a 2-core machine. The clone's `npm ci` gets the binary this checkout's
+ * own install built (or downloaded) instead, packed as prebuild-install's local prebuild of the same version, Node
+ * ABI and platform: what the Dockerfile's `npm ci` gets where GitHub answers. `.ci/run`'s own `npm ci` still builds it.
+ */
+async function localPrebuildsOfSqlite(root: string, directory: string): Promise<Record<string, string>> {
+  const packageDirectory = path.join(root, 'node_modules', 'better-sqlite3');
+  const binary = path.join('build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(path.join(packageDirectory, binary))) return {};
+  const { version } = JSON.parse(await readFile(path.join(packageDirectory, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  await mkdir(directory);
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  await step(packageDirectory, 'tar', ['-czf', path.join(directory, name), binary]);
+  return { npm_config_better_sqlite3_local_prebuilds: directory };
 }
 
 async function dockerEngineReachable(): Promise<boolean> {
@@ -60,7 +89,8 @@ describe('the production tree (as the Dockerfile builds it)', () => {
     const root = (await run('git', ['rev-parse', '--show-toplevel'])).stdout.trim();
     tree = path.join(await mkdtemp(path.join(tmpdir(), 'imagine-production-')), 'app');
     await step(tmpdir(), 'git', ['clone', '--quiet', '--depth', '1', `file://${root}`, tree]);
-    await step(tree, 'npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline']);
+    const prebuilds = await localPrebuildsOfSqlite(root, path.join(path.dirname(tree), 'prebuilds'));
+    await step(tree, 'npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], prebuilds);
     await step(tree, 'npm', ['run', 'build']);
     await step(tree, 'npm', ['prune', '--omit=dev', '--no-audit', '--no-fund']);
     images = await startFakeImageApi({ apiKey: imageKey, maxSide: 256 });
