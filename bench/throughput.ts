@@ -19,7 +19,14 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { benchImageKey } from './ack-fakes.js';
-import { busyShare, machineCpuMs, median, waitForMessage, writeBenchResults } from './bench-support.js';
+import {
+  busyShare,
+  machineCpuMs,
+  median,
+  percentile,
+  waitForMessage,
+  writeBenchResults,
+} from './bench-support.js';
 import { bigBotReadySchema, loopReportSchema, startedSchema } from './big-images-contender.js';
 import { bigFakesReadySchema, sharedSchema } from './big-images-fakes.js';
 import { burst, fakeFaults, signedCommand } from './drive-bot.js';
@@ -86,6 +93,9 @@ interface RoundResult {
    */
   waveSpreadsMs: [number, number];
   baselineWaveSpreadsMs: [number, number];
+  /** The client's turnaround seen at the API: an answer sent → the next call's arrival, median and p90. */
+  hopMs: [number, number];
+  baselineHopMs: [number, number];
   /** Share of the machine's cores busy (every process) during the bot's burst, and during the baseline's. */
   machineBusy: number;
   baselineMachineBusy: number;
@@ -128,6 +138,17 @@ function waveSpreads(arrivals: readonly number[], slots: number): [number, numbe
   const spread = (wave: number) =>
     (sorted[Math.min(sorted.length, (wave + 1) * slots) - 1] ?? 0) - (sorted[wave * slots] ?? 0);
   return [spread(0), spread(1)];
+}
+
+/**
+ * Each slot's turnaround as the API sees it: the k-th answer sent → the (k + slots)-th arrival, both in order (the
+ * bare client's answer is read, its next request written, and the API has read it). Median and p90.
+ */
+function hops(calls: Recorded, slots: number): [number, number] {
+  const answers = calls.map((call) => call.endedAt ?? call.at).sort((left, right) => left - right);
+  const arrivals = calls.map((call) => call.at).sort((left, right) => left - right);
+  const gaps = arrivals.slice(slots).map((at, index) => at - (answers[index] ?? at));
+  return [median(gaps), percentile(gaps, 0.9)];
 }
 
 /** First arrival → last arrival + the latency. */
@@ -255,6 +276,8 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
       botCpuMsPerJob: cpuMs / options.jobs,
       waveSpreadsMs: waveSpreads(arrivals, options.slots),
       baselineWaveSpreadsMs: waveSpreads(baselineArrivals, options.slots),
+      hopMs: hops(calls.slice(-options.jobs), options.slots),
+      baselineHopMs: hops(calls.slice(-2 * options.jobs, -options.jobs), options.slots),
       machineBusy,
       baselineMachineBusy,
     };
@@ -297,6 +320,7 @@ function summary(results: readonly RoundResult[], options: Options): string {
     `| at the API's real pace: ideal ÷ measured, bot; baseline | ${median(results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${median(results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} | ${Math.min(...results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${Math.min(...results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} |`,
     `| the first wave's ${options.slots} calls arrive within, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} |`,
     `| the second wave's, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} |`,
+    `| an answer sent → the slot's next call arrives, ms, median (p90): bot; baseline | ${median(results.map((r) => r.hopMs[0])).toFixed(2)} (${median(results.map((r) => r.hopMs[1])).toFixed(2)}); ${median(results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${median(results.map((r) => r.baselineHopMs[1])).toFixed(2)}) | ${Math.max(...results.map((r) => r.hopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.hopMs[1])).toFixed(2)}); ${Math.max(...results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.baselineHopMs[1])).toFixed(2)}) |`,
     `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
     `| the bot's CPU time per job (every thread; acks, stores, posts), ms | ${median(results.map((r) => r.botCpuMsPerJob)).toFixed(1)} | ${Math.max(...results.map((r) => r.botCpuMsPerJob)).toFixed(1)} |`,
     `| the machine's cores busy (every process), bot's burst; baseline's | ${percent(median(results.map((r) => r.machineBusy)))}; ${percent(median(results.map((r) => r.baselineMachineBusy)))} | ${percent(Math.max(...results.map((r) => r.machineBusy)))}; ${percent(Math.max(...results.map((r) => r.baselineMachineBusy)))} |`,
@@ -327,7 +351,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
     console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); answer → next arrival ${result.hopMs[0].toFixed(2)} ms, p90 ${result.hopMs[1].toFixed(2)} (baseline ${result.baselineHopMs[0].toFixed(2)}, ${result.baselineHopMs[1].toFixed(2)}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
     );
     results.push(result);
   }

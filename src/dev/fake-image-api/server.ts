@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { readRequestBody } from '../read-request-body.js';
 import { Chaos, type ChaosSettings, type ChaosStats, chaosSettingsSchema } from './chaos.js';
@@ -170,6 +171,9 @@ function handleControl(
   );
 }
 
+/** Wall-clock milliseconds, to a fraction: the benches time a client's turnaround between two calls from these. */
+const epochMs = () => performance.timeOrigin + performance.now();
+
 /** Counts a generation request in flight until its answer is sent or its caller goes away (a killed bot). */
 function countInFlight(state: FakeState, record: RecordedRequest, response: ServerResponse): void {
   const generations = state.generations;
@@ -177,7 +181,7 @@ function countInFlight(state: FakeState, record: RecordedRequest, response: Serv
   generations.maxInFlight = Math.max(generations.maxInFlight, generations.inFlight);
   response.once('close', () => {
     generations.inFlight -= 1;
-    record.endedAt = Date.now();
+    record.endedAt = epochMs();
   });
 }
 
@@ -198,7 +202,7 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
   const body = parseBody(raw);
   if (pathname.startsWith('/_fake/')) return handleControl(state, method, pathname, body, response);
 
-  const record: RecordedRequest = { method, path, headers: lowerCaseHeaders(request), body, at: Date.now() };
+  const record: RecordedRequest = { method, path, headers: lowerCaseHeaders(request), body, at: epochMs() };
   state.requests.push(record);
   if (method === 'POST' && pathname === '/v1/images/generations') {
     countInFlight(state, record, response);
