@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { markCancelledIfQueued } from './cancelled-in-queue.js';
+import { markCancelledIfQueued } from '../core/jobs/cancelled-in-queue.js';
 import type { Command } from './command.js';
 import { infoReply } from './reply.js';
 

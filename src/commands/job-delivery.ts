@@ -12,7 +12,6 @@ import {
 } from '../core/jobs/runner.js';
 import type { Logger } from '../core/logger.js';
 import { type JobEvents, silentJobEvents } from '../core/observe/job-events.js';
-import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { Delivery, DeliveryStep } from './delivery.js';
 import type { Destination } from './destination.js';
 import { endedWithImages, outcomeReply } from './job-outcome.js';
@@ -229,8 +228,8 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
     } catch (error) {
       const handedBack = signal.reason === handedBackMarker;
       if (!handedBack && signal.aborted && !started) {
-        // Cancelled before its call went out: it never ran, so it ends as a job cancelled in the queue.
-        await markCancelledIfQueued(options.services(), jobId);
+        // Cancelled before its call went out: it never ran, and the executor closed it as cancelled in the queue
+        // (logged there), so there is no end to observe here.
         await finish(jobId);
         throw error;
       }

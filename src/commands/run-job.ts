@@ -1,7 +1,7 @@
 import { ImagineError } from '../core/errors.js';
+import { markCancelledIfQueued } from '../core/jobs/cancelled-in-queue.js';
 import type { Job, ProgressEvent } from '../core/jobs/job.js';
 import type { Reservation } from '../core/jobs/quotas.js';
-import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { CommandContext } from './context.js';
 import type { JobDelivery } from './job-delivery.js';
 import { refundOnce } from './job-delivery.js';

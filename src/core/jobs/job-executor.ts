@@ -7,6 +7,7 @@ import type { ImageService } from '../image-service.js';
 import type { JobEvents } from '../observe/job-events.js';
 import type { ConversationTurn, ImageRequest, InputImage } from '../request.js';
 import type { ImageBlobs } from '../store/blobs.js';
+import { markCancelledIfQueued } from './cancelled-in-queue.js';
 import type { ImageRef, Job } from './job.js';
 import type { JobStore } from './job-store.js';
 import { handedBackMarker, type JobExecutor } from './runner.js';
@@ -20,8 +21,8 @@ export interface JobExecutorDependencies {
   historyTurns: number;
   imageTtlMs: number;
   now?: () => number;
-  /** Told of the job's image API attempts, retries and bytes received. */
-  events?: Pick<JobEvents, 'upstream'>;
+  /** Told of the job's image API attempts, retries and bytes received, and of a job cancelled in the queue. */
+  events?: Pick<JobEvents, 'upstream' | 'cancelledInQueue'>;
 }
 
 async function loadImages(blobs: ImageBlobs, refs: readonly ImageRef[]): Promise<InputImage[]> {
@@ -177,9 +178,11 @@ export function createJobExecutor(dependencies: JobExecutorDependencies): JobExe
         throw error;
       }
       const cancelled = signal.aborted;
-      // Cancelled before its call went out, it never ran: its record stays queued for whoever cancelled it to
-      // close as cancelled in the queue (the delivering executor, the cancel command), logged once.
-      if (cancelled && markedRunning === undefined) throw error;
+      // Cancelled before its call went out, it never ran: it ends as a job cancelled in the queue, logged once.
+      if (cancelled && markedRunning === undefined) {
+        await markCancelledIfQueued({ ...dependencies, now }, jobId);
+        throw error;
+      }
       await dependencies.jobs.update(jobId, (stored) => ({
         ...stored,
         status: cancelled ? 'cancelled' : 'failed',
