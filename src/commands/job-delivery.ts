@@ -224,7 +224,11 @@ export function createJobDelivery(options: JobDeliveryOptions): JobDelivery {
       hooks.upstreamStarted?.();
     };
     try {
-      await inner(jobId, signal, { ...hooks, upstreamStarted });
+      await inner(jobId, signal, {
+        ...hooks,
+        upstreamStarted,
+        ...(before !== undefined && { record: before }),
+      });
     } catch (error) {
       const handedBack = signal.reason === handedBackMarker;
       if (!handedBack && signal.aborted && !started) {

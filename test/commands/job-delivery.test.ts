@@ -187,3 +187,34 @@ describe('jobs that post their own replies', () => {
     ]);
   });
 });
+
+describe('a job start reads its record once', () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('the delivering executor hands the record it read to the core executor, which does not read it again', async () => {
+    harness = await startHarness({ env: { USER_RATE_LIMIT_PER_MINUTE: '0' } });
+    harness.app.useOutlet(
+      consoleOutlet(async (to) => ({ messageKeys: [`console:${to.sessionId}:1`] })),
+      { progressIntervalMs: 0 },
+    );
+    const reads: string[] = [];
+    const jobs = harness.app.services.jobs;
+    const get = jobs.get.bind(jobs);
+    vi.spyOn(jobs, 'get').mockImplementation((id) => {
+      reads.push(id);
+      return get(id);
+    });
+    const [reply] = await harness.app.brain.text(
+      'a red fox',
+      [],
+      harness.context({ userId: 'console:alice', destination: async () => destination('s1') }),
+    );
+    await harness.app.jobDelivery.idle();
+    expect(harness.bodies()).toHaveLength(1);
+    // Its start, its end, and the posted result's link to the job; a second read at the start would make it 4.
+    expect(reads.filter((id) => id === reply?.jobId)).toHaveLength(3);
+  });
+});

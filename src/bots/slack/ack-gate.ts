@@ -37,8 +37,8 @@ export function createAckGate(options: AckGateOptions = {}): AckGate {
    */
   const releaseOnePerTurn = (released: readonly (() => void)[], from = 0): void => {
     released[from]?.();
-    // A timer, not setImmediate: the calls that this turn's answers started go out (undici writes a reused
-    // connection's request in the check phase) before the next command's work, not after it.
+    // Each command's work then waits for a turn of the event loop, so the I/O that came meanwhile (answers, posts)
+    // is read in between. setImmediate instead of this timer measured the same in the throughput bench (2026-11-28).
     if (from + 1 < released.length) setTimeout(() => releaseOnePerTurn(released, from + 1), 0);
   };
   const releaseWhenQuiet = () => {

@@ -75,7 +75,7 @@ function imageSeeds(images: readonly { seed?: number }[]): { seeds?: number[] } 
 export function createJobExecutor(dependencies: JobExecutorDependencies): JobExecutor {
   const now = dependencies.now ?? Date.now;
   return async (jobId, signal, hooks = {}) => {
-    const job = await dependencies.jobs.get(jobId);
+    const job = hooks.record ?? (await dependencies.jobs.get(jobId));
     if (!job)
       throw new ImagineError('invalid_request', 'This request is no longer available. Please send it again.');
     // Running from the moment its call goes out (it may have waited for a slot of the image API until then);

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from './job.js';
+import type { Job, ProgressEvent } from './job.js';
 
 /**
  * The abort reason of a running job that a shutdown hands back (to the next start or another worker): the job is
@@ -18,6 +18,8 @@ export interface JobHooks {
    * upstream slot never waits for local bookkeeping.
    */
   upstreamDone?: () => void;
+  /** The job's stored record, when the caller has just read it: the executor then does not read it again. */
+  record?: Job;
 }
 
 /** Runs one stored job by id; the runner calls it when the job's turn comes. Throws ImagineError on failure. */
