@@ -29,7 +29,10 @@ export interface ImageClientOptions {
   maxRetries: number;
   /** Calls in flight at once, shared by every `execute` of this client. */
   concurrency: number;
-  /** Injected for tests or proxies; the client closes only a dispatcher it created itself. */
+  /**
+   * Injected for tests or proxies, for the calls and the result links alike; the client closes only the
+   * dispatchers it created itself.
+   */
   dispatcher?: Dispatcher;
   /** Resolves the host names of result URLs (default: the system's); tests map names to loopback. */
   lookup?: LookupAddresses;
@@ -72,7 +75,12 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   const { apiKey, timeoutMs, maxRetries, logger = silentLogger, now = Date.now } = options;
   const secrets = [apiKey];
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
+  // One connection per slot: unbounded, undici opens another whenever a slot's next call comes before its last
+  // connection is marked free (16 slots kept 26–32 open, each one idle for a whole call between uses).
+  const dispatcher: Dispatcher =
+    options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: options.concurrency });
+  // Result links on connections of their own: they must not wait for a slot's connection.
+  const downloadDispatcher: Dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
   const endpoint = new URL(`${options.baseUrl.replace(/\/+$/, '')}/v1/images/generations`);
   const semaphore = createSemaphore(options.concurrency);
   const maxDownloadBytes = options.maxDownloadBytes ?? defaultMaxDownloadBytes;
@@ -85,7 +93,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
   };
   const downloads = createResultDownloads({
     apiOrigin: endpoint.origin,
-    dispatcher,
+    dispatcher: downloadDispatcher,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     timeoutMs,
     maxBytes: maxDownloadBytes,
@@ -275,7 +283,7 @@ export function createImageClient(options: ImageClientOptions): ImageClient {
     async close() {
       closed = true;
       await downloads.close();
-      if (ownsDispatcher) await dispatcher.close();
+      if (ownsDispatcher) await Promise.all([dispatcher.close(), downloadDispatcher.close()]);
     },
   };
 }

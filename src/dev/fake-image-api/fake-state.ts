@@ -21,6 +21,8 @@ export interface RecordedRequest {
   at: number;
   /** Generation requests: epoch milliseconds when the answer was sent or the caller hung up. */
   endedAt?: number;
+  /** The caller's TCP port: the requests sent on one connection share it. */
+  remotePort?: number;
 }
 
 export type ResponseShapeSetting = ResponseShape | 'alternate';

@@ -202,7 +202,14 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
   const body = parseBody(raw);
   if (pathname.startsWith('/_fake/')) return handleControl(state, method, pathname, body, response);
 
-  const record: RecordedRequest = { method, path, headers: lowerCaseHeaders(request), body, at: epochMs() };
+  const record: RecordedRequest = {
+    method,
+    path,
+    headers: lowerCaseHeaders(request),
+    body,
+    at: epochMs(),
+    ...(request.socket.remotePort !== undefined && { remotePort: request.socket.remotePort }),
+  };
   state.requests.push(record);
   if (method === 'POST' && pathname === '/v1/images/generations') {
     countInFlight(state, record, response);

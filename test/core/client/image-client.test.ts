@@ -146,3 +146,35 @@ describe('image client: success', () => {
     });
   });
 });
+
+describe('image client: connections', () => {
+  it('keeps one connection per slot: a slot’s next call reuses the connection its last answer came on', async () => {
+    harness = await startHarness({ concurrency: 4 });
+    harness.fake.fault({ kind: 'latency', ms: 20, times: 40 });
+    const plans = Array.from({ length: 40 }, (_, index) => planOf([gptImageBody(`fox ${index}`)]));
+    const results = await Promise.all(plans.map((plan) => harness.client.execute(plan)));
+    expect(results.flatMap((result) => result.images)).toHaveLength(40);
+    const ports = new Set(generationRequests(harness.fake).map((request) => request.remotePort));
+    expect(ports.has(undefined)).toBe(false);
+    // Before: a call that found its slot's connection not yet marked free opened another (26–32 for 16 slots).
+    expect(ports.size).toBe(4);
+  });
+
+  it('fetches result links on connections of their own, so a download never waits behind the slots’ calls', async () => {
+    harness = await startHarness({ concurrency: 1 });
+    harness.fake.setDelivery('url');
+    harness.fake.fault({ kind: 'latency', ms: 300, times: 2 });
+    let firstDoneAt = 0;
+    const first = harness.client.execute(planOf([gptImageBody('fox 1')])).then((result) => {
+      firstDoneAt = Date.now();
+      return result;
+    });
+    const second = harness.client.execute(planOf([gptImageBody('fox 2')]));
+    const results = await Promise.all([first, second]);
+    expect(results.map((result) => result.images.length)).toStrictEqual([1, 1]);
+    const [, secondCall] = generationRequests(harness.fake);
+    // The first call's link was fetched while the second call held the one slot (and its connection).
+    expect(firstDoneAt).toBeLessThan(secondCall?.endedAt ?? 0);
+    expect(new Set(generationRequests(harness.fake).map((request) => request.remotePort)).size).toBe(1);
+  });
+});
