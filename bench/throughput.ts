@@ -6,7 +6,8 @@
  * overhead (store reads and writes, quotas, progress) shows as gaps between one call's end and the next call's
  * start in a slot. Side by side in each round, before the bot's burst: the baseline (throughput-baseline.ts), a
  * bare undici client sending the bot's own request through as many slots, measured the same way — what the
- * machine, the image API process and undici allow with no bot at all. Each round in fresh processes; the fake
+ * machine, the image API process and undici allow with no bot at all. Both start on one warm connection per slot
+ * (`warmConnections`). Each round in fresh processes; the fake
  * image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -51,6 +52,8 @@ const recordedSchema = z.array(
     /** When the answer was sent (epoch ms). */
     endedAt: z.number().optional(),
     body: z.unknown().optional(),
+    /** The caller's port: one per connection. */
+    remotePort: z.number().optional(),
   }),
 );
 type Recorded = z.infer<typeof recordedSchema>;
@@ -96,6 +99,8 @@ interface RoundResult {
   /** The client's turnaround seen at the API: an answer sent → the next call's arrival, median and p90. */
   hopMs: [number, number];
   baselineHopMs: [number, number];
+  /** Connections the calls came on (distinct caller ports at the image API): the bot's burst; the baseline's. */
+  connections: [number, number];
   /** Share of the machine's cores busy (every process) during the bot's burst, and during the baseline's. */
   machineBusy: number;
   baselineMachineBusy: number;
@@ -151,6 +156,8 @@ function hops(calls: Recorded, slots: number): [number, number] {
   return [median(gaps), percentile(gaps, 0.9)];
 }
 
+const connectionsOf = (calls: Recorded): number => new Set(calls.map((call) => call.remotePort)).size;
+
 /** First arrival → last arrival + the latency. */
 function windowOf(arrivals: readonly number[], latencyMs: number): number {
   return Math.max(...arrivals) - Math.min(...arrivals) + latencyMs;
@@ -194,6 +201,25 @@ async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Option
   }
 }
 
+/**
+ * The bot gets what the baseline got: one warm connection per slot. Its first warm-up's connections are gone by
+ * its burst (the image API closes a connection idle for 5 s, Node's default, and the baseline's run is longer),
+ * so `slots` more jobs, held by the API together, open them right before the burst.
+ */
+async function warmConnections(
+  dispatcher: Agent,
+  fakes: { slackUrl: string; imagesUrl: string },
+  url: string,
+  fakesProcess: ChildProcess,
+  options: Options,
+): Promise<void> {
+  await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', { kind: 'latency', ms: 50, times: options.slots });
+  const warmUp = Array.from({ length: options.slots }, () => signedCommand(fakes.slackUrl, 'warm up'));
+  await burst(dispatcher, url, warmUp);
+  fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.slots, timeoutMs: childTimeoutMs });
+  await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+}
+
 async function measure(round: number, options: Options): Promise<RoundResult> {
   // Two fakes processes: Slack's work (uploads, messages) must not delay the image API's answers or its clock.
   const fakesProcess = forkBench(fakesFile, ['--answer', 'small']);
@@ -224,6 +250,7 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     fakesProcess.send({ type: 'await-shared', count: warmUpJobs, timeoutMs: childTimeoutMs });
     await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
     const baselineMachineBusy = await runBaseline(dispatcher, fakes.imagesUrl, options);
+    await warmConnections(dispatcher, fakes, url, fakesProcess, options);
     await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
       kind: 'latency',
       ms: options.latencyMs,
@@ -235,24 +262,27 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     const cpuBefore = machineCpuMs();
     const startedAt = performance.now();
     const acks = await burst(dispatcher, url, commands);
-    fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.jobs, timeoutMs: childTimeoutMs });
+    const warmedUp = warmUpJobs + options.slots;
+    fakesProcess.send({ type: 'await-shared', count: warmedUp + options.jobs, timeoutMs: childTimeoutMs });
     const shared = await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
     const endToEndMs = performance.now() - startedAt;
     const machineBusy = busyShare(cpuBefore, machineCpuMs());
     bot.send({ type: 'report' });
     const { cpuMs } = await waitForMessage(bot, loopReportSchema, 'the bot', childTimeoutMs);
-    if (acks.failures > 0 || shared.count < warmUpJobs + options.jobs) {
+    if (acks.failures > 0 || shared.count < warmedUp + options.jobs) {
       throw new Error(
-        `${acks.failures} failed acks, ${shared.count - warmUpJobs} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
+        `${acks.failures} failed acks, ${shared.count - warmedUp} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
       );
     }
     const calls = await generations(dispatcher, fakes.imagesUrl);
-    const recorded = calls.map((entry) => entry.at);
-    const arrivals = recorded.slice(-options.jobs);
-    const baselineArrivals = recorded.slice(-2 * options.jobs, -options.jobs);
+    // In order: the bot's first warm-up, the baseline's warm-up and run, the bot's warm connections, its burst.
+    const botCalls = calls.slice(-options.jobs);
+    const baselineCalls = calls.slice(-(2 * options.jobs + options.slots), -(options.jobs + options.slots));
+    const arrivals = botCalls.map((entry) => entry.at);
+    const baselineArrivals = baselineCalls.map((entry) => entry.at);
     const waves = Math.ceil(options.jobs / options.slots);
-    const botPace = atApiPace(calls.slice(-options.jobs), waves);
-    const baselinePace = atApiPace(calls.slice(-2 * options.jobs, -options.jobs), waves);
+    const botPace = atApiPace(botCalls, waves);
+    const baselinePace = atApiPace(baselineCalls, waves);
     const windowMs = windowOf(arrivals, options.latencyMs);
     const baselineWindowMs = windowOf(baselineArrivals, options.latencyMs);
     if (process.env.BENCH_ARRIVALS_LOG === '1') {
@@ -276,8 +306,9 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
       botCpuMsPerJob: cpuMs / options.jobs,
       waveSpreadsMs: waveSpreads(arrivals, options.slots),
       baselineWaveSpreadsMs: waveSpreads(baselineArrivals, options.slots),
-      hopMs: hops(calls.slice(-options.jobs), options.slots),
-      baselineHopMs: hops(calls.slice(-2 * options.jobs, -options.jobs), options.slots),
+      hopMs: hops(botCalls, options.slots),
+      baselineHopMs: hops(baselineCalls, options.slots),
+      connections: [connectionsOf(botCalls), connectionsOf(baselineCalls)],
       machineBusy,
       baselineMachineBusy,
     };
@@ -321,6 +352,7 @@ function summary(results: readonly RoundResult[], options: Options): string {
     `| the first wave's ${options.slots} calls arrive within, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} |`,
     `| the second wave's, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} |`,
     `| an answer sent → the slot's next call arrives, ms, median (p90): bot; baseline | ${median(results.map((r) => r.hopMs[0])).toFixed(2)} (${median(results.map((r) => r.hopMs[1])).toFixed(2)}); ${median(results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${median(results.map((r) => r.baselineHopMs[1])).toFixed(2)}) | ${Math.max(...results.map((r) => r.hopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.hopMs[1])).toFixed(2)}); ${Math.max(...results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.baselineHopMs[1])).toFixed(2)}) |`,
+    `| connections the calls came on: bot; baseline | ${median(results.map((r) => r.connections[0]))}; ${median(results.map((r) => r.connections[1]))} | ${Math.max(...results.map((r) => r.connections[0]))}; ${Math.max(...results.map((r) => r.connections[1]))} |`,
     `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
     `| the bot's CPU time per job (every thread; acks, stores, posts), ms | ${median(results.map((r) => r.botCpuMsPerJob)).toFixed(1)} | ${Math.max(...results.map((r) => r.botCpuMsPerJob)).toFixed(1)} |`,
     `| the machine's cores busy (every process), bot's burst; baseline's | ${percent(median(results.map((r) => r.machineBusy)))}; ${percent(median(results.map((r) => r.baselineMachineBusy)))} | ${percent(Math.max(...results.map((r) => r.machineBusy)))}; ${percent(Math.max(...results.map((r) => r.baselineMachineBusy)))} |`,
@@ -351,7 +383,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
     console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); answer → next arrival ${result.hopMs[0].toFixed(2)} ms, p90 ${result.hopMs[1].toFixed(2)} (baseline ${result.baselineHopMs[0].toFixed(2)}, ${result.baselineHopMs[1].toFixed(2)}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
+      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); answer → next arrival ${result.hopMs[0].toFixed(2)} ms, p90 ${result.hopMs[1].toFixed(2)} (baseline ${result.baselineHopMs[0].toFixed(2)}, ${result.baselineHopMs[1].toFixed(2)}); connections ${result.connections[0]} (baseline ${result.connections[1]}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
     );
     results.push(result);
   }
