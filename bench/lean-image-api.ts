@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
@@ -40,7 +41,16 @@ async function main(): Promise<void> {
   );
   fake.setDelivery('b64_json');
   fake.setResponseShape('plain');
-  const recorded: { method: string; path: string; at: number; endedAt?: number; body?: unknown }[] = [];
+  const recorded: {
+    method: string;
+    path: string;
+    at: number;
+    endedAt?: number;
+    body?: unknown;
+    remotePort?: number;
+  }[] = [];
+  // Wall-clock milliseconds to a fraction, as the fake image API records them: the bench times hops from these.
+  const epochMs = () => performance.timeOrigin + performance.now();
   let kept: KeptAnswer | undefined;
   let latency = { ms: 0, times: 0 };
 
@@ -75,10 +85,15 @@ async function main(): Promise<void> {
     const method = incoming.method ?? 'GET';
     const path = incoming.url ?? '/';
     if (method === 'POST' && path.startsWith('/v1/images/generations')) {
-      const record: (typeof recorded)[number] = { method, path, at: Date.now() };
+      const record: (typeof recorded)[number] = {
+        method,
+        path,
+        at: epochMs(),
+        ...(incoming.socket.remotePort !== undefined && { remotePort: incoming.socket.remotePort }),
+      };
       recorded.push(record);
       outgoing.once('close', () => {
-        record.endedAt = Date.now();
+        record.endedAt = epochMs();
       });
       return generation(incoming, outgoing, record);
     }
