@@ -1,6 +1,6 @@
 /* What every bench shares: waiting for a child process's message, and the statistics of a set of runs. */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,33 @@ export function machineCpuMs(): { totalMs: number; busyMs: number } {
 
 /** /proc/stat counts in USER_HZ, 100 a second on Linux. */
 const msPerClockTick = 10;
+
+/**
+ * A process's CPU time so far (user + system, ms), its main thread apart from its other threads (V8's compiler and
+ * GC thread, libuv's pool, worker threads), from /proc/<pid>/task. Undefined where /proc is missing (not Linux).
+ */
+export function threadsCpuMs(pid: number): { mainMs: number; otherMs: number } | undefined {
+  try {
+    let mainMs = 0;
+    let otherMs = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'latin1');
+      } catch {
+        continue; // the thread ended in between
+      }
+      // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * msPerClockTick;
+      if (task === String(pid)) mainMs += ms;
+      else otherMs += ms;
+    }
+    return { mainMs, otherMs };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * CPU time the hypervisor took from this virtual machine so far (`steal` in /proc/stat, summed over its cores, ms):

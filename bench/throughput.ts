@@ -4,11 +4,13 @@
  * at the fake image API: from the first generation request's arrival to the last one's answer (its arrival + the
  * latency), against the least time 16 slots can take: ceil(200 ÷ 16) waves × 200 ms. The runner's per-job
  * overhead (store reads and writes, quotas, progress) shows as gaps between one call's end and the next call's
- * start in a slot. Side by side in each round, before the bot's burst: the baseline (throughput-baseline.ts), a
+ * start in a slot. Side by side in each round, before the bot's bursts: the baseline (throughput-baseline.ts), a
  * bare undici client sending the bot's own request through as many slots, measured the same way — what the
- * machine, the image API process and undici allow with no bot at all. Both start on one warm connection per slot
- * (`warmConnections`). Each round in fresh processes; the fake
- * image API has one of its own, apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N]`
+ * machine, the image API process and undici allow with no bot at all. Both start on one warm connection per slot.
+ * The bot bursts twice: cold, right after its start, while V8 still compiles its code on a background thread
+ * that competes for the 2 cores; then warm, after `--warm-jobs` more jobs (default 1,000), as a bot runs once it
+ * has served a busy workspace for a while. Each round in fresh processes; the fake image API has one of its own,
+ * apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N] [--warm-jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ import {
   machineCpuMs,
   median,
   percentile,
+  threadsCpuMs,
   waitForMessage,
   writeBenchResults,
 } from './bench-support.js';
@@ -64,46 +67,67 @@ interface Options {
   jobs: number;
   slots: number;
   latencyMs: number;
+  /** Jobs the bot runs between its cold burst and its warm one. */
+  warmJobs: number;
 }
 
-interface RoundResult {
-  round: number;
+/** What the image API saw of one run of `jobs` calls: the bot's or the bare client's. */
+interface CallFigures {
   /** First generation request's arrival → last one's arrival + the latency. */
   windowMs: number;
-  /** ceil(jobs ÷ slots) × latency. */
-  idealMs: number;
+  /** ceil(jobs ÷ slots) × latency ÷ windowMs. */
   ratio: number;
-  /** The bare client's window, measured the same way in the same round. */
-  baselineWindowMs: number;
-  /** ideal ÷ the bare client's window. */
-  baselineRatio: number;
-  /** The bare client's window ÷ the bot's: the bot's throughput as a share of the bare client's. */
-  ofBaseline: number;
-  /** Sending the commands → the fake Slack holding every image: acks, queueing and posting included. */
-  endToEndMs: number;
-  /** The image API's own time per call (arrival → answer sent), median of the bot's calls. */
+  /** The image API's own time per call (arrival → answer sent), median. */
   apiCallMs: number;
   /** ceil(jobs ÷ slots) × apiCallMs ÷ (first arrival → last answer sent): the ideal at the API's real pace. */
   ratioAtApiPace: number;
-  /** The same for the baseline's calls. */
-  baselineApiCallMs: number;
-  baselineRatioAtApiPace: number;
-  /** The bot's CPU time (every thread) from the commands sent to the last image posted, ÷ the jobs. */
-  botCpuMsPerJob: number;
   /**
    * How far apart the first wave's calls arrived (first → slots-th arrival), and the second wave's: the bot starts
    * its first calls as it works through the burst of commands, and its second wave meets the rest of that work.
    */
   waveSpreadsMs: [number, number];
-  baselineWaveSpreadsMs: [number, number];
   /** The client's turnaround seen at the API: an answer sent → the next call's arrival, median and p90. */
   hopMs: [number, number];
-  baselineHopMs: [number, number];
-  /** Connections the calls came on (distinct caller ports at the image API): the bot's burst; the baseline's. */
-  connections: [number, number];
-  /** Share of the machine's cores busy (every process) during the bot's burst, and during the baseline's. */
+  /** Connections the calls came on (distinct caller ports at the image API). */
+  connections: number;
+  /** Share of the machine's cores busy (every process) during the run. */
   machineBusy: number;
-  baselineMachineBusy: number;
+}
+
+/** One burst of the bot's: 200 signed `/imagine` at once, measured at the image API and at the fake Slack. */
+interface BotBurst extends CallFigures {
+  /** The bare client's window ÷ the bot's: the bot's throughput as a share of the bare client's. */
+  ofBaseline: number;
+  /** Sending the commands → the fake Slack holding every image: acks, queueing and posting included. */
+  endToEndMs: number;
+  /** The bot's CPU time (every thread) from the commands sent to the last image posted, ÷ the jobs. */
+  cpuMsPerJob: number;
+  /** The same, its main thread apart from its other threads (V8's compiler and GC, the image client's thread). */
+  threadsCpuMsPerJob: { mainMs: number; otherMs: number } | undefined;
+}
+
+interface RoundResult {
+  round: number;
+  /** ceil(jobs ÷ slots) × latency. */
+  idealMs: number;
+  /** The bare undici client, in the same round, before the bot's bursts. */
+  baseline: CallFigures;
+  /** The bot's first burst after its start (and a few warm-up jobs): V8 is still compiling its code. */
+  cold: BotBurst;
+  /** The same bot after `warmJobs` more jobs, as a bot is after its first while in a busy workspace. */
+  warm: BotBurst;
+}
+
+/** The processes of one round and what the fake Slack has posted so far. */
+interface Round {
+  dispatcher: Agent;
+  fakes: { slackUrl: string; imagesUrl: string; botToken: string };
+  fakesProcess: ChildProcess;
+  bot: ChildProcess;
+  /** The bot's Slack endpoint. */
+  url: string;
+  /** Images posted to the fake Slack so far (every job posts one). */
+  posted: number;
 }
 
 function forkBench(file: string, args: string[]): ChildProcess {
@@ -201,23 +225,86 @@ async function runBaseline(dispatcher: Agent, imagesUrl: string, options: Option
   }
 }
 
+/** What the image API saw of the last `jobs` generation calls, each run measured the same way. */
+function callFigures(calls: Recorded, options: Options, machineBusy: number): CallFigures {
+  const arrivals = calls.map((entry) => entry.at);
+  if (process.env.BENCH_ARRIVALS_LOG === '1') console.error(`arrivals ${JSON.stringify(arrivals)}`);
+  const waves = Math.ceil(options.jobs / options.slots);
+  const pace = atApiPace(calls, waves);
+  const windowMs = windowOf(arrivals, options.latencyMs);
+  return {
+    windowMs,
+    ratio: (waves * options.latencyMs) / windowMs,
+    apiCallMs: pace.apiCallMs,
+    ratioAtApiPace: pace.ratio,
+    waveSpreadsMs: waveSpreads(arrivals, options.slots),
+    hopMs: hops(calls, options.slots),
+    connections: connectionsOf(calls),
+    machineBusy,
+  };
+}
+
+/** Sends `commands` at once; resolves once the fake Slack holds every image they asked for. */
+async function sendAndAwaitPosts(round: Round, text: string, count: number): Promise<{ failures: number }> {
+  const commands = Array.from({ length: count }, () => signedCommand(round.fakes.slackUrl, text));
+  const acks = await burst(round.dispatcher, round.url, commands);
+  round.posted += count;
+  round.fakesProcess.send({ type: 'await-shared', count: round.posted, timeoutMs: childTimeoutMs });
+  const shared = await waitForMessage(round.fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+  if (acks.failures > 0 || shared.count < round.posted) {
+    throw new Error(
+      `${acks.failures} failed acks, ${shared.count} of ${round.posted} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
+    );
+  }
+  return acks;
+}
+
+/** The warm bot: `jobs` more jobs, answered at once, 200 at a time (the burst's size). */
+async function warmBot(round: Round, jobs: number): Promise<void> {
+  for (let sent = 0; sent < jobs; sent += 200)
+    await sendAndAwaitPosts(round, 'warm up', Math.min(200, jobs - sent));
+}
+
 /**
- * The bot gets what the baseline got: one warm connection per slot. Its first warm-up's connections are gone by
- * its burst (the image API closes a connection idle for 5 s, Node's default, and the baseline's run is longer),
- * so `slots` more jobs, held by the API together, open them right before the burst.
+ * One measured burst. First the bot gets what the baseline got: one warm connection per slot (the image API closes
+ * a connection idle for 5 s, Node's default, so earlier jobs' connections may be gone): `slots` jobs, held by the
+ * API together, open them right before the burst.
  */
-async function warmConnections(
-  dispatcher: Agent,
-  fakes: { slackUrl: string; imagesUrl: string },
-  url: string,
-  fakesProcess: ChildProcess,
-  options: Options,
-): Promise<void> {
+async function botBurst(round: Round, options: Options, baseline: CallFigures): Promise<BotBurst> {
+  const { dispatcher, fakes, bot } = round;
   await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', { kind: 'latency', ms: 50, times: options.slots });
-  const warmUp = Array.from({ length: options.slots }, () => signedCommand(fakes.slackUrl, 'warm up'));
-  await burst(dispatcher, url, warmUp);
-  fakesProcess.send({ type: 'await-shared', count: warmUpJobs + options.slots, timeoutMs: childTimeoutMs });
-  await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+  await sendAndAwaitPosts(round, 'warm up', options.slots);
+  await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
+    kind: 'latency',
+    ms: options.latencyMs,
+    times: options.jobs,
+  });
+  bot.send({ type: 'start' });
+  await waitForMessage(bot, startedSchema, 'the bot', childTimeoutMs);
+  const cpuBefore = machineCpuMs();
+  const threadsBefore = bot.pid === undefined ? undefined : threadsCpuMs(bot.pid);
+  const startedAt = performance.now();
+  await sendAndAwaitPosts(round, 'a quick fox', options.jobs);
+  const endToEndMs = performance.now() - startedAt;
+  const machineBusy = busyShare(cpuBefore, machineCpuMs());
+  const threadsAfter = bot.pid === undefined ? undefined : threadsCpuMs(bot.pid);
+  bot.send({ type: 'report' });
+  const { cpuMs } = await waitForMessage(bot, loopReportSchema, 'the bot', childTimeoutMs);
+  const calls = (await generations(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
+  const figures = callFigures(calls, options, machineBusy);
+  return {
+    ...figures,
+    ofBaseline: baseline.windowMs / figures.windowMs,
+    endToEndMs,
+    cpuMsPerJob: cpuMs / options.jobs,
+    threadsCpuMsPerJob:
+      threadsBefore === undefined || threadsAfter === undefined
+        ? undefined
+        : {
+            mainMs: (threadsAfter.mainMs - threadsBefore.mainMs) / options.jobs,
+            otherMs: (threadsAfter.otherMs - threadsBefore.otherMs) / options.jobs,
+          },
+  };
 }
 
 async function measure(round: number, options: Options): Promise<RoundResult> {
@@ -244,73 +331,28 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
       ...['--slack-url', fakes.slackUrl, '--bot-token', fakes.botToken, '--images-url', fakes.imagesUrl],
     ]);
     const { port } = await waitForMessage(bot, bigBotReadySchema, 'the bot', childTimeoutMs);
-    const url = `http://127.0.0.1:${port}/slack/events`;
-    const warmUp = Array.from({ length: warmUpJobs }, () => signedCommand(fakes.slackUrl, 'warm up'));
-    await burst(dispatcher, url, warmUp);
-    fakesProcess.send({ type: 'await-shared', count: warmUpJobs, timeoutMs: childTimeoutMs });
-    await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
+    const current: Round = {
+      dispatcher,
+      fakes,
+      fakesProcess,
+      bot,
+      url: `http://127.0.0.1:${port}/slack/events`,
+      posted: 0,
+    };
+    // A few jobs first: the baseline replays the bot's own request, as the image API recorded it.
+    await sendAndAwaitPosts(current, 'warm up', warmUpJobs);
     const baselineMachineBusy = await runBaseline(dispatcher, fakes.imagesUrl, options);
-    await warmConnections(dispatcher, fakes, url, fakesProcess, options);
-    await fakeFaults(dispatcher, fakes.imagesUrl, 'POST', {
-      kind: 'latency',
-      ms: options.latencyMs,
-      times: options.jobs,
-    });
-    const commands = Array.from({ length: options.jobs }, () => signedCommand(fakes.slackUrl, 'a quick fox'));
-    bot.send({ type: 'start' });
-    await waitForMessage(bot, startedSchema, 'the bot', childTimeoutMs);
-    const cpuBefore = machineCpuMs();
-    const startedAt = performance.now();
-    const acks = await burst(dispatcher, url, commands);
-    const warmedUp = warmUpJobs + options.slots;
-    fakesProcess.send({ type: 'await-shared', count: warmedUp + options.jobs, timeoutMs: childTimeoutMs });
-    const shared = await waitForMessage(fakesProcess, sharedSchema, 'the fakes', childTimeoutMs + 10_000);
-    const endToEndMs = performance.now() - startedAt;
-    const machineBusy = busyShare(cpuBefore, machineCpuMs());
-    bot.send({ type: 'report' });
-    const { cpuMs } = await waitForMessage(bot, loopReportSchema, 'the bot', childTimeoutMs);
-    if (acks.failures > 0 || shared.count < warmedUp + options.jobs) {
-      throw new Error(
-        `${acks.failures} failed acks, ${shared.count - warmedUp} of ${options.jobs} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
-      );
-    }
-    const calls = await generations(dispatcher, fakes.imagesUrl);
-    // In order: the bot's first warm-up, the baseline's warm-up and run, the bot's warm connections, its burst.
-    const botCalls = calls.slice(-options.jobs);
-    const baselineCalls = calls.slice(-(2 * options.jobs + options.slots), -(options.jobs + options.slots));
-    const arrivals = botCalls.map((entry) => entry.at);
-    const baselineArrivals = baselineCalls.map((entry) => entry.at);
-    const waves = Math.ceil(options.jobs / options.slots);
-    const botPace = atApiPace(botCalls, waves);
-    const baselinePace = atApiPace(baselineCalls, waves);
-    const windowMs = windowOf(arrivals, options.latencyMs);
-    const baselineWindowMs = windowOf(baselineArrivals, options.latencyMs);
-    if (process.env.BENCH_ARRIVALS_LOG === '1') {
-      console.error(`arrivals ${JSON.stringify(arrivals)}`);
-      console.error(`baseline arrivals ${JSON.stringify(baselineArrivals)}`);
-    }
-    const idealMs = waves * options.latencyMs;
+    const baselineCalls = (await generations(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
+    const baseline = callFigures(baselineCalls, options, baselineMachineBusy);
+    const cold = await botBurst(current, options, baseline);
+    await warmBot(current, options.warmJobs);
+    const warm = await botBurst(current, options, baseline);
     return {
       round,
-      windowMs,
-      idealMs,
-      ratio: idealMs / windowMs,
-      baselineWindowMs,
-      baselineRatio: idealMs / baselineWindowMs,
-      ofBaseline: baselineWindowMs / windowMs,
-      endToEndMs,
-      apiCallMs: botPace.apiCallMs,
-      ratioAtApiPace: botPace.ratio,
-      baselineApiCallMs: baselinePace.apiCallMs,
-      baselineRatioAtApiPace: baselinePace.ratio,
-      botCpuMsPerJob: cpuMs / options.jobs,
-      waveSpreadsMs: waveSpreads(arrivals, options.slots),
-      baselineWaveSpreadsMs: waveSpreads(baselineArrivals, options.slots),
-      hopMs: hops(botCalls, options.slots),
-      baselineHopMs: hops(baselineCalls, options.slots),
-      connections: [connectionsOf(botCalls), connectionsOf(baselineCalls)],
-      machineBusy,
-      baselineMachineBusy,
+      idealMs: Math.ceil(options.jobs / options.slots) * options.latencyMs,
+      baseline,
+      cold,
+      warm,
     };
   } finally {
     bot?.kill();
@@ -331,34 +373,181 @@ function baselineShortfall(baselineRatio: number): string[] {
 
 const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
 
+/** A row's median and worst cells; `worst` is the largest value unless lower is worse. */
+function cells(values: readonly number[], format: (value: number) => string, lowerIsWorse = false): string {
+  const worst = lowerIsWorse ? Math.min(...values) : Math.max(...values);
+  return `${format(median(values))} | ${format(worst)}`;
+}
+
+const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+/** The rows the bot's bursts and the bare client share, for the given runs. */
+function callRows(runs: readonly CallFigures[], slots: number): string[][] {
+  const of = (pick: (run: CallFigures) => number) => runs.map(pick);
+  return [
+    [
+      'ideal ÷ measured (jobs/s ÷ ideal jobs/s)',
+      cells(
+        of((r) => r.ratio),
+        fixed(3),
+        true,
+      ),
+    ],
+    [
+      'time at the image API, ms',
+      cells(
+        of((r) => r.windowMs),
+        fixed(0),
+      ),
+    ],
+    [
+      "the image API's own time per call (arrival → answer sent), ms",
+      cells(
+        of((r) => r.apiCallMs),
+        fixed(1),
+      ),
+    ],
+    [
+      "at the API's real pace: ideal ÷ measured",
+      cells(
+        of((r) => r.ratioAtApiPace),
+        fixed(3),
+        true,
+      ),
+    ],
+    [
+      `the first wave's ${slots} calls arrive within, ms`,
+      cells(
+        of((r) => r.waveSpreadsMs[0]),
+        fixed(0),
+      ),
+    ],
+    [
+      "the second wave's, ms",
+      cells(
+        of((r) => r.waveSpreadsMs[1]),
+        fixed(0),
+      ),
+    ],
+    [
+      "an answer sent → the slot's next call arrives, ms: median",
+      cells(
+        of((r) => r.hopMs[0]),
+        fixed(2),
+      ),
+    ],
+    [
+      'the same, p90',
+      cells(
+        of((r) => r.hopMs[1]),
+        fixed(2),
+      ),
+    ],
+    [
+      'connections the calls came on',
+      cells(
+        of((r) => r.connections),
+        fixed(0),
+      ),
+    ],
+    [
+      "the machine's cores busy (every process)",
+      cells(
+        of((r) => r.machineBusy),
+        percent,
+      ),
+    ],
+  ];
+}
+
+function botRows(runs: readonly BotBurst[]): string[][] {
+  const of = (pick: (run: BotBurst) => number) => runs.map(pick);
+  const threads = runs.map((run) => run.threadsCpuMsPerJob);
+  const split = threads.every((entry) => entry !== undefined)
+    ? [
+        [
+          "its main thread's, ms",
+          cells(
+            threads.map((entry) => entry.mainMs),
+            fixed(1),
+          ),
+        ],
+        [
+          "its other threads' (V8's compiler and GC, the image client's thread), ms",
+          cells(
+            threads.map((entry) => entry.otherMs),
+            fixed(1),
+          ),
+        ],
+      ]
+    : [];
+  return [
+    [
+      "bot ÷ baseline (the bare client's time ÷ the bot's, per round)",
+      cells(
+        of((r) => r.ofBaseline),
+        fixed(3),
+        true,
+      ),
+    ],
+    [
+      'commands sent → all images posted, ms',
+      cells(
+        of((r) => r.endToEndMs),
+        fixed(0),
+      ),
+    ],
+    [
+      "the bot's CPU time per job (every thread; acks, stores, posts), ms",
+      cells(
+        of((r) => r.cpuMsPerJob),
+        fixed(1),
+      ),
+    ],
+    ...split,
+  ];
+}
+
 function summary(results: readonly RoundResult[], options: Options): string {
-  const ratios = results.map((result) => result.ratio);
-  const ratio = median(ratios);
-  const baselineRatios = results.map((result) => result.baselineRatio);
-  const ofBaseline = results.map((result) => result.ofBaseline);
+  const warm = results.map((result) => result.warm);
+  const cold = results.map((result) => result.cold);
+  const warmRatios = warm.map((burst) => burst.ratio);
+  const baselineRatio = median(results.map((result) => result.baseline.ratio));
   const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
   const ideal = results[0]?.idealMs ?? 0;
+  const warmRows = [...callRows(warm, options.slots), ...botRows(warm)];
+  const coldRows = [...callRows(cold, options.slots), ...botRows(cold)];
+  const verdict = (value: number) => (value >= targetRatio ? 'met' : 'MISSED');
   return [
-    `${options.jobs} jobs, IMAGE_API_CONCURRENCY=${options.slots}, ${options.latencyMs} ms per generation, image API: ${options.imageApi}; ${results.length} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}.`,
+    `${options.jobs} jobs, IMAGE_API_CONCURRENCY=${options.slots}, ${options.latencyMs} ms per generation (ideal ${ideal} ms), image API: ${options.imageApi}; ${results.length} rounds (fresh processes each), ${cpus().length} CPUs, load average ${one} ${five} ${fifteen}. Warm: after ${options.warmJobs} more jobs; cold: the first burst after the bot's start.`,
     '',
-    '| measure | median | worst |',
+    '| measure | warm bot: median | worst | cold bot: median | worst |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...warmRows.map(
+      ([label, warmCells], index) => `| ${label} | ${warmCells} | ${coldRows[index]?.[1] ?? ''} |`,
+    ),
+    '',
+    '| the bare undici client, in the same rounds | median | worst |',
     '| --- | ---: | ---: |',
-    `| time at the image API, ms (ideal ${ideal}) | ${median(results.map((r) => r.windowMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.windowMs)).toFixed(0)} |`,
-    `| ideal ÷ measured (jobs/s ÷ ideal jobs/s) | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(3)} |`,
-    `| baseline (bare undici client): ideal ÷ its time, ms ${median(results.map((r) => r.baselineWindowMs)).toFixed(0)} | ${median(baselineRatios).toFixed(3)} | ${Math.min(...baselineRatios).toFixed(3)} |`,
-    `| bot ÷ baseline (baseline's time ÷ the bot's, per round) | ${median(ofBaseline).toFixed(3)} | ${Math.min(...ofBaseline).toFixed(3)} |`,
-    `| the image API's own time per call (arrival → answer sent), ms: bot's calls; baseline's | ${median(results.map((r) => r.apiCallMs)).toFixed(1)}; ${median(results.map((r) => r.baselineApiCallMs)).toFixed(1)} | ${Math.max(...results.map((r) => r.apiCallMs)).toFixed(1)}; ${Math.max(...results.map((r) => r.baselineApiCallMs)).toFixed(1)} |`,
-    `| at the API's real pace: ideal ÷ measured, bot; baseline | ${median(results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${median(results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} | ${Math.min(...results.map((r) => r.ratioAtApiPace)).toFixed(3)}; ${Math.min(...results.map((r) => r.baselineRatioAtApiPace)).toFixed(3)} |`,
-    `| the first wave's ${options.slots} calls arrive within, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[0])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[0])).toFixed(0)} |`,
-    `| the second wave's, ms: bot; baseline | ${median(results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${median(results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} | ${Math.max(...results.map((r) => r.waveSpreadsMs[1])).toFixed(0)}; ${Math.max(...results.map((r) => r.baselineWaveSpreadsMs[1])).toFixed(0)} |`,
-    `| an answer sent → the slot's next call arrives, ms, median (p90): bot; baseline | ${median(results.map((r) => r.hopMs[0])).toFixed(2)} (${median(results.map((r) => r.hopMs[1])).toFixed(2)}); ${median(results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${median(results.map((r) => r.baselineHopMs[1])).toFixed(2)}) | ${Math.max(...results.map((r) => r.hopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.hopMs[1])).toFixed(2)}); ${Math.max(...results.map((r) => r.baselineHopMs[0])).toFixed(2)} (${Math.max(...results.map((r) => r.baselineHopMs[1])).toFixed(2)}) |`,
-    `| connections the calls came on: bot; baseline | ${median(results.map((r) => r.connections[0]))}; ${median(results.map((r) => r.connections[1]))} | ${Math.max(...results.map((r) => r.connections[0]))}; ${Math.max(...results.map((r) => r.connections[1]))} |`,
-    `| commands sent → all images posted, ms | ${median(results.map((r) => r.endToEndMs)).toFixed(0)} | ${Math.max(...results.map((r) => r.endToEndMs)).toFixed(0)} |`,
-    `| the bot's CPU time per job (every thread; acks, stores, posts), ms | ${median(results.map((r) => r.botCpuMsPerJob)).toFixed(1)} | ${Math.max(...results.map((r) => r.botCpuMsPerJob)).toFixed(1)} |`,
-    `| the machine's cores busy (every process), bot's burst; baseline's | ${percent(median(results.map((r) => r.machineBusy)))}; ${percent(median(results.map((r) => r.baselineMachineBusy)))} | ${percent(Math.max(...results.map((r) => r.machineBusy)))}; ${percent(Math.max(...results.map((r) => r.baselineMachineBusy)))} |`,
+    ...callRows(
+      results.map((result) => result.baseline),
+      options.slots,
+    ).map(([label, values]) => `| ${label} | ${values} |`),
     '',
-    `Target: ≥ ${targetRatio} of the ideal: ${ratio >= targetRatio ? 'met' : 'MISSED'} (median), ${Math.min(...ratios) >= targetRatio ? 'met' : 'MISSED'} (worst).`,
-    ...baselineShortfall(median(baselineRatios)),
+    `Target: ≥ ${targetRatio} of the ideal, warm bot: ${verdict(median(warmRatios))} (median), ${verdict(Math.min(...warmRatios))} (worst). Cold bot: ${median(cold.map((burst) => burst.ratio)).toFixed(3)} (median).`,
+    ...baselineShortfall(baselineRatio),
+  ].join('\n');
+}
+
+function roundLine(result: RoundResult): string {
+  const burstLine = (name: string, burst: BotBurst) =>
+    `${name} ${burst.windowMs.toFixed(0)} ms, ratio ${burst.ratio.toFixed(3)}, ÷ baseline ${burst.ofBaseline.toFixed(3)}, API ${burst.apiCallMs.toFixed(1)} ms a call (at that pace ${burst.ratioAtApiPace.toFixed(3)}), waves within ${burst.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms, hop ${burst.hopMs[0].toFixed(2)} (p90 ${burst.hopMs[1].toFixed(2)}) ms, ${burst.connections} connections, CPU ${burst.cpuMsPerJob.toFixed(1)} ms a job${burst.threadsCpuMsPerJob === undefined ? '' : ` (main ${burst.threadsCpuMsPerJob.mainMs.toFixed(1)}, other threads ${burst.threadsCpuMsPerJob.otherMs.toFixed(1)})`}, cores busy ${percent(burst.machineBusy)}`;
+  const { baseline } = result;
+  return [
+    `round ${result.round + 1} (ideal ${result.idealMs} ms):`,
+    `  baseline ${baseline.windowMs.toFixed(0)} ms, ratio ${baseline.ratio.toFixed(3)}, API ${baseline.apiCallMs.toFixed(1)} ms a call (at that pace ${baseline.ratioAtApiPace.toFixed(3)}), waves within ${baseline.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms, hop ${baseline.hopMs[0].toFixed(2)} (p90 ${baseline.hopMs[1].toFixed(2)}) ms, ${baseline.connections} connections, cores busy ${percent(baseline.machineBusy)}`,
+    `  ${burstLine('cold bot', result.cold)}`,
+    `  ${burstLine('warm bot', result.warm)}`,
   ].join('\n');
 }
 
@@ -370,6 +559,7 @@ async function main(): Promise<void> {
       slots: { type: 'string', default: '16' },
       'latency-ms': { type: 'string', default: '200' },
       'image-api': { type: 'string', default: 'fake' },
+      'warm-jobs': { type: 'string', default: '1000' },
     },
   });
   const rounds = z.coerce.number().int().min(1).max(50).parse(values.rounds);
@@ -378,13 +568,12 @@ async function main(): Promise<void> {
     slots: z.coerce.number().int().min(1).max(64).parse(values.slots),
     latencyMs: z.coerce.number().int().min(1).parse(values['latency-ms']),
     imageApi: z.enum(imageApis).parse(values['image-api']),
+    warmJobs: z.coerce.number().int().min(0).max(20_000).parse(values['warm-jobs']),
   };
   const results: RoundResult[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const result = await measure(round, options);
-    console.error(
-      `round ${round + 1}: ${result.windowMs.toFixed(0)} ms at the image API (ideal ${result.idealMs}), ratio ${result.ratio.toFixed(3)}; baseline ${result.baselineWindowMs.toFixed(0)} ms, ratio ${result.baselineRatio.toFixed(3)}; bot ÷ baseline ${result.ofBaseline.toFixed(3)}; the API's time per call ${result.apiCallMs.toFixed(1)} ms, at that pace ${result.ratioAtApiPace.toFixed(3)} (baseline ${result.baselineApiCallMs.toFixed(1)} ms, ${result.baselineRatioAtApiPace.toFixed(3)}); end to end ${result.endToEndMs.toFixed(0)} ms; bot CPU ${result.botCpuMsPerJob.toFixed(1)} ms a job; waves 1 and 2 arrive within ${result.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms (baseline ${result.baselineWaveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')}); answer → next arrival ${result.hopMs[0].toFixed(2)} ms, p90 ${result.hopMs[1].toFixed(2)} (baseline ${result.baselineHopMs[0].toFixed(2)}, ${result.baselineHopMs[1].toFixed(2)}); connections ${result.connections[0]} (baseline ${result.connections[1]}); cores busy ${percent(result.machineBusy)} (baseline ${percent(result.baselineMachineBusy)})`,
-    );
+    console.error(roundLine(result));
     results.push(result);
   }
   console.log(summary(results, options));
