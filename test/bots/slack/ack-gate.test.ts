@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createAckGate } from '../../../src/bots/slack/ack-gate.js';
 import { waitFor } from '../../fakes/slack/index.js';
 import { turnCounter } from '../../support/turn-counter.js';
@@ -56,4 +56,20 @@ it("releases a burst's held work one request per turn of the event loop, so answ
   }
   expect(ran.map((entry) => entry % 10)).toEqual([0, 1, 2]);
   expect(new Set(ran.map((entry) => Math.floor(entry / 10))).size).toBe(3);
+});
+
+it("releases each next request's work at the loop's next turn, not after a timer (one waits at least 1 ms)", async () => {
+  // Timers frozen: only the gate's quiet check may wait for one. Had each release waited for a timer too, a burst
+  // of 200 commands would spend 200 ms or more just starting its jobs, and the image API's slots would wait.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
+    const ran: number[] = [];
+    for (const index of [0, 1, 2, 3, 4]) void gate.afterAcks().then(() => ran.push(index));
+    await vi.advanceTimersByTimeAsync(0);
+    for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(ran).toEqual([0, 1, 2, 3, 4]);
+  } finally {
+    vi.useRealTimers();
+  }
 });
