@@ -1,6 +1,7 @@
 import { terminalSafe } from './bots/console/terminal-safe.js';
 import { exitCodeFor, exitCodes } from './cli/exit-codes.js';
 import { type CliIo, processIo } from './cli/io.js';
+import { stayOnBaselineWasm } from './cli/one-shot.js';
 
 const usage = `imagine-bot — image generation and edits for Discord, Slack and the terminal
 
@@ -32,9 +33,15 @@ const commands: Record<string, () => Promise<Command>> = {
     const { runDemo } = await import('./cli/demo-command.js');
     return (argv, io) => runDemo(argv, io);
   },
-  generate: async () => (await import('./cli/generate-command.js')).runGenerate,
+  generate: async () => {
+    stayOnBaselineWasm();
+    return (await import('./cli/generate-command.js')).runGenerate;
+  },
   'fake-api': async () => (await import('./cli/fake-api-command.js')).runFakeApi,
-  register: async () => (await import('./cli/register-command.js')).runRegister,
+  register: async () => {
+    stayOnBaselineWasm();
+    return (await import('./cli/register-command.js')).runRegister;
+  },
 };
 
 /** Runs one CLI command and returns its exit code; failures print one clear line, never a stack or a secret. */

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+
+const bin = path.resolve('bin/imagine-bot.js');
+const probe = path.resolve('test/support/wasm-tier-probe.mjs');
+
+/** Runs the CLI in a fresh process; says how V8 compiles a hot WebAssembly function at that process's exit. */
+async function wasmTierAtExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; tier: string; stderr: string }> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'imagine-wasm-tier-'));
+  const file = path.join(directory, 'tier.txt');
+  const nodeArgs = ['--allow-natives-syntax', '--single-threaded', '--import', probe, bin, ...args];
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? '', WASM_TIER_FILE: file, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
+  });
+  return { code, tier: await readFile(file, 'utf8'), stderr };
+}
+
+describe('a one-shot command leaves nothing for V8 to compile as it exits', () => {
+  let fake: FakeImageApi;
+
+  beforeAll(async () => {
+    fake = await startFakeImageApi({ apiKey: 'fake' });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('the probe sees WebAssembly reach the optimizing compiler in a command that is not one-shot', async () => {
+    const { code, tier } = await wasmTierAtExit(['--help']);
+    expect(code).toBe(0);
+    expect(tier).toBe('turbofan');
+  });
+
+  it("generate keeps WebAssembly (undici's HTTP parser) on the baseline compiler", async () => {
+    const { code, tier, stderr } = await wasmTierAtExit(['generate', 'a red fox', '--out', 'out'], {
+      IMAGE_API_BASE_URL: fake.url,
+      IMAGE_API_KEY: 'fake',
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(tier).toBe('liftoff');
+  });
+
+  it('register does too', async () => {
+    // No Discord credentials: it stops at its config check, after the command was chosen.
+    const { code, tier } = await wasmTierAtExit(['register', 'discord']);
+    expect(code).toBe(2);
+    expect(tier).toBe('liftoff');
+  });
+});
