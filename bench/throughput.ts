@@ -381,129 +381,55 @@ function cells(values: readonly number[], format: (value: number) => string, low
 
 const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 
+/** A table row: its label, the figure of each run, how it is written, and whether lower is worse. */
+type Row<T> = [
+  label: string,
+  pick: (run: T) => number,
+  format: (value: number) => string,
+  lowerIsWorse?: boolean,
+];
+
+function rowsOf<T>(runs: readonly T[], rows: readonly Row<T>[]): string[][] {
+  return rows.map(([label, pick, format, lowerIsWorse]) => [
+    label,
+    cells(runs.map(pick), format, lowerIsWorse),
+  ]);
+}
+
 /** The rows the bot's bursts and the bare client share, for the given runs. */
 function callRows(runs: readonly CallFigures[], slots: number): string[][] {
-  const of = (pick: (run: CallFigures) => number) => runs.map(pick);
-  return [
-    [
-      'ideal ÷ measured (jobs/s ÷ ideal jobs/s)',
-      cells(
-        of((r) => r.ratio),
-        fixed(3),
-        true,
-      ),
-    ],
-    [
-      'time at the image API, ms',
-      cells(
-        of((r) => r.windowMs),
-        fixed(0),
-      ),
-    ],
-    [
-      "the image API's own time per call (arrival → answer sent), ms",
-      cells(
-        of((r) => r.apiCallMs),
-        fixed(1),
-      ),
-    ],
-    [
-      "at the API's real pace: ideal ÷ measured",
-      cells(
-        of((r) => r.ratioAtApiPace),
-        fixed(3),
-        true,
-      ),
-    ],
-    [
-      `the first wave's ${slots} calls arrive within, ms`,
-      cells(
-        of((r) => r.waveSpreadsMs[0]),
-        fixed(0),
-      ),
-    ],
-    [
-      "the second wave's, ms",
-      cells(
-        of((r) => r.waveSpreadsMs[1]),
-        fixed(0),
-      ),
-    ],
-    [
-      "an answer sent → the slot's next call arrives, ms: median",
-      cells(
-        of((r) => r.hopMs[0]),
-        fixed(2),
-      ),
-    ],
-    [
-      'the same, p90',
-      cells(
-        of((r) => r.hopMs[1]),
-        fixed(2),
-      ),
-    ],
-    [
-      'connections the calls came on',
-      cells(
-        of((r) => r.connections),
-        fixed(0),
-      ),
-    ],
-    [
-      "the machine's cores busy (every process)",
-      cells(
-        of((r) => r.machineBusy),
-        percent,
-      ),
-    ],
-  ];
+  return rowsOf(runs, [
+    ['ideal ÷ measured (jobs/s ÷ ideal jobs/s)', (r) => r.ratio, fixed(3), true],
+    ['time at the image API, ms', (r) => r.windowMs, fixed(0)],
+    ["the image API's own time per call (arrival → answer sent), ms", (r) => r.apiCallMs, fixed(1)],
+    ["at the API's real pace: ideal ÷ measured", (r) => r.ratioAtApiPace, fixed(3), true],
+    [`the first wave's ${slots} calls arrive within, ms`, (r) => r.waveSpreadsMs[0], fixed(0)],
+    ["the second wave's, ms", (r) => r.waveSpreadsMs[1], fixed(0)],
+    ["an answer sent → the slot's next call arrives, ms: median", (r) => r.hopMs[0], fixed(2)],
+    ['the same, p90', (r) => r.hopMs[1], fixed(2)],
+    ['connections the calls came on', (r) => r.connections, fixed(0)],
+    ["the machine's cores busy (every process)", (r) => r.machineBusy, percent],
+  ]);
 }
 
 function botRows(runs: readonly BotBurst[]): string[][] {
-  const of = (pick: (run: BotBurst) => number) => runs.map(pick);
   const threads = runs.map((run) => run.threadsCpuMsPerJob);
   const split = threads.every((entry) => entry !== undefined)
-    ? [
-        [
-          "its main thread's, ms",
-          cells(
-            threads.map((entry) => entry.mainMs),
-            fixed(1),
-          ),
-        ],
+    ? rowsOf(threads, [
+        ["its main thread's, ms", (entry) => entry.mainMs, fixed(1)],
         [
           "its other threads' (V8's compiler and GC, the image client's thread), ms",
-          cells(
-            threads.map((entry) => entry.otherMs),
-            fixed(1),
-          ),
+          (entry) => entry.otherMs,
+          fixed(1),
         ],
-      ]
+      ])
     : [];
   return [
-    [
-      "bot ÷ baseline (the bare client's time ÷ the bot's, per round)",
-      cells(
-        of((r) => r.ofBaseline),
-        fixed(3),
-        true,
-      ),
-    ],
-    [
-      'commands sent → all images posted, ms',
-      cells(
-        of((r) => r.endToEndMs),
-        fixed(0),
-      ),
-    ],
-    [
-      "the bot's CPU time per job (every thread; acks, stores, posts), ms",
-      cells(
-        of((r) => r.cpuMsPerJob),
-        fixed(1),
-      ),
-    ],
+    ...rowsOf(runs, [
+      ["bot ÷ baseline (the bare client's time ÷ the bot's, per round)", (r) => r.ofBaseline, fixed(3), true],
+      ['commands sent → all images posted, ms', (r) => r.endToEndMs, fixed(0)],
+      ["the bot's CPU time per job (every thread; acks, stores, posts), ms", (r) => r.cpuMsPerJob, fixed(1)],
+    ]),
     ...split,
   ];
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import { runCliProcess } from '../support/run-cli-process.js';
 
-const bin = path.resolve('bin/imagine-bot.js');
 const recorder = path.resolve('test/support/record-loaded-modules.mjs');
 // What only the bots, the start command, the stores and input images need: a prompt-only generate must not pay
 // for them.
@@ -28,18 +27,11 @@ async function packagesLoadedBy(
 ): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
   const directory = await mkdtemp(path.join(tmpdir(), 'imagine-loaded-'));
   const file = path.join(directory, 'loaded.txt');
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', recorder, bin, ...args], {
-      cwd: directory,
-      env: { PATH: process.env.PATH ?? '', LOADED_MODULES_FILE: file, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
+  const { code, stderr } = await runCliProcess({
+    nodeArgs: ['--import', recorder],
+    args,
+    cwd: directory,
+    env: { LOADED_MODULES_FILE: file, ...env },
   });
   const urls = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   const packages = new Set(

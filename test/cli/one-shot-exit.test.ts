@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
+import { runCliProcess } from '../support/run-cli-process.js';
 
-const bin = path.resolve('bin/imagine-bot.js');
 const probe = path.resolve('test/support/wasm-tier-probe.mjs');
 
 /** Runs the CLI in a fresh process; says how V8 compiles a hot WebAssembly function at that process's exit. */
@@ -15,19 +14,11 @@ async function wasmTierAtExit(
 ): Promise<{ code: number | null; tier: string; stderr: string }> {
   const directory = await mkdtemp(path.join(tmpdir(), 'imagine-wasm-tier-'));
   const file = path.join(directory, 'tier.txt');
-  const nodeArgs = ['--allow-natives-syntax', '--single-threaded', '--import', probe, bin, ...args];
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, {
-      cwd: directory,
-      env: { PATH: process.env.PATH ?? '', WASM_TIER_FILE: file, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
+  const { code, stderr } = await runCliProcess({
+    nodeArgs: ['--allow-natives-syntax', '--single-threaded', '--import', probe],
+    args,
+    cwd: directory,
+    env: { WASM_TIER_FILE: file, ...env },
   });
   return { code, tier: await readFile(file, 'utf8'), stderr };
 }
