@@ -245,7 +245,7 @@ function callFigures(calls: Recorded, options: Options, machineBusy: number): Ca
 }
 
 /** Sends `commands` at once; resolves once the fake Slack holds every image they asked for. */
-async function sendAndAwaitPosts(round: Round, text: string, count: number): Promise<{ failures: number }> {
+async function sendAndAwaitPosts(round: Round, text: string, count: number): Promise<void> {
   const commands = Array.from({ length: count }, () => signedCommand(round.fakes.slackUrl, text));
   const acks = await burst(round.dispatcher, round.url, commands);
   round.posted += count;
@@ -256,13 +256,13 @@ async function sendAndAwaitPosts(round: Round, text: string, count: number): Pro
       `${acks.failures} failed acks, ${shared.count} of ${round.posted} images posted; last messages: ${shared.lastTexts.join(' | ')}`,
     );
   }
-  return acks;
 }
 
-/** The warm bot: `jobs` more jobs, answered at once, 200 at a time (the burst's size). */
-async function warmBot(round: Round, jobs: number): Promise<void> {
-  for (let sent = 0; sent < jobs; sent += 200)
-    await sendAndAwaitPosts(round, 'warm up', Math.min(200, jobs - sent));
+/** The warm bot: `options.warmJobs` more jobs, answered at once, a burst's worth (`options.jobs`) at a time. */
+async function warmBot(round: Round, options: Options): Promise<void> {
+  for (let sent = 0; sent < options.warmJobs; sent += options.jobs) {
+    await sendAndAwaitPosts(round, 'warm up', Math.min(options.jobs, options.warmJobs - sent));
+  }
 }
 
 /**
@@ -345,7 +345,7 @@ async function measure(round: number, options: Options): Promise<RoundResult> {
     const baselineCalls = (await generations(dispatcher, fakes.imagesUrl)).slice(-options.jobs);
     const baseline = callFigures(baselineCalls, options, baselineMachineBusy);
     const cold = await botBurst(current, options, baseline);
-    await warmBot(current, options.warmJobs);
+    await warmBot(current, options);
     const warm = await botBurst(current, options, baseline);
     return {
       round,

@@ -18,6 +18,14 @@ Commands:
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
+/** A command that makes its few calls and exits: see `stayOnBaselineWasm`. */
+function oneShot(load: () => Promise<Command>): () => Promise<Command> {
+  return () => {
+    stayOnBaselineWasm();
+    return load();
+  };
+}
+
 // Each command is imported when it runs, so `generate` never pays for discord.js, Bolt or the stores.
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => {
@@ -33,15 +41,9 @@ const commands: Record<string, () => Promise<Command>> = {
     const { runDemo } = await import('./cli/demo-command.js');
     return (argv, io) => runDemo(argv, io);
   },
-  generate: async () => {
-    stayOnBaselineWasm();
-    return (await import('./cli/generate-command.js')).runGenerate;
-  },
+  generate: oneShot(async () => (await import('./cli/generate-command.js')).runGenerate),
   'fake-api': async () => (await import('./cli/fake-api-command.js')).runFakeApi,
-  register: async () => {
-    stayOnBaselineWasm();
-    return (await import('./cli/register-command.js')).runRegister;
-  },
+  register: oneShot(async () => (await import('./cli/register-command.js')).runRegister),
 };
 
 /** Runs one CLI command and returns its exit code; failures print one clear line, never a stack or a secret. */
