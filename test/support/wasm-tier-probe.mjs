@@ -1,6 +1,7 @@
 // Loaded with --import ahead of the CLI, in `node --allow-natives-syntax --single-threaded` (tier-up then happens
 // at once, on this thread): as the process exits, runs a small WebAssembly function hot and writes to
 // WASM_TIER_FILE whether V8 recompiled it with its optimizing compiler ("turbofan") or kept it on Liftoff.
+// The recompile, once triggered, may still run on one of V8's worker threads: the probe waits up to 3 s for it.
 import { writeFileSync } from 'node:fs';
 
 // (module (func (export "sum") (param i32) (result i32) (local i32) a loop adding n, n-1, … 1))
@@ -13,5 +14,10 @@ process.on('exit', () => {
   const { sum } = new WebAssembly.Instance(new WebAssembly.Module(sumModule)).exports;
   for (let call = 0; call < 3000; call += 1) sum(1000);
   const isTurboFan = new Function('f', 'return %IsTurboFanFunction(f)');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 0; wait < 300 && !isTurboFan(sum); wait += 1) {
+    sum(1000);
+    Atomics.wait(pause, 0, 0, 10);
+  }
   writeFileSync(process.env.WASM_TIER_FILE ?? 'wasm-tier.txt', isTurboFan(sum) ? 'turbofan' : 'liftoff');
 });
