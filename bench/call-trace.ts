@@ -4,7 +4,8 @@
  * undici's diagnostics channels: the client's own path from one call's answer to the next call's request (answer
  * k → request k + slots, in order), and undici's wait between creating a request and writing its headers (a
  * reused keep-alive socket is first checked for stray bytes in the event loop's check phase, so the write waits
- * for the rest of the turn's callbacks).
+ * for the rest of the turn's callbacks). The bot makes its calls on its image client's thread, which a
+ * subscription on its main thread does not see: its line says so.
  */
 import diagnostics from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +45,9 @@ function summary(timeline: Timeline, slots: number): string {
   const answered = sorted(timeline.answered).filter((at) => at >= start);
   const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
   const writeWaits = timeline.writes.filter((write) => write.createdAt >= start).map((write) => write.waitMs);
+  if (created.length === 0) {
+    return "call trace: no generation calls on this thread (the bot makes them on its image client's thread, whose diagnostics channels this thread does not see)";
+  }
   const format = (values: number[]) =>
     `median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms`;
   return (
