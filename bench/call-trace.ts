@@ -42,12 +42,12 @@ function summary(timeline: Timeline, slots: number): string {
   const allCreated = sorted(timeline.created);
   const start = lastBurstStart(allCreated);
   const created = allCreated.filter((at) => at >= start);
-  const answered = sorted(timeline.answered).filter((at) => at >= start);
-  const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
-  const writeWaits = timeline.writes.filter((write) => write.createdAt >= start).map((write) => write.waitMs);
   if (created.length === 0) {
     return "call trace: no generation calls on this thread (the bot makes them on its image client's thread, whose diagnostics channels this thread does not see)";
   }
+  const answered = sorted(timeline.answered).filter((at) => at >= start);
+  const ownPath = created.slice(slots).map((at, index) => at - (answered[index] ?? at));
+  const writeWaits = timeline.writes.filter((write) => write.createdAt >= start).map((write) => write.waitMs);
   const format = (values: number[]) =>
     `median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms`;
   return (

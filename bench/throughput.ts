@@ -465,13 +465,23 @@ function summary(results: readonly RoundResult[], options: Options): string {
   ].join('\n');
 }
 
+/** What a round's line says of one run's calls, the bot's bursts and the bare client alike: its window… */
+function callsText(figures: CallFigures): string {
+  return `${figures.windowMs.toFixed(0)} ms, ratio ${figures.ratio.toFixed(3)}`;
+}
+
+/** …and, after the bot's share of the bare client's, the rest. */
+function callsDetail(figures: CallFigures): string {
+  return `API ${figures.apiCallMs.toFixed(1)} ms a call (at that pace ${figures.ratioAtApiPace.toFixed(3)}), waves within ${figures.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms, hop ${figures.hopMs[0].toFixed(2)} (p90 ${figures.hopMs[1].toFixed(2)}) ms, ${figures.connections} connections`;
+}
+
 function roundLine(result: RoundResult): string {
   const burstLine = (name: string, burst: BotBurst) =>
-    `${name} ${burst.windowMs.toFixed(0)} ms, ratio ${burst.ratio.toFixed(3)}, ÷ baseline ${burst.ofBaseline.toFixed(3)}, API ${burst.apiCallMs.toFixed(1)} ms a call (at that pace ${burst.ratioAtApiPace.toFixed(3)}), waves within ${burst.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms, hop ${burst.hopMs[0].toFixed(2)} (p90 ${burst.hopMs[1].toFixed(2)}) ms, ${burst.connections} connections, CPU ${burst.cpuMsPerJob.toFixed(1)} ms a job${burst.threadsCpuMsPerJob === undefined ? '' : ` (main ${burst.threadsCpuMsPerJob.mainMs.toFixed(1)}, other threads ${burst.threadsCpuMsPerJob.otherMs.toFixed(1)})`}, cores busy ${percent(burst.machineBusy)}`;
+    `${name} ${callsText(burst)}, ÷ baseline ${burst.ofBaseline.toFixed(3)}, ${callsDetail(burst)}, CPU ${burst.cpuMsPerJob.toFixed(1)} ms a job${burst.threadsCpuMsPerJob === undefined ? '' : ` (main ${burst.threadsCpuMsPerJob.mainMs.toFixed(1)}, other threads ${burst.threadsCpuMsPerJob.otherMs.toFixed(1)})`}, cores busy ${percent(burst.machineBusy)}`;
   const { baseline } = result;
   return [
     `round ${result.round + 1} (ideal ${result.idealMs} ms):`,
-    `  baseline ${baseline.windowMs.toFixed(0)} ms, ratio ${baseline.ratio.toFixed(3)}, API ${baseline.apiCallMs.toFixed(1)} ms a call (at that pace ${baseline.ratioAtApiPace.toFixed(3)}), waves within ${baseline.waveSpreadsMs.map((ms) => ms.toFixed(0)).join(' and ')} ms, hop ${baseline.hopMs[0].toFixed(2)} (p90 ${baseline.hopMs[1].toFixed(2)}) ms, ${baseline.connections} connections, cores busy ${percent(baseline.machineBusy)}`,
+    `  baseline ${callsText(baseline)}, ${callsDetail(baseline)}, cores busy ${percent(baseline.machineBusy)}`,
     `  ${burstLine('cold bot', result.cold)}`,
     `  ${burstLine('warm bot', result.warm)}`,
   ].join('\n');

@@ -1,9 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
-import { runCliProcess } from '../support/run-cli-process.js';
+import { runCliWithProbe } from '../support/run-cli-process.js';
 
 const recorder = path.resolve('test/support/record-loaded-modules.mjs');
 // What only the bots, the start command, the stores and input images need: a prompt-only generate must not pay
@@ -25,15 +23,13 @@ async function packagesLoadedBy(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'imagine-loaded-'));
-  const file = path.join(directory, 'loaded.txt');
-  const { code, stderr } = await runCliProcess({
-    nodeArgs: ['--import', recorder],
+  const { code, stderr, report } = await runCliWithProbe({
+    probe: recorder,
+    reportVariable: 'LOADED_MODULES_FILE',
     args,
-    cwd: directory,
-    env: { LOADED_MODULES_FILE: file, ...env },
+    env,
   });
-  const urls = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  const urls = report.split('\n').filter(Boolean);
   const packages = new Set(
     urls.flatMap((url) => {
       const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(decodeURIComponent(url));

@@ -1,9 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeImageApi, startFakeImageApi } from '../../src/dev/fake-image-api/index.js';
-import { runCliProcess } from '../support/run-cli-process.js';
+import { runCliWithProbe } from '../support/run-cli-process.js';
 
 const probe = path.resolve('test/support/wasm-tier-probe.mjs');
 
@@ -12,15 +10,14 @@ async function wasmTierAtExit(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; tier: string; stderr: string }> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'imagine-wasm-tier-'));
-  const file = path.join(directory, 'tier.txt');
-  const { code, stderr } = await runCliProcess({
-    nodeArgs: ['--allow-natives-syntax', '--single-threaded', '--import', probe],
+  const { code, stderr, report } = await runCliWithProbe({
+    nodeArgs: ['--allow-natives-syntax', '--single-threaded'],
+    probe,
+    reportVariable: 'WASM_TIER_FILE',
     args,
-    cwd: directory,
-    env: { WASM_TIER_FILE: file, ...env },
+    env,
   });
-  return { code, tier: await readFile(file, 'utf8'), stderr };
+  return { code, tier: report, stderr };
 }
 
 describe('a one-shot command leaves nothing for V8 to compile as it exits', () => {

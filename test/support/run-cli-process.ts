@@ -1,22 +1,29 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const bin = path.resolve('bin/imagine-bot.js');
 
 /**
- * Runs `node <nodeArgs> bin/imagine-bot.js <args>` in a fresh process, in `cwd`, with PATH and `env` only; resolves
- * with its exit code and what it wrote to stderr.
+ * Runs `node <nodeArgs> --import <probe> bin/imagine-bot.js <args>` in a fresh process, in a new temporary folder,
+ * with PATH and `env` only. The probe writes what it saw to the file named in the `reportVariable` environment
+ * variable; resolves with the exit code, what the CLI wrote to stderr, and that report.
  */
-export function runCliProcess(options: {
-  nodeArgs: readonly string[];
+export async function runCliWithProbe(options: {
+  nodeArgs?: readonly string[];
+  probe: string;
+  reportVariable: string;
   args: readonly string[];
-  cwd: string;
   env: Record<string, string>;
-}): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...options.nodeArgs, bin, ...options.args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
+}): Promise<{ code: number | null; stderr: string; report: string }> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'imagine-cli-probe-'));
+  const reportFile = path.join(directory, 'report.txt');
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const nodeArgs = [...(options.nodeArgs ?? []), '--import', options.probe];
+    const child = spawn(process.execPath, [...nodeArgs, bin, ...options.args], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? '', [options.reportVariable]: reportFile, ...options.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let errors = '';
@@ -26,4 +33,5 @@ export function runCliProcess(options: {
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
   });
+  return { code, stderr, report: await readFile(reportFile, 'utf8') };
 }
