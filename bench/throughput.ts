@@ -8,8 +8,11 @@
  * bare undici client sending the bot's own request through as many slots, measured the same way — what the
  * machine, the image API process and undici allow with no bot at all. Both start on one warm connection per slot.
  * The bot bursts twice: cold, right after its start, while V8 still compiles its code on a background thread
- * that competes for the 2 cores; then warm, after `--warm-jobs` more jobs (default 1,000), as a bot runs once it
- * has served a busy workspace for a while. Each round in fresh processes; the fake image API has one of its own,
+ * that competes for the 2 cores; then warm, after `--warm-jobs` more jobs (default 3,000), as a bot runs once it
+ * has served a busy workspace for a while. 3,000, not fewer: the image client's thread runs each of its functions
+ * about once a job, so V8 tiers them up only after a thousand jobs or more; after 1,000, `--trace-opt` showed V8
+ * still compiling 55–59 functions (about 370 ms of TurboFan) inside the measured burst, after 3,000 only 5–7
+ * (about 25 ms). Each round in fresh processes; the fake image API has one of its own,
  * apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N] [--warm-jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -495,7 +498,7 @@ async function main(): Promise<void> {
       slots: { type: 'string', default: '16' },
       'latency-ms': { type: 'string', default: '200' },
       'image-api': { type: 'string', default: 'fake' },
-      'warm-jobs': { type: 'string', default: '1000' },
+      'warm-jobs': { type: 'string', default: '3000' },
     },
   });
   const rounds = z.coerce.number().int().min(1).max(50).parse(values.rounds);
