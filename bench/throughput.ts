@@ -11,7 +11,7 @@
  * that competes for the 2 cores; then warm, after `--warm-jobs` more jobs (default 3,000), as a bot runs once it
  * has served a busy workspace for a while. 3,000, not fewer: the image client's thread runs each of its functions
  * about once a job, so V8 tiers them up only after a thousand jobs or more; after 1,000, `--trace-opt` showed V8
- * still compiling 55–59 functions (about 370 ms of TurboFan) inside the measured burst, after 3,000 only 5–7
+ * still compiling 55–62 functions (about 370 ms of TurboFan) inside the measured burst, after 3,000 only 5–7
  * (about 25 ms). Each round in fresh processes; the fake image API has one of its own,
  * apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N] [--warm-jobs N]`
  */
