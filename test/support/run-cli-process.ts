@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const bin = path.resolve('bin/imagine-bot.js');
 
 /**
- * Runs `node <nodeArgs> --import <probe> bin/imagine-bot.js <args>` in a fresh process, in a new temporary folder,
- * with PATH and `env` only. The probe writes what it saw to the file named in the `reportVariable` environment
+ * Runs `node <nodeArgs> --import <probe> bin/imagine-bot.js <args>` in a fresh process, in a new temporary folder
+ * (removed after), with PATH and `env` only. The probe writes what it saw to the file named in the `reportVariable` environment
  * variable; resolves with the exit code, what the CLI wrote to stderr, and that report.
  */
 export async function runCliWithProbe(options: {
@@ -33,5 +33,9 @@ export async function runCliWithProbe(options: {
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
   });
-  return { code, stderr, report: await readFile(reportFile, 'utf8') };
+  try {
+    return { code, stderr, report: await readFile(reportFile, 'utf8') };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
