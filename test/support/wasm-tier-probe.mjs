@@ -1,7 +1,9 @@
 // Loaded with --import ahead of the CLI, in `node --allow-natives-syntax --single-threaded`: as the process exits,
 // runs a small WebAssembly function hot and writes to WASM_TIER_FILE whether V8 recompiled it with its optimizing
 // compiler ("turbofan") or kept it on Liftoff. The recompile, once triggered, may still be running on one of V8's
-// worker threads: the probe waits up to 3 s for it.
+// worker threads: the probe waits up to 3 s for it. `--single-threaded` does not keep it on this thread: Node's
+// platform still runs V8's compile job in the background (seen: a function triggered, then this thread blocked in
+// Atomics.wait for 10 ms, comes back optimized).
 import { writeFileSync } from 'node:fs';
 
 // (module (func (export "sum") (param i32) (result i32) (local i32) a loop adding n, n-1, … 1))
