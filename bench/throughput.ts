@@ -10,10 +10,10 @@
  * The bot bursts twice: cold, right after its start, while V8 still compiles its code on a background thread
  * that competes for the 2 cores; then warm, after `--warm-jobs` more jobs (default 3,000), as a bot runs once it
  * has served a busy workspace for a while. 3,000, not fewer: the image client's thread runs each of its functions
- * about once a job, so V8 tiers them up only after a thousand jobs or more; after 1,000, `--trace-opt` showed V8
- * still compiling 55–62 functions (about 370 ms of TurboFan) inside the measured burst, after 3,000 only 5–7
- * (about 25 ms). Each round in fresh processes; the fake image API has one of its own,
- * apart from fake Slack. `npm run bench -- throughput [--rounds N] [--jobs N] [--warm-jobs N]`
+ * about once a job, so V8 optimizes them only after a thousand jobs or more, and after 1,000 it was still compiling
+ * inside the measured burst (the traces: bench/HISTORY.md, 2026-11-28 17:25–). Each round in fresh processes; the
+ * fake image API has one of its own, apart from fake Slack.
+ * `npm run bench -- throughput [--rounds N] [--jobs N] [--warm-jobs N]`
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -7,8 +7,9 @@ const bin = path.resolve('bin/imagine-bot.js');
 
 /**
  * Runs `node <nodeArgs> --import <probe> bin/imagine-bot.js <args>` in a fresh process, in a new temporary folder
- * (removed after), with PATH and `env` only. The probe writes what it saw to the file named in the `reportVariable` environment
- * variable; resolves with the exit code, what the CLI wrote to stderr, and that report.
+ * (removed after, whatever happened), with PATH and `env` only. The probe writes what it saw to the file named in
+ * the `reportVariable` environment variable; resolves with the exit code, what the CLI wrote to stderr, and that
+ * report.
  */
 export async function runCliWithProbe(options: {
   nodeArgs?: readonly string[];
@@ -18,8 +19,21 @@ export async function runCliWithProbe(options: {
   env: Record<string, string>;
 }): Promise<{ code: number | null; stderr: string; report: string }> {
   const directory = await mkdtemp(path.join(tmpdir(), 'imagine-cli-probe-'));
-  const reportFile = path.join(directory, 'report.txt');
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+  try {
+    const reportFile = path.join(directory, 'report.txt');
+    const { code, stderr } = await runIn(directory, reportFile, options);
+    return { code, stderr, report: await readFile(reportFile, 'utf8') };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+function runIn(
+  directory: string,
+  reportFile: string,
+  options: Parameters<typeof runCliWithProbe>[0],
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
     const nodeArgs = [...(options.nodeArgs ?? []), '--import', options.probe];
     const child = spawn(process.execPath, [...nodeArgs, bin, ...options.args], {
       cwd: directory,
@@ -33,9 +47,4 @@ export async function runCliWithProbe(options: {
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ code: exitCode, stderr: errors }));
   });
-  try {
-    return { code, stderr, report: await readFile(reportFile, 'utf8') };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
 }
